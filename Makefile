@@ -1,0 +1,89 @@
+# Concerto: build, run and test.  `make run` and `make test` are the two commands;
+# everything they need is installed by `make deps` (Debian packages, as root).
+
+PORT         ?= 8080
+CONCERTO_VAR ?= $(CURDIR)/var
+export PORT CONCERTO_VAR
+
+CC      ?= cc
+PKGS     = fcgi libpq jansson libargon2 libmaxminddb libcrypto
+WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \
+           -Wmissing-prototypes -Wno-unused-parameter -Werror
+BASEFLAGS = -std=c17 -D_GNU_SOURCE -Iinclude -g $(WARN) \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+HARDEN   = -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+SANITIZE = -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+           -fno-omit-frame-pointer
+LDHARDEN = -pie -Wl,-z,relro,-z,now
+LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+
+SRC      = $(wildcard src/*.c src/api/*.c)
+LIBSRC   = $(filter-out src/main.c,$(SRC))
+OBJ      = $(SRC:src/%.c=build/obj/%.o)
+ASANOBJ  = $(SRC:src/%.c=build/asan/obj/%.o)
+HDR      = $(wildcard include/concerto/*.h)
+
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+ASANLIB  = $(LIBSRC:src/%.c=build/asan/obj/%.o)
+
+DEB_PACKAGES = gcc make pkg-config libc6-dev libfcgi-dev libpq-dev libjansson-dev \
+           libargon2-dev libmaxminddb-dev libssl-dev libcmocka-dev \
+           postgresql-15 nginx nodejs wrk \
+           libmaxmind-db-writer-perl mmdb-bin
+
+.PHONY: all deps build asan run start stop test unit http bench clean
+
+all: build/concerto
+
+build: build/concerto
+
+build/concerto: $(OBJ)
+	$(CC) $(LDHARDEN) -o $@ $(OBJ) $(LIBS)
+
+build/obj/%.o: src/%.c $(HDR)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(BASEFLAGS) $(HARDEN) -c -o $@ $<
+
+asan: build/asan/concerto
+
+build/asan/concerto: $(ASANOBJ)
+	$(CC) -fsanitize=address,undefined -o $@ $(ASANOBJ) $(LIBS)
+
+build/asan/obj/%.o: src/%.c $(HDR)
+	@mkdir -p $(dir $@)
+	@echo "  CC asan $<"
+	@$(CC) $(BASEFLAGS) $(SANITIZE) -c -o $@ $<
+
+build/asan/tests/%: tests/unit/%.c $(ASANLIB) $(HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(SANITIZE) -o $@ $< $(ASANLIB) $(LIBS) -lcmocka
+
+# Installs the Debian packages that are missing; quick when none is.
+deps:
+	@sh src/sh/deps.sh $(DEB_PACKAGES)
+
+run: deps build/concerto
+	@sh src/sh/stack.sh run
+
+start: deps build/concerto
+	@sh src/sh/stack.sh start
+
+stop:
+	@sh src/sh/stack.sh stop
+
+# The whole suite: unit tests and the HTTP suite under ASan/UBSan, against a
+# stack of its own (its own state directory and port).
+test: deps
+	@$(MAKE) --no-print-directory build/concerto build/asan/concerto $(UNIT_BIN)
+	@sh tests/run.sh $(UNIT_BIN)
+
+unit: $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
+
+bench: deps build/concerto
+	@sh tests/bench/run.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,34 @@
+/*
+ * The process's configuration, read once from the environment at start-up
+ * (and again by each worker on reload).  This is the only process-wide state
+ * besides signal flags; every module receives what it needs from it.
+ */
+#ifndef CONCERTO_CONFIG_H
+#define CONCERTO_CONFIG_H
+
+#include <stddef.h>
+
+struct config {
+	const char	*socket_path;	/* CONCERTO_SOCKET */
+	const char	*socket_group;	/* CONCERTO_SOCKET_GROUP */
+	const char	*db;		/* CONCERTO_DB: conninfo of the app role */
+	const char	*db_admin;	/* CONCERTO_DB_ADMIN: owner role, migrations */
+	const char	*sql_dir;	/* CONCERTO_SQL_DIR */
+	const char	*pidfile;	/* CONCERTO_PIDFILE, may be NULL */
+	int		 workers;	/* CONCERTO_WORKERS */
+	int		 threads;	/* CONCERTO_THREADS */
+	size_t		 max_body;	/* CONCERTO_MAX_BODY */
+	int		 statement_timeout_ms; /* CONCERTO_STATEMENT_TIMEOUT_MS */
+	int		 shutdown_grace_s; /* CONCERTO_SHUTDOWN_GRACE */
+};
+
+/*
+ * Fills cfg from the environment.  Returns 0, or -1 after printing which
+ * variable is invalid.  Strings point into the environment.
+ */
+int	 config_load(struct config *cfg);
+
+/* Prints the table of variables, their meaning and defaults. */
+void	 config_usage(void);
+
+#endif

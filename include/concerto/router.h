@@ -1,0 +1,57 @@
+/*
+ * The router: one table of routes (method, pattern, handler, role, CSRF,
+ * accepted fields), matched and enforced in one place before dispatch, in
+ * the manner of kcgi's pages[] and Redis's command table.
+ */
+#ifndef CONCERTO_ROUTER_H
+#define CONCERTO_ROUTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "concerto/http.h"
+
+struct request;
+struct response;
+struct field;
+
+enum role {
+	ROLE_ANY,		/* no session needed */
+	ROLE_PARTICIPANT,	/* any signed-in account */
+	ROLE_MODERATOR,		/* moderators and admins, with second factor */
+	ROLE_ADMIN,		/* admins, with second factor */
+	ROLE__MAX
+};
+
+const char	*role_name(enum role);
+
+typedef void (*route_handler)(struct request *, struct response *);
+
+struct route {
+	enum http_method	 method;
+	const char		*pattern;	/* "/api/v1/x/{id}" */
+	route_handler		 handler;
+	enum role		 role;
+	bool			 csrf;		/* state-changing, cookie-bound */
+	const struct field	*fields;	/* JSON body; NULL: no body */
+	size_t			 nfields;
+	const struct field	*query;		/* query parameters */
+	size_t			 nquery;
+};
+
+/* The table, in src/api/routes.c. */
+extern const struct route	routes[];
+extern const size_t		routes_count;
+
+/*
+ * Matches the request's path and method against the table, enforces role,
+ * CSRF, content type and fields, then calls the handler.  Always leaves a
+ * response (an error if anything was refused).
+ */
+void	 router_dispatch(struct request *, struct response *);
+
+/* Index of the route matching method and path, or -1 (for tests). */
+int	 router_match(enum http_method, const char *path, char **params,
+	    size_t nparams);
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * State shared by the master and all workers of one host: created by the
+ * master before it forks (an anonymous shared mapping) so that it outlives
+ * any worker.  It holds the metrics counters and, later, the host-wide
+ * semaphore that bounds password hashing.
+ */
+#ifndef CONCERTO_SHARED_H
+#define CONCERTO_SHARED_H
+
+#include "concerto/metrics.h"
+
+struct shared {
+	struct metrics	metrics;
+};
+
+/* Maps a zeroed shared region; returns NULL on failure. */
+struct shared	*shared_create(void);
+void		 shared_destroy(struct shared *);
+
+#endif

@@ -1,0 +1,6 @@
+#ifndef CONCERTO_VERSION_H
+#define CONCERTO_VERSION_H
+
+#define CONCERTO_VERSION	"0.1.0"
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * Responses shared by every handler.
+ */
+#include "concerto/api.h"
+#include "concerto/response.h"
+
+void
+api_db_error(struct response *res, enum db_status rc)
+{
+	switch (rc) {
+	case DB_UNAVAILABLE:
+	case DB_RETRY:
+		response_error(res, 503, "database_unavailable",
+		    "The service is briefly unavailable; try again shortly.",
+		    NULL);
+		break;
+	case DB_CONFLICT:
+		response_error(res, 409, "conflict",
+		    "This conflicts with the current state.", NULL);
+		break;
+	default:
+		response_error(res, 500, "internal_error",
+		    "Something went wrong on our side.", NULL);
+		break;
+	}
+}

@@ -1,0 +1,109 @@
+/*
+ * Configuration from the environment.  Every variable is listed in vars[]
+ * with its default, so `concerto help` and the README say the same thing.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "concerto/config.h"
+
+struct var {
+	const char	*name;
+	const char	*def;
+	const char	*help;
+};
+
+static const struct var vars[] = {
+	{ "CONCERTO_SOCKET", "var/run/concerto.sock",
+	  "FastCGI unix socket that nginx connects to" },
+	{ "CONCERTO_SOCKET_GROUP", "www-data",
+	  "group given to the socket (mode 0660)" },
+	{ "CONCERTO_DB", "dbname=concerto",
+	  "libpq conninfo of the application role" },
+	{ "CONCERTO_DB_ADMIN", "(CONCERTO_DB)",
+	  "libpq conninfo of the schema owner, for migrate" },
+	{ "CONCERTO_SQL_DIR", "sql", "directory of the migrations" },
+	{ "CONCERTO_PIDFILE", "(none)", "file where serve writes its pid" },
+	{ "CONCERTO_WORKERS", "(cores)", "worker processes" },
+	{ "CONCERTO_THREADS", "4", "accept threads per worker" },
+	{ "CONCERTO_MAX_BODY", "65536", "largest request body, bytes" },
+	{ "CONCERTO_STATEMENT_TIMEOUT_MS", "5000",
+	  "PostgreSQL statement_timeout" },
+	{ "CONCERTO_SHUTDOWN_GRACE", "15",
+	  "seconds in-flight requests get on SIGTERM" },
+};
+
+static const char *
+config_str(const char *name, const char *def)
+{
+	const char	*v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : def;
+}
+
+/* Reads an integer in [min, max]; returns -1 after printing an error. */
+static int
+config_int(const char *name, long long def, long long min, long long max,
+    long long *out)
+{
+	const char	*v = getenv(name);
+	char		*end;
+	long long	 n;
+
+	if (v == NULL || *v == '\0') {
+		*out = def;
+		return 0;
+	}
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno != 0 || *end != '\0' || end == v || n < min || n > max) {
+		fprintf(stderr, "concerto: %s must be an integer from %lld "
+		    "to %lld\n", name, min, max);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+int
+config_load(struct config *cfg)
+{
+	long long	 workers, threads, body, timeout, grace, cores;
+
+	cores = sysconf(_SC_NPROCESSORS_ONLN);
+	if (cores < 1)
+		cores = 1;
+	cfg->socket_path = config_str("CONCERTO_SOCKET", vars[0].def);
+	cfg->socket_group = config_str("CONCERTO_SOCKET_GROUP", "www-data");
+	cfg->db = config_str("CONCERTO_DB", "dbname=concerto");
+	cfg->db_admin = config_str("CONCERTO_DB_ADMIN", cfg->db);
+	cfg->sql_dir = config_str("CONCERTO_SQL_DIR", "sql");
+	cfg->pidfile = config_str("CONCERTO_PIDFILE", NULL);
+	if (config_int("CONCERTO_WORKERS", cores, 1, 256, &workers) ||
+	    config_int("CONCERTO_THREADS", 4, 1, 64, &threads) ||
+	    config_int("CONCERTO_MAX_BODY", 65536, 1024, 16 << 20, &body) ||
+	    config_int("CONCERTO_STATEMENT_TIMEOUT_MS", 5000, 100, 600000,
+	    &timeout) ||
+	    config_int("CONCERTO_SHUTDOWN_GRACE", 15, 1, 600, &grace))
+		return -1;
+	cfg->workers = (int)workers;
+	cfg->threads = (int)threads;
+	cfg->max_body = (size_t)body;
+	cfg->statement_timeout_ms = (int)timeout;
+	cfg->shutdown_grace_s = (int)grace;
+	return 0;
+}
+
+void
+config_usage(void)
+{
+	size_t	 i;
+
+	fputs("Environment:\n", stderr);
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		fprintf(stderr, "  %-30s %s (default: %s)\n", vars[i].name,
+		    vars[i].help, vars[i].def);
+}

@@ -1,0 +1,162 @@
+/*
+ * Responses (see response.h).  The security headers every response carries
+ * are added in response_serialize(), the one place responses are written.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "concerto/http.h"
+#include "concerto/mem.h"
+#include "concerto/response.h"
+
+#define JSON_TYPE	"application/json; charset=utf-8"
+
+void
+response_init(struct response *res)
+{
+	memset(res, 0, sizeof(*res));
+	buf_init(&res->text, 0);
+}
+
+void
+response_free(struct response *res)
+{
+	size_t	 i;
+
+	json_decref(res->json);
+	buf_free(&res->text);
+	for (i = 0; i < res->nheaders; i++) {
+		free(res->headers[i].name);
+		free(res->headers[i].value);
+	}
+	free(res->headers);
+	memset(res, 0, sizeof(*res));
+}
+
+void
+response_json(struct response *res, int status, json_t *body)
+{
+	json_decref(res->json);
+	buf_reset(&res->text);
+	res->status = status;
+	res->content_type = JSON_TYPE;
+	res->json = body;
+}
+
+void
+response_error(struct response *res, int status, const char *code,
+    const char *message, const char *field)
+{
+	json_t	*err = json_object();
+
+	json_object_set_new(err, "code", json_string(code));
+	json_object_set_new(err, "message", json_string(message));
+	if (field != NULL)
+		json_object_set_new(err, "field", json_string(field));
+	response_json(res, status, json_pack("{s:o}", "error", err));
+	if (status == 429 || status == 503)
+		response_header(res, "Retry-After", status == 503 ? "2" : "5");
+}
+
+void
+response_text(struct response *res, int status, const char *type,
+    const char *text, size_t len)
+{
+	json_decref(res->json);
+	res->json = NULL;
+	res->status = status;
+	res->content_type = type;
+	buf_reset(&res->text);
+	buf_append(&res->text, text, len);
+}
+
+static bool
+header_safe(const char *s)
+{
+	return strpbrk(s, "\r\n") == NULL;
+}
+
+void
+response_header(struct response *res, const char *name, const char *value)
+{
+	size_t	 i;
+
+	if (!header_safe(name) || !header_safe(value))
+		return;
+	for (i = 0; i < res->nheaders; i++)
+		if (strcasecmp(res->headers[i].name, name) == 0) {
+			free(res->headers[i].value);
+			res->headers[i].value = xstrdup(value);
+			return;
+		}
+	res->headers = xreallocarray(res->headers, res->nheaders + 1,
+	    sizeof(*res->headers));
+	res->headers[res->nheaders].name = xstrdup(name);
+	res->headers[res->nheaders].value = xstrdup(value);
+	res->nheaders++;
+}
+
+static bool
+response_has(const struct response *res, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < res->nheaders; i++)
+		if (strcasecmp(res->headers[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* The security headers, unless the handler chose its own value. */
+static void
+response_security(const struct response *res, struct buf *out)
+{
+	if (!response_has(res, "Content-Security-Policy"))
+		buf_puts(out, "Content-Security-Policy: default-src 'none'; "
+		    "frame-ancestors 'none'; base-uri 'none'\r\n");
+	if (!response_has(res, "X-Frame-Options") &&
+	    !response_has(res, "Content-Security-Policy"))
+		buf_puts(out, "X-Frame-Options: DENY\r\n");
+	buf_puts(out, "X-Content-Type-Options: nosniff\r\n");
+	if (!response_has(res, "Referrer-Policy"))
+		buf_puts(out, "Referrer-Policy: no-referrer\r\n");
+	if (!response_has(res, "Cache-Control"))
+		buf_puts(out, res->cacheable ? "Cache-Control: no-cache\r\n" :
+		    "Cache-Control: no-store\r\n");
+}
+
+int
+response_serialize(const struct response *res, bool head, struct buf *out)
+{
+	char	*json = NULL;
+	const char *body;
+	size_t	 len, i;
+	int	 status = res->status ? res->status : 500;
+
+	if (res->json != NULL) {
+		json = json_dumps(res->json, JSON_COMPACT | JSON_PRESERVE_ORDER |
+		    JSON_ENCODE_ANY);
+		if (json == NULL)
+			return -1;
+		body = json;
+		len = strlen(json);
+	} else {
+		body = buf_str(&res->text);
+		len = res->text.len;
+	}
+	buf_printf(out, "Status: %d %s\r\n", status, http_status_text(status));
+	if (status != 204 && res->content_type != NULL)
+		buf_printf(out, "Content-Type: %s\r\n", res->content_type);
+	if (status != 204)
+		buf_printf(out, "Content-Length: %zu\r\n", len);
+	response_security(res, out);
+	for (i = 0; i < res->nheaders; i++)
+		buf_printf(out, "%s: %s\r\n", res->headers[i].name,
+		    res->headers[i].value);
+	buf_puts(out, "\r\n");
+	if (!head && status != 204)
+		buf_append(out, body, len);
+	free(json);
+	return 0;
+}

@@ -1,0 +1,252 @@
+/*
+ * The router (see router.h).  Everything a route declares is enforced here,
+ * in this order, before its handler runs: path and method (404, 405 with
+ * Allow), session and role (401, 403), CSRF (403), content type (415), JSON
+ * syntax (400), fields and query parameters (400 naming the field).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "concerto/auth.h"
+#include "concerto/field.h"
+#include "concerto/mem.h"
+#include "concerto/request.h"
+#include "concerto/response.h"
+#include "concerto/router.h"
+#include "concerto/utf8.h"
+
+static const char *const role_names[ROLE__MAX] = {
+	"any", "participant", "moderator", "admin",
+};
+
+const char *
+role_name(enum role r)
+{
+	return r < ROLE__MAX ? role_names[r] : "?";
+}
+
+/* True if seg[0..len) fits the parameter kind named in {kind}. */
+static bool
+param_fits(const char *kind, size_t kindlen, const char *seg, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0)
+		return false;
+	if (kindlen == 2 && strncmp(kind, "id", 2) == 0) {
+		if (len > 18 || seg[0] == '0')
+			return false;
+		for (i = 0; i < len; i++)
+			if (seg[i] < '0' || seg[i] > '9')
+				return false;
+		return true;
+	}
+	if (kindlen == 4 && strncmp(kind, "slug", 4) == 0) {
+		if (len > 64)
+			return false;
+		for (i = 0; i < len; i++)
+			if (!((seg[i] >= 'a' && seg[i] <= 'z') ||
+			    (seg[i] >= '0' && seg[i] <= '9') || seg[i] == '-'))
+				return false;
+		return true;
+	}
+	return len <= 256;
+}
+
+/*
+ * Matches path against pattern segment by segment; on success copies the
+ * parameter segments into params[0..nparams) (caller frees) if params is
+ * not NULL.
+ */
+static bool
+pattern_match(const char *pat, const char *path, char **params,
+    size_t nparams)
+{
+	const char	*pe, *se;
+	size_t		 np = 0, plen, slen, i;
+	char		*found[4] = { NULL };
+
+	while (*pat == '/' && *path == '/') {
+		pat++;
+		path++;
+		pe = strchr(pat, '/');
+		if (pe == NULL)
+			pe = pat + strlen(pat);
+		se = strchr(path, '/');
+		if (se == NULL)
+			se = path + strlen(path);
+		plen = (size_t)(pe - pat);
+		slen = (size_t)(se - path);
+		if (plen >= 2 && pat[0] == '{' && pat[plen - 1] == '}') {
+			if (!param_fits(pat + 1, plen - 2, path, slen) ||
+			    np >= 4)
+				goto fail;
+			found[np++] = xstrndup(path, slen);
+		} else if (plen != slen || strncmp(pat, path, plen) != 0)
+			goto fail;
+		pat = pe;
+		path = se;
+	}
+	if (*pat != '\0' || *path != '\0')
+		goto fail;
+	for (i = 0; i < np; i++) {
+		if (params != NULL && i < nparams)
+			params[i] = found[i];
+		else
+			free(found[i]);
+	}
+	return true;
+fail:
+	for (i = 0; i < np; i++)
+		free(found[i]);
+	return false;
+}
+
+int
+router_match(enum http_method m, const char *path, char **params,
+    size_t nparams)
+{
+	size_t	 i;
+
+	for (i = 0; i < routes_count; i++)
+		if (routes[i].method == m &&
+		    pattern_match(routes[i].pattern, path, params, nparams))
+			return (int)i;
+	return -1;
+}
+
+/* 404, or 405 with the Allow header listing the methods the path has. */
+static void
+router_refuse(struct request *req, struct response *res)
+{
+	struct buf	 allow;
+	size_t		 i;
+	unsigned	 seen = 0;
+
+	buf_init(&allow, 0);
+	for (i = 0; i < routes_count; i++) {
+		if (seen & (1u << routes[i].method) ||
+		    !pattern_match(routes[i].pattern, req->path, NULL, 0))
+			continue;
+		seen |= 1u << routes[i].method;
+		if (allow.len > 0)
+			buf_puts(&allow, ", ");
+		buf_puts(&allow, http_method_name(routes[i].method));
+		if (routes[i].method == METHOD_GET) {
+			buf_puts(&allow, ", HEAD");
+		}
+	}
+	if (seen == 0)
+		response_error(res, 404, "not_found",
+		    "There is nothing at this address.", NULL);
+	else {
+		response_error(res, 405, "method_not_allowed",
+		    "This address does not accept this method.", NULL);
+		response_header(res, "Allow", buf_str(&allow));
+	}
+	buf_free(&allow);
+}
+
+static bool
+content_type_is_json(const char *ct)
+{
+	static const char	 json[] = "application/json";
+	size_t			 n = sizeof(json) - 1;
+
+	if (ct == NULL || strncasecmp(ct, json, n) != 0)
+		return false;
+	ct += n;
+	while (*ct == ' ')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
+/* Parses and validates the JSON body; 0 or -1 with the response set. */
+static int
+router_body(struct request *req, struct response *res)
+{
+	const struct route	*rt = req->route;
+	struct field_error	 err;
+	json_error_t		 jerr;
+
+	if (!content_type_is_json(req->content_type)) {
+		response_error(res, 415, "unsupported_media_type",
+		    "Send the body as application/json.", NULL);
+		return -1;
+	}
+	if (req->bodylen > 0 && !utf8_valid(req->body, req->bodylen)) {
+		response_error(res, 400, "invalid_utf8",
+		    "The body is not valid UTF-8.", NULL);
+		return -1;
+	}
+	req->json = json_loadb(req->body ? req->body : "", req->bodylen,
+	    JSON_REJECT_DUPLICATES, &jerr);
+	if (req->json == NULL || !json_is_object(req->json)) {
+		response_error(res, 400, "invalid_json", req->json == NULL ?
+		    "The body is not valid JSON (or repeats a key)." :
+		    "The body must be a JSON object.", NULL);
+		return -1;
+	}
+	req->fields = xcalloc(rt->nfields, sizeof(struct field_value));
+	if (field_check_json(rt->fields, rt->nfields, req->json, req->fields,
+	    &err) < 0) {
+		response_error(res, 400, err.code, err.message, err.field);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *
+router_query_get(void *arg, const char *name)
+{
+	return request_query(arg, name);
+}
+
+/* Validates the declared query parameters; 0 or -1 with the response set. */
+static int
+router_query(struct request *req, struct response *res)
+{
+	const struct route	*rt = req->route;
+	struct field_error	 err;
+
+	req->qfields = xcalloc(rt->nquery, sizeof(struct field_value));
+	if (field_check_query(rt->query, rt->nquery, router_query_get, req,
+	    req->qfields, &err) < 0) {
+		response_error(res, 400, err.code, err.message, err.field);
+		return -1;
+	}
+	return 0;
+}
+
+void
+router_dispatch(struct request *req, struct response *res)
+{
+	enum http_method	 m = req->method;
+	int			 i;
+
+	if (m == METHOD__MAX) {
+		response_error(res, 405, "method_not_allowed",
+		    "This method is not supported.", NULL);
+		return;
+	}
+	if (m == METHOD_HEAD)
+		m = METHOD_GET;
+	if ((i = router_match(m, req->path, req->params, 4)) < 0) {
+		router_refuse(req, res);
+		return;
+	}
+	req->route = &routes[i];
+	req->route_index = i;
+	if (req->params[0] != NULL && strstr(req->route->pattern, "{id}"))
+		req->id = strtoll(req->params[0], NULL, 10);
+
+	if (auth_authorize(req, res) < 0)
+		return;
+	if (req->route->fields != NULL && router_body(req, res) < 0)
+		return;
+	if (req->route->query != NULL && router_query(req, res) < 0)
+		return;
+	req->route->handler(req, res);
+}

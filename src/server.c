@@ -1,0 +1,294 @@
+/*
+ * The master process (see server.h).  It does no request work: it owns the
+ * socket, the shared region and the worker slots.  Signals are blocked and
+ * taken synchronously with sigtimedwait(), so the loop below is the only
+ * place that reacts to them and no handler runs at an awkward moment.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "concerto/config.h"
+#include "concerto/log.h"
+#include "concerto/mem.h"
+#include "concerto/server.h"
+#include "concerto/shared.h"
+#include "concerto/worker.h"
+
+struct slot {
+	pid_t		 pid;		/* 0: not running */
+	double		 started;	/* monotonic seconds */
+	double		 restart_at;	/* when to fork again, if pid == 0 */
+	int		 quick_deaths;	/* consecutive deaths soon after start */
+	bool		 retiring;	/* asked to stop by a reload */
+};
+
+struct master {
+	const struct config	*cfg;
+	struct shared		*shared;
+	int			 fd;
+	struct slot		*slots;
+	sigset_t		 sigs;
+	bool			 stopping;
+};
+
+static double
+now_s(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Opens the unix socket, mode 0660, group cfg->socket_group when that group
+ * exists.  Returns the fd or -1.  A stale socket file is replaced.  The
+ * socket is non-blocking: workers poll it and lose accept races harmlessly.
+ */
+static int
+server_listen(const struct config *cfg)
+{
+	struct sockaddr_un	 sun;
+	struct group		*gr;
+	int			 fd = -1;
+	mode_t			 old;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(cfg->socket_path) >= sizeof(sun.sun_path)) {
+		log_error("socket path too long: %s", cfg->socket_path);
+		return -1;
+	}
+	memcpy(sun.sun_path, cfg->socket_path, strlen(cfg->socket_path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0)) < 0)
+		goto fail;
+	if (unlink(cfg->socket_path) < 0 && errno != ENOENT)
+		goto fail;
+	old = umask(0117);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		umask(old);
+		goto fail;
+	}
+	umask(old);
+	if ((gr = getgrnam(cfg->socket_group)) != NULL &&
+	    chown(cfg->socket_path, (uid_t)-1, gr->gr_gid) < 0)
+		log_warn("socket: cannot give it group %s", cfg->socket_group);
+	if (chmod(cfg->socket_path, 0660) < 0 || listen(fd, 1024) < 0)
+		goto fail;
+	return fd;
+fail:
+	log_error("socket %s: %s", cfg->socket_path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+static int
+server_pidfile(const char *path)
+{
+	FILE	*f;
+
+	if (path == NULL)
+		return 0;
+	if ((f = fopen(path, "w")) == NULL) {
+		log_error("pidfile %s: %s", path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+/* Forks the worker for slot i; the child never returns. */
+static void
+server_spawn(struct master *m, int i)
+{
+	pid_t	 pid;
+
+	if ((pid = fork()) < 0) {
+		log_error("fork: %s", strerror(errno));
+		m->slots[i].restart_at = now_s() + 1;
+		return;
+	}
+	if (pid == 0) {
+		sigprocmask(SIG_UNBLOCK, &m->sigs, NULL);
+		_exit(worker_run(m->cfg, m->shared, m->fd, i));
+	}
+	m->slots[i].pid = pid;
+	m->slots[i].started = now_s();
+	m->slots[i].retiring = false;
+}
+
+/*
+ * Books the death of a worker.  A worker that exits after a reload or a
+ * stop is replaced at once (or not at all when stopping); one that died
+ * within a second of its start is restarted after a growing delay (0.1 s,
+ * 0.2 s, ... up to 5 s) so a crash loop does not spin.
+ */
+static void
+server_reap(struct master *m)
+{
+	pid_t	 pid;
+	int	 status, i;
+	double	 t, delay;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < m->cfg->workers; i++)
+			if (m->slots[i].pid == pid)
+				break;
+		if (i == m->cfg->workers)
+			continue;
+		m->slots[i].pid = 0;
+		if (m->stopping)
+			continue;
+		t = now_s();
+		if (m->slots[i].retiring) {
+			m->slots[i].restart_at = t;
+			continue;
+		}
+		if (WIFSIGNALED(status))
+			log_warn("worker %d (pid %ld) killed by signal %d", i,
+			    (long)pid, WTERMSIG(status));
+		else
+			log_warn("worker %d (pid %ld) exited with status %d", i,
+			    (long)pid, WEXITSTATUS(status));
+		metrics_worker_restarted(&m->shared->metrics);
+		if (t - m->slots[i].started < 1.0)
+			m->slots[i].quick_deaths++;
+		else
+			m->slots[i].quick_deaths = 0;
+		delay = 0;
+		if (m->slots[i].quick_deaths > 0) {
+			delay = 0.1 * (double)(1 << (m->slots[i].quick_deaths < 6 ?
+			    m->slots[i].quick_deaths - 1 : 5));
+			if (delay > 5)
+				delay = 5;
+		}
+		m->slots[i].restart_at = t + delay;
+	}
+}
+
+/*
+ * Reload: retires the workers one at a time, so the others keep serving;
+ * each replacement reads the configuration and reconnects afresh.
+ */
+static void
+server_reload(struct master *m)
+{
+	int	 i;
+
+	log_info("reload: rolling over %d workers", m->cfg->workers);
+	for (i = 0; i < m->cfg->workers; i++)
+		if (m->slots[i].pid > 0) {
+			m->slots[i].retiring = true;
+			kill(m->slots[i].pid, SIGTERM);
+		}
+}
+
+static int
+server_running(const struct master *m)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < m->cfg->workers; i++)
+		if (m->slots[i].pid > 0)
+			n++;
+	return n;
+}
+
+/* Stops every worker: SIGTERM, then SIGKILL after the grace period. */
+static void
+server_stop(struct master *m)
+{
+	siginfo_t	 info;
+	struct timespec	 tick = { 0, 100 * 1000 * 1000 };
+	double		 deadline;
+	int		 i;
+
+	m->stopping = true;
+	log_info("stopping: waiting for in-flight requests");
+	for (i = 0; i < m->cfg->workers; i++)
+		if (m->slots[i].pid > 0)
+			kill(m->slots[i].pid, SIGTERM);
+	deadline = now_s() + m->cfg->shutdown_grace_s;
+	while (server_running(m) > 0 && now_s() < deadline) {
+		(void)sigtimedwait(&m->sigs, &info, &tick);
+		server_reap(m);
+	}
+	for (i = 0; i < m->cfg->workers; i++)
+		if (m->slots[i].pid > 0) {
+			log_warn("worker %d did not stop in time", i);
+			kill(m->slots[i].pid, SIGKILL);
+		}
+	while (server_running(m) > 0 && waitpid(-1, NULL, 0) > 0)
+		server_reap(m);
+}
+
+int
+server_run(const struct config *cfg)
+{
+	struct master	 m;
+	siginfo_t	 info;
+	struct timespec	 tick = { 0, 100 * 1000 * 1000 };
+	int		 i, sig, rc = 1;
+	double		 t;
+
+	memset(&m, 0, sizeof(m));
+	m.cfg = cfg;
+	m.fd = -1;
+	sigemptyset(&m.sigs);
+	sigaddset(&m.sigs, SIGCHLD);
+	sigaddset(&m.sigs, SIGTERM);
+	sigaddset(&m.sigs, SIGINT);
+	sigaddset(&m.sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &m.sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((m.shared = shared_create()) == NULL) {
+		log_error("cannot map the shared region");
+		goto out;
+	}
+	if ((m.fd = server_listen(cfg)) < 0 || server_pidfile(cfg->pidfile) < 0)
+		goto out;
+	m.slots = xcalloc((size_t)cfg->workers, sizeof(struct slot));
+	for (i = 0; i < cfg->workers; i++)
+		server_spawn(&m, i);
+	log_info("serving on %s with %d workers x %d threads",
+	    cfg->socket_path, cfg->workers, cfg->threads);
+
+	for (;;) {
+		sig = sigtimedwait(&m.sigs, &info, &tick);
+		if (sig == SIGTERM || sig == SIGINT)
+			break;
+		if (sig == SIGHUP)
+			server_reload(&m);
+		server_reap(&m);
+		t = now_s();
+		for (i = 0; i < cfg->workers; i++)
+			if (m.slots[i].pid == 0 && t >= m.slots[i].restart_at)
+				server_spawn(&m, i);
+	}
+	server_stop(&m);
+	log_info("stopped");
+	rc = 0;
+out:
+	if (m.fd >= 0) {
+		close(m.fd);
+		unlink(cfg->socket_path);
+	}
+	if (cfg->pidfile != NULL && rc == 0)
+		unlink(cfg->pidfile);
+	free(m.slots);
+	shared_destroy(m.shared);
+	return rc;
+}

@@ -1,0 +1,213 @@
+/*
+ * Worker processes (see worker.h).  Each thread owns one FCGX_Request and
+ * one database connection for its whole life and runs the request flow:
+ * accept, parse, route, handle, respond, free.  Threads wait in poll(2) on
+ * the listening socket and on a pipe that the worker's main thread writes
+ * when it must stop; so stopping never interrupts a request in flight.
+ */
+#include <sys/prctl.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "concerto/config.h"
+#include "concerto/db.h"
+#include "concerto/log.h"
+#include "concerto/mem.h"
+#include "concerto/request.h"
+#include "concerto/response.h"
+#include "concerto/router.h"
+#include "concerto/shared.h"
+#include "concerto/worker.h"
+
+struct worker {
+	const struct config	*cfg;
+	struct shared		*shared;
+	int			 fd;
+	int			 index;
+	int			 wake[2];	/* written once to stop */
+};
+
+static uint64_t
+now_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static int
+worker_read(void *arg, char *dst, int n)
+{
+	return FCGX_GetStr(dst, n, ((FCGX_Request *)arg)->in);
+}
+
+/* Reads and discards what is left of the body, so nginx can finish. */
+static void
+worker_drain(FCGX_Request *fr)
+{
+	char	 sink[4096];
+
+	while (FCGX_GetStr(sink, sizeof(sink), fr->in) > 0)
+		continue;
+}
+
+/* One request, from parameters to the log line. */
+static void
+worker_handle(struct worker *w, struct db *db, FCGX_Request *fr)
+{
+	struct request	 req;
+	struct response	 res;
+	struct buf	 out;
+	const char	*code = NULL, *msg = NULL;
+	int		 status, route;
+	uint64_t	 t0 = now_us(), dt;
+	enum http_method method;
+
+	memset(&req, 0, sizeof(req));
+	response_init(&res);
+	buf_init(&out, 0);
+	req.cfg = w->cfg;
+	req.db = db;
+	req.shared = w->shared;
+	req.worker = w->index;
+
+	status = request_parse(&req, fr->envp, w->cfg->max_body, worker_read,
+	    fr, &code, &msg);
+	if (status != 0)
+		response_error(&res, status, code, msg, NULL);
+	else
+		router_dispatch(&req, &res);
+	worker_drain(fr);
+	if (response_serialize(&res, req.method == METHOD_HEAD, &out) < 0) {
+		log_error("response could not be encoded");
+		response_error(&res, 500, "internal_error",
+		    "The response could not be encoded.", NULL);
+		buf_reset(&out);
+		(void)response_serialize(&res, false, &out);
+	}
+	if (FCGX_PutStr(buf_str(&out), (int)out.len, fr->out) < 0)
+		log_warn("client went away before the response was sent");
+
+	dt = now_us() - t0;
+	route = req.route_index;
+	method = req.method;
+	metrics_observe(&w->shared->metrics, route, res.status, dt);
+	log_request(http_method_name(method), route >= 0 ?
+	    routes[route].pattern : "unmatched", res.status, dt);
+	request_free(&req);
+	response_free(&res);
+	buf_free(&out);
+}
+
+static void *
+worker_thread(void *arg)
+{
+	struct worker	*w = arg;
+	FCGX_Request	 fr;
+	struct db	*db;
+	struct pollfd	 pfd[2];
+
+	if (FCGX_InitRequest(&fr, w->fd, 0) != 0) {
+		log_error("FCGX_InitRequest failed");
+		return NULL;
+	}
+	db = db_open(w->cfg->db, w->cfg->statement_timeout_ms);
+	for (;;) {
+		pfd[0].fd = w->fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = w->wake[0];
+		pfd[1].events = POLLIN;
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_error("poll: %s", strerror(errno));
+			break;
+		}
+		if (pfd[1].revents != 0)
+			break;
+		if (!(pfd[0].revents & POLLIN))
+			continue;
+		/* Another thread or worker may have won the race: EAGAIN. */
+		if (FCGX_Accept_r(&fr) < 0)
+			continue;
+		worker_handle(w, db, &fr);
+		FCGX_Finish_r(&fr);
+	}
+	FCGX_Free(&fr, 0);
+	db_close(db);
+	return NULL;
+}
+
+/* Waits for the threads until the grace period ends; 0 if all finished. */
+static int
+worker_join(struct worker *w, pthread_t *threads, int n)
+{
+	struct timespec	 deadline;
+	int		 i, rc = 0;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += w->cfg->shutdown_grace_s;
+	for (i = 0; i < n; i++)
+		if (pthread_timedjoin_np(threads[i], NULL, &deadline) != 0)
+			rc = -1;
+	return rc;
+}
+
+int
+worker_run(const struct config *cfg, struct shared *shared, int fd,
+    int index)
+{
+	struct worker	 w = { cfg, shared, fd, index, { -1, -1 } };
+	pthread_t	*threads;
+	sigset_t	 stop;
+	int		 i, n = 0, sig = 0, rc = 1;
+
+	log_set_worker(index);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	db_set_error_counter(&shared->metrics.db_errors);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (FCGX_Init() != 0 || pipe(w.wake) < 0) {
+		log_error("worker %d: cannot initialise", index);
+		return 1;
+	}
+	threads = xcalloc((size_t)cfg->threads, sizeof(pthread_t));
+	for (i = 0; i < cfg->threads; i++) {
+		if (pthread_create(&threads[i], NULL, worker_thread, &w) != 0) {
+			log_error("worker %d: pthread_create failed", index);
+			break;
+		}
+		n++;
+	}
+	if (n == cfg->threads) {
+		/* SIGHUP is the master's business: a worker ignores it. */
+		while (sigwait(&stop, &sig) == 0 && sig == SIGHUP)
+			continue;
+		rc = 0;
+	}
+	if (write(w.wake[1], "x", 1) != 1)
+		rc = 1;
+	if (worker_join(&w, threads, n) < 0) {
+		log_warn("worker %d: requests still running at the deadline",
+		    index);
+		_exit(1);
+	}
+	free(threads);
+	close(w.wake[0]);
+	close(w.wake[1]);
+	return rc;
+}
