@@ -1,18 +1,240 @@
 /*
- * Authorization at the edge (see auth.h).  Sessions arrive with the accounts
- * work; until then only public routes can be reached.
+ * Sessions and authorization at the edge (see auth.h).
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "concerto/api.h"
 #include "concerto/auth.h"
+#include "concerto/config.h"
+#include "concerto/db.h"
+#include "concerto/log.h"
+#include "concerto/mem.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
-#include "concerto/router.h"
+
+enum role
+auth_role_parse(const char *s)
+{
+	if (s != NULL && strcmp(s, "admin") == 0)
+		return ROLE_ADMIN;
+	if (s != NULL && strcmp(s, "moderator") == 0)
+		return ROLE_MODERATOR;
+	return ROLE_PARTICIPANT;
+}
+
+static bool
+method_changes_state(enum http_method m)
+{
+	return m != METHOD_GET && m != METHOD_HEAD && m != METHOD_OPTIONS;
+}
+
+/*
+ * Defence in depth against cross-site requests: a browser tells where a
+ * request comes from in Sec-Fetch-Site and Origin.  Anything but our own
+ * origin (or a direct navigation) is refused for state-changing methods.
+ */
+static bool
+auth_cross_site(const struct request *req)
+{
+	const char	*site = request_param(req, "HTTP_SEC_FETCH_SITE");
+	const char	*origin = request_param(req, "HTTP_ORIGIN");
+	const char	*host = request_param(req, "HTTP_HOST");
+	const char	*p;
+
+	if (site != NULL && strcmp(site, "same-origin") != 0 &&
+	    strcmp(site, "none") != 0)
+		return true;
+	if (origin == NULL)
+		return false;
+	if (strncmp(origin, "https://", 8) == 0)
+		p = origin + 8;
+	else if (strncmp(origin, "http://", 7) == 0)
+		p = origin + 7;
+	else
+		return true;		/* "null" and other schemes */
+	return host == NULL || strcasecmp(p, host) != 0;
+}
+
+/* The token the caller presents, or NULL. */
+static const char *
+auth_token(const struct request *req, bool *bearer)
+{
+	const char	*h = request_param(req, "HTTP_AUTHORIZATION");
+
+	if (h != NULL && strncasecmp(h, "Bearer ", 7) == 0) {
+		*bearer = true;
+		return h + 7;
+	}
+	*bearer = false;
+	return request_cookie(req, AUTH_COOKIE);
+}
+
+/* Loads the session for token; DB_OK with *out NULL if there is none. */
+static enum db_status
+auth_session_load(struct request *req, const char *token, bool bearer,
+    struct session **out)
+{
+	struct db_rows	*rows = NULL;
+	struct session	*s;
+	char		 hash[TOKEN_HASH_LEN + 3], idle[16];
+	enum db_status	 rc;
+
+	*out = NULL;
+	if (!token_well_formed(token))
+		return DB_OK;
+	token_hash(token, hash);
+	snprintf(idle, sizeof(idle), "%d", req->cfg->session_idle_s);
+	rc = db_exec(req->db, STMT_SESSION_LOOKUP, DB_PARAMS(hash, idle),
+	    &rows);
+	if (rc != DB_OK || db_nrows(rows) == 0)
+		goto out;
+	s = xcalloc(1, sizeof(*s));
+	s->id = db_int(rows, 0, 0);
+	s->account_id = db_int(rows, 0, 1);
+	s->role = auth_role_parse(db_value(rows, 0, 2));
+	s->verified = db_bool(rows, 0, 3);
+	s->second_factor = db_bool(rows, 0, 4);
+	snprintf(s->csrf_hash, sizeof(s->csrf_hash), "%s", db_value(rows, 0, 5));
+	s->suspended = db_bool(rows, 0, 6);
+	s->bearer = bearer || strcmp(db_value(rows, 0, 7), "bearer") == 0;
+	s->auth_age_s = db_int(rows, 0, 9);
+	snprintf(s->language, sizeof(s->language), "%s", db_value(rows, 0, 10));
+	s->totp_enabled = db_bool(rows, 0, 11);
+	/* Idle expiry counts from the last touch; touch at most once a minute. */
+	if (db_int(rows, 0, 8) >= 60) {
+		char	 id[24];
+
+		snprintf(id, sizeof(id), "%lld", (long long)s->id);
+		(void)db_exec(req->db, STMT_SESSION_TOUCH, DB_PARAMS(id), NULL);
+	}
+	*out = s;
+out:
+	db_rows_free(rows);
+	return rc;
+}
+
+static bool
+auth_csrf_ok(const struct request *req, const struct session *s)
+{
+	const char	*sent = request_param(req, "HTTP_X_CSRF_TOKEN");
+	char		 hash[TOKEN_HASH_LEN + 3];
+
+	if (s->bearer)
+		return true;
+	if (sent == NULL || !token_well_formed(sent))
+		return false;
+	token_hash(sent, hash);
+	return token_equal(hash + 2, s->csrf_hash);
+}
+
+/* Checks what the route requires of a resolved session. */
+static int
+auth_require(const struct request *req, struct response *res,
+    const struct session *s)
+{
+	enum role	 need = req->route->role;
+
+	if (need >= ROLE_MODERATOR) {
+		if (s->role < need) {
+			response_error(res, 403, "forbidden",
+			    "Your role does not allow this.", NULL);
+			return -1;
+		}
+		if (!s->second_factor) {
+			response_error(res, 403, "second_factor_required",
+			    "Confirm your sign-in with your authenticator code.",
+			    NULL);
+			return -1;
+		}
+	}
+	if (need >= ROLE_PARTICIPANT) {
+		if (!s->verified) {
+			response_error(res, 403, "email_not_verified",
+			    "Confirm your e-mail address before contributing.",
+			    NULL);
+			return -1;
+		}
+		if (s->suspended) {
+			response_error(res, 403, "account_suspended",
+			    "Your account is suspended: you can read but not "
+			    "contribute.", NULL);
+			return -1;
+		}
+	}
+	return 0;
+}
 
 int
 auth_authorize(struct request *req, struct response *res)
 {
-	if (req->route->role == ROLE_ANY)
+	const struct route	*rt = req->route;
+	const char		*token;
+	bool			 bearer;
+	enum db_status		 rc;
+
+	if (method_changes_state(req->method) && auth_cross_site(req)) {
+		response_error(res, 403, "cross_site_request",
+		    "This request did not come from this site.", NULL);
+		return -1;
+	}
+	token = auth_token(req, &bearer);
+	if (token != NULL) {
+		rc = auth_session_load(req, token, bearer, &req->session);
+		if (rc != DB_OK) {
+			api_db_error(res, rc);
+			return -1;
+		}
+	}
+	if (rt->role == ROLE_ANY)
 		return 0;
-	response_error(res, 401, "authentication_required",
-	    "Sign in to do this.", NULL);
-	return -1;
+	if (req->session == NULL) {
+		response_error(res, 401, "authentication_required",
+		    "Sign in to do this.", NULL);
+		if (token != NULL && !bearer)
+			auth_cookie_clear(res);
+		return -1;
+	}
+	if (rt->csrf && !auth_csrf_ok(req, req->session)) {
+		response_error(res, 403, "csrf_failed",
+		    "The X-CSRF-Token header is missing or wrong.", NULL);
+		return -1;
+	}
+	return auth_require(req, res, req->session);
+}
+
+int
+auth_session_start(struct request *req, struct response *res,
+    int64_t account_id, bool second_factor, char csrf[TOKEN_LEN + 1])
+{
+	char		 token[TOKEN_LEN + 1], th[TOKEN_HASH_LEN + 3];
+	char		 ch[TOKEN_HASH_LEN + 3], id[24], max[16];
+	struct buf	 cookie;
+	enum db_status	 rc;
+
+	if (token_new(token) < 0 || token_new(csrf) < 0)
+		return DB_ERROR;
+	token_hash(token, th);
+	token_hash(csrf, ch);
+	snprintf(id, sizeof(id), "%lld", (long long)account_id);
+	snprintf(max, sizeof(max), "%d", req->cfg->session_max_s);
+	rc = db_exec(req->db, STMT_SESSION_INSERT, DB_PARAMS(th, ch, id,
+	    "cookie", second_factor ? "true" : "false", max), NULL);
+	if (rc != DB_OK)
+		return rc;
+	buf_init(&cookie, 0);
+	buf_printf(&cookie, AUTH_COOKIE "=%s; Path=/; Max-Age=%d; Secure; "
+	    "HttpOnly; SameSite=Lax", token, req->cfg->session_max_s);
+	response_header(res, "Set-Cookie", buf_str(&cookie));
+	buf_free(&cookie);
+	return DB_OK;
+}
+
+void
+auth_cookie_clear(struct response *res)
+{
+	response_header(res, "Set-Cookie", AUTH_COOKIE "=; Path=/; Max-Age=0; "
+	    "Secure; HttpOnly; SameSite=Lax");
 }

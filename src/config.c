@@ -34,6 +34,20 @@ static const struct var vars[] = {
 	  "PostgreSQL statement_timeout" },
 	{ "CONCERTO_SHUTDOWN_GRACE", "15",
 	  "seconds in-flight requests get on SIGTERM" },
+	{ "CONCERTO_HASH_SLOTS", "(cores)",
+	  "password hashes running at once on this host" },
+	{ "CONCERTO_ARGON2_M", "19456", "argon2id memory, KiB (>= 19456)" },
+	{ "CONCERTO_ARGON2_T", "2", "argon2id passes (>= 2)" },
+	{ "CONCERTO_ARGON2_P", "1", "argon2id lanes" },
+	{ "CONCERTO_SESSION_IDLE", "3600", "idle session expiry, seconds" },
+	{ "CONCERTO_SESSION_MAX", "86400",
+	  "absolute session expiry, seconds" },
+	{ "CONCERTO_RECENT_AUTH", "900",
+	  "how recent a sign-in data export needs, seconds" },
+	{ "CONCERTO_PUBLIC_URL", "http://127.0.0.1:8080",
+	  "public base URL, for links in e-mails" },
+	{ "CONCERTO_SENDMAIL", "(none)",
+	  "sendmail program used by `concerto mail`" },
 };
 
 static const char *
@@ -71,7 +85,8 @@ config_int(const char *name, long long def, long long min, long long max,
 int
 config_load(struct config *cfg)
 {
-	long long	 workers, threads, body, timeout, grace, cores;
+	long long	 workers, threads, body, timeout, grace, cores, slots;
+	long long	 am, at, ap, idle, max, recent;
 
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (cores < 1)
@@ -87,8 +102,25 @@ config_load(struct config *cfg)
 	    config_int("CONCERTO_MAX_BODY", 65536, 1024, 16 << 20, &body) ||
 	    config_int("CONCERTO_STATEMENT_TIMEOUT_MS", 5000, 100, 600000,
 	    &timeout) ||
-	    config_int("CONCERTO_SHUTDOWN_GRACE", 15, 1, 600, &grace))
+	    config_int("CONCERTO_SHUTDOWN_GRACE", 15, 1, 600, &grace) ||
+	    config_int("CONCERTO_HASH_SLOTS", cores, 1, 256, &slots) ||
+	    config_int("CONCERTO_ARGON2_M", 19456, 19456, 4 << 20, &am) ||
+	    config_int("CONCERTO_ARGON2_T", 2, 2, 64, &at) ||
+	    config_int("CONCERTO_ARGON2_P", 1, 1, 16, &ap) ||
+	    config_int("CONCERTO_SESSION_IDLE", 3600, 60, 30 * 86400, &idle) ||
+	    config_int("CONCERTO_SESSION_MAX", 86400, 60, 90 * 86400, &max) ||
+	    config_int("CONCERTO_RECENT_AUTH", 900, 30, 86400, &recent))
 		return -1;
+	cfg->hash_slots = (int)slots;
+	cfg->argon2_m = (int)am;
+	cfg->argon2_t = (int)at;
+	cfg->argon2_p = (int)ap;
+	cfg->session_idle_s = (int)idle;
+	cfg->session_max_s = (int)max;
+	cfg->recent_auth_s = (int)recent;
+	cfg->public_url = config_str("CONCERTO_PUBLIC_URL",
+	    "http://127.0.0.1:8080");
+	cfg->sendmail = config_str("CONCERTO_SENDMAIL", NULL);
 	cfg->workers = (int)workers;
 	cfg->threads = (int)threads;
 	cfg->max_body = (size_t)body;

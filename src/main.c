@@ -9,9 +9,11 @@
 
 #include "concerto/config.h"
 #include "concerto/field.h"
+#include "concerto/mail.h"
 #include "concerto/db_migrate.h"
 #include "concerto/router.h"
 #include "concerto/server.h"
+#include "concerto/user.h"
 #include "concerto/version.h"
 
 /* Prints the route table as JSON, for the OpenAPI test and for operators. */
@@ -51,6 +53,24 @@ cmd_migrate(const struct config *cfg, int argc, char **argv)
 }
 
 static int
+cmd_user(const struct config *cfg, int argc, char **argv)
+{
+	return user_command(cfg, argc, argv);
+}
+
+static int
+cmd_demo(const struct config *cfg, int argc, char **argv)
+{
+	return user_demo(cfg);
+}
+
+static int
+cmd_mail(const struct config *cfg, int argc, char **argv)
+{
+	return mail_deliver(cfg);
+}
+
+static int
 cmd_version(const struct config *cfg, int argc, char **argv)
 {
 	printf("concerto %s\n", CONCERTO_VERSION);
@@ -67,6 +87,9 @@ static const struct command commands[] = {
 	{ "serve", cmd_serve, "run the FastCGI master and its workers" },
 	{ "migrate", cmd_migrate, "apply the SQL migrations in order" },
 	{ "routes", cmd_routes, "print the route table as JSON" },
+	{ "user", cmd_user, "user add|role: manage accounts and roles" },
+	{ "demo", cmd_demo, "create or reset the demo accounts" },
+	{ "mail", cmd_mail, "deliver the outbox through CONCERTO_SENDMAIL" },
 	{ "version", cmd_version, "print the version" },
 };
 

@@ -293,5 +293,6 @@ request_free(struct request *r)
 		field_values_free(r->qfields, r->route->nquery);
 	}
 	json_decref(r->json);
+	free(r->session);
 	memset(r, 0, sizeof(*r));
 }

@@ -18,7 +18,7 @@
 #include "concerto/utf8.h"
 
 static const char *const role_names[ROLE__MAX] = {
-	"any", "participant", "moderator", "admin",
+	"any", "signed_in", "participant", "moderator", "admin",
 };
 
 const char *

@@ -254,7 +254,7 @@ server_run(const struct config *cfg)
 	sigprocmask(SIG_BLOCK, &m.sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if ((m.shared = shared_create()) == NULL) {
+	if ((m.shared = shared_create(cfg->hash_slots)) == NULL) {
 		log_error("cannot map the shared region");
 		goto out;
 	}

@@ -8,21 +8,27 @@
 #include "concerto/shared.h"
 
 struct shared *
-shared_create(void)
+shared_create(int hash_slots)
 {
-	void	*p;
+	struct shared	*p;
 
 	p = mmap(NULL, sizeof(struct shared), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
 	memset(p, 0, sizeof(struct shared));
+	if (sem_init(&p->hash_slots, 1, (unsigned)hash_slots) < 0) {
+		munmap(p, sizeof(struct shared));
+		return NULL;
+	}
 	return p;
 }
 
 void
 shared_destroy(struct shared *s)
 {
-	if (s != NULL)
-		munmap(s, sizeof(*s));
+	if (s == NULL)
+		return;
+	sem_destroy(&s->hash_slots);
+	munmap(s, sizeof(*s));
 }

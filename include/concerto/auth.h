@@ -1,18 +1,58 @@
 /*
- * Authentication and authorization at the edge: resolves the caller's
- * session and enforces the route's role and CSRF requirement.
+ * Sessions and authorization at the edge.  A caller is identified by the
+ * __Host-concerto cookie (browsers) or, later, an Authorization: Bearer
+ * token (widgets); both resolve to the same struct session, so routes need
+ * not care which.  Only hashes of tokens are stored.
  */
 #ifndef CONCERTO_AUTH_H
 #define CONCERTO_AUTH_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "concerto/router.h"
+#include "concerto/token.h"
+
 struct request;
 struct response;
 
+#define AUTH_COOKIE	"__Host-concerto"
+
+struct session {
+	int64_t		 id;
+	int64_t		 account_id;
+	enum role	 role;		/* ROLE_PARTICIPANT, _MODERATOR, _ADMIN */
+	bool		 verified;
+	bool		 second_factor;	/* TOTP or recovery code given */
+	bool		 suspended;
+	bool		 bearer;	/* not a cookie: no CSRF needed */
+	bool		 totp_enabled;
+	int64_t		 auth_age_s;	/* seconds since the password */
+	char		 csrf_hash[TOKEN_HASH_LEN + 1];
+	char		 language[3];
+};
+
 /*
  * Resolves the session of the request (if any) into request->session and
- * checks it against request->route.  Returns 0 to go on, or -1 with the
- * response set (401, 403, 503).
+ * checks it against request->route: role, verification, suspension, second
+ * factor, CSRF token and the Origin/Sec-Fetch-Site of state-changing
+ * requests.  Returns 0 to go on, or -1 with the response set (401, 403,
+ * 503).
  */
 int	 auth_authorize(struct request *, struct response *);
+
+/* The account role named by s ("participant", ...). */
+enum role auth_role_parse(const char *s);
+
+/*
+ * Starts a cookie session for account_id: stores the hashes, sets the
+ * cookie and writes the CSRF token to csrf.  Returns DB_OK or the failure.
+ */
+int	 auth_session_start(struct request *, struct response *,
+	    int64_t account_id, bool second_factor,
+	    char csrf[TOKEN_LEN + 1]);
+
+/* Sets a cookie that ends the browser's session. */
+void	 auth_cookie_clear(struct response *);
 
 #endif

@@ -20,6 +20,15 @@ struct config {
 	size_t		 max_body;	/* CONCERTO_MAX_BODY */
 	int		 statement_timeout_ms; /* CONCERTO_STATEMENT_TIMEOUT_MS */
 	int		 shutdown_grace_s; /* CONCERTO_SHUTDOWN_GRACE */
+	int		 hash_slots;	/* CONCERTO_HASH_SLOTS */
+	int		 argon2_m;	/* CONCERTO_ARGON2_M, KiB */
+	int		 argon2_t;	/* CONCERTO_ARGON2_T */
+	int		 argon2_p;	/* CONCERTO_ARGON2_P */
+	int		 session_idle_s; /* CONCERTO_SESSION_IDLE */
+	int		 session_max_s;	/* CONCERTO_SESSION_MAX */
+	int		 recent_auth_s;	/* CONCERTO_RECENT_AUTH */
+	const char	*public_url;	/* CONCERTO_PUBLIC_URL */
+	const char	*sendmail;	/* CONCERTO_SENDMAIL, may be NULL */
 };
 
 /*

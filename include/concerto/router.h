@@ -15,9 +15,11 @@ struct request;
 struct response;
 struct field;
 
+/* What a route requires of its caller; also the roles of accounts. */
 enum role {
 	ROLE_ANY,		/* no session needed */
-	ROLE_PARTICIPANT,	/* any signed-in account */
+	ROLE_SIGNED_IN,		/* any session, even unverified */
+	ROLE_PARTICIPANT,	/* verified and not suspended: may contribute */
 	ROLE_MODERATOR,		/* moderators and admins, with second factor */
 	ROLE_ADMIN,		/* admins, with second factor */
 	ROLE__MAX

@@ -7,14 +7,17 @@
 #ifndef CONCERTO_SHARED_H
 #define CONCERTO_SHARED_H
 
+#include <semaphore.h>
+
 #include "concerto/metrics.h"
 
 struct shared {
 	struct metrics	metrics;
+	sem_t		hash_slots;	/* password hashes running at once */
 };
 
-/* Maps a zeroed shared region; returns NULL on failure. */
-struct shared	*shared_create(void);
+/* Maps a zeroed shared region with hash_slots slots; NULL on failure. */
+struct shared	*shared_create(int hash_slots);
 void		 shared_destroy(struct shared *);
 
 #endif

@@ -1,0 +1,355 @@
+/*
+ * Accounts: registration, e-mail verification and password reset.
+ * Whether an address already has an account is never revealed: both cases
+ * answer the same and take the same time (the password is hashed either
+ * way); the owner of the address learns the difference from the mail.
+ */
+#include <string.h>
+
+#include "concerto/api.h"
+#include "concerto/config.h"
+#include "concerto/field.h"
+#include "concerto/mail.h"
+#include "concerto/password.h"
+#include "concerto/request.h"
+#include "concerto/response.h"
+#include "concerto/token.h"
+
+#define VERIFY_TTL	"86400"		/* 24 hours */
+#define RESET_TTL	"3600"		/* 1 hour */
+#define RESETS_PER_HOUR	3
+
+/*
+ * Hashes pw under a host hashing slot.  Returns 0, or -1 with the response
+ * set (503 when every slot stays busy).
+ */
+int
+api_password_hash(struct request *req, struct response *res, const char *pw,
+    char out[PASSWORD_ENCODED_MAX])
+{
+	int	 rc;
+
+	if (password_slot_acquire(req->shared, 1000) < 0) {
+		response_error(res, 503, "busy",
+		    "Too many sign-ins at once; try again in a moment.", NULL);
+		response_header(res, "Retry-After", "1");
+		return -1;
+	}
+	rc = password_hash(req->cfg, pw, out);
+	password_slot_release(req->shared);
+	if (rc < 0) {
+		response_error(res, 500, "internal_error",
+		    "The password could not be hashed.", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* Refuses a weak password with a 400 naming field; 0 if acceptable. */
+int
+api_password_policy(struct response *res, const char *field, const char *pw,
+    const char *email, const char *pseudonym)
+{
+	const char	*why = password_policy(pw, email, pseudonym);
+
+	if (why == NULL)
+		return 0;
+	if (strcmp(why, "too_short") == 0)
+		response_error(res, 400, "weak_password",
+		    "Choose a password of at least 12 characters.", field);
+	else if (strcmp(why, "too_long") == 0)
+		response_error(res, 400, "weak_password",
+		    "Choose a password of at most 1024 bytes.", field);
+	else if (strcmp(why, "too_common") == 0)
+		response_error(res, 400, "weak_password",
+		    "This password is among the most common ones; choose "
+		    "another.", field);
+	else
+		response_error(res, 400, "weak_password",
+		    "The password must not be your e-mail or pseudonym.", field);
+	return -1;
+}
+
+static bool
+profile_is_health_data(const char *profile)
+{
+	return strcmp(profile, "patient") == 0 || strcmp(profile, "carer") == 0;
+}
+
+/* Checks the consents of a registration; 0 or -1 with the response set. */
+static int
+accounts_consents(const struct field_value *f, struct response *res)
+{
+	if (!f[ACCOUNT_ACCEPT_TERMS].b) {
+		response_error(res, 400, "consent_required",
+		    "Accept the terms of use to create an account.",
+		    "accept_terms");
+		return -1;
+	}
+	if (profile_is_health_data(f[ACCOUNT_PROFILE].s) &&
+	    !(f[ACCOUNT_HEALTH_CONSENT].present && f[ACCOUNT_HEALTH_CONSENT].b)) {
+		response_error(res, 400, "consent_required",
+		    "The patient and carer profiles are health data: consent "
+		    "to their processing, or choose another profile.",
+		    "health_data_consent");
+		return -1;
+	}
+	return 0;
+}
+
+static enum db_status
+accounts_pseudonym_taken(struct db *db, const char *pseudonym, bool *taken)
+{
+	struct db_rows	*rows = NULL;
+	enum db_status	 rc;
+
+	rc = db_exec(db, STMT_PSEUDONYM_TAKEN, DB_PARAMS(pseudonym, NULL),
+	    &rows);
+	*taken = rc == DB_OK && db_nrows(rows) > 0;
+	db_rows_free(rows);
+	return rc;
+}
+
+/*
+ * Inserts the account, its verification token and mail, in the open
+ * transaction.  Returns DB_CONFLICT if the address was taken meanwhile.
+ */
+static enum db_status
+accounts_insert(struct request *req, const char *email, const char *hash)
+{
+	const struct field_value *f = req->fields;
+	struct db_rows	*rows = NULL;
+	char		 token[TOKEN_LEN + 1], th[TOKEN_HASH_LEN + 3];
+	const char	*lang = f[ACCOUNT_LANGUAGE].present ?
+			    f[ACCOUNT_LANGUAGE].s : "fr";
+	bool		 health = profile_is_health_data(f[ACCOUNT_PROFILE].s);
+	enum db_status	 rc;
+	int64_t		 id;
+
+	rc = db_exec(req->db, STMT_ACCOUNT_INSERT, DB_PARAMS(email, hash,
+	    f[ACCOUNT_PSEUDONYM].s, f[ACCOUNT_PROFILE].s,
+	    f[ACCOUNT_POSTCODE].null ? NULL : f[ACCOUNT_POSTCODE].s,
+	    f[ACCOUNT_INTERESTS_DECLARED].b ? "true" : "false",
+	    f[ACCOUNT_INTERESTS_TEXT].null ? NULL : f[ACCOUNT_INTERESTS_TEXT].s,
+	    lang, API_TERMS_VERSION,
+	    health || (f[ACCOUNT_HEALTH_CONSENT].present &&
+	    f[ACCOUNT_HEALTH_CONSENT].b) ? API_HEALTH_CONSENT_VERSION : NULL),
+	    &rows);
+	if (rc != DB_OK)
+		goto out;
+	id = db_int(rows, 0, 0);
+	if (token_new(token) < 0) {
+		rc = DB_ERROR;
+		goto out;
+	}
+	token_hash(token, th);
+	{
+		char	 idb[API_INT_LEN];
+
+		rc = db_exec(req->db, STMT_TOKEN_INSERT, DB_PARAMS(th,
+		    api_int(id, idb), "verify", VERIFY_TTL), NULL);
+	}
+	if (rc == DB_OK)
+		rc = mail_queue(req->db, req->cfg, id, email, lang, MAIL_VERIFY,
+		    token);
+out:
+	db_rows_free(rows);
+	return rc;
+}
+
+/* Tells the owner of an address that already has an account. */
+static enum db_status
+accounts_notify_taken(struct request *req, const char *email)
+{
+	struct db_rows	*rows = NULL;
+	enum db_status	 rc;
+
+	rc = db_exec(req->db, STMT_ACCOUNT_BY_EMAIL, DB_PARAMS(email), &rows);
+	if (rc == DB_OK && db_nrows(rows) > 0)
+		rc = mail_queue(req->db, req->cfg, db_int(rows, 0, 0), email,
+		    db_value(rows, 0, 3), MAIL_REGISTER_AGAIN, NULL);
+	db_rows_free(rows);
+	return rc;
+}
+
+void
+api_accounts_create(struct request *req, struct response *res)
+{
+	const struct field_value *f = req->fields;
+	char		 email[API_EMAIL_LEN], hash[PASSWORD_ENCODED_MAX];
+	bool		 taken;
+	enum db_status	 rc;
+
+	api_email_normalize(f[ACCOUNT_EMAIL].s, email);
+	if (accounts_consents(f, res) < 0 ||
+	    api_password_policy(res, "password", f[ACCOUNT_PASSWORD].s, email,
+	    f[ACCOUNT_PSEUDONYM].s) < 0)
+		return;
+	if ((rc = accounts_pseudonym_taken(req->db, f[ACCOUNT_PSEUDONYM].s,
+	    &taken)) != DB_OK) {
+		api_db_error(res, rc);
+		return;
+	}
+	if (taken) {
+		response_error(res, 409, "pseudonym_taken",
+		    "This pseudonym is already used; choose another.",
+		    "pseudonym");
+		return;
+	}
+	if (api_password_hash(req, res, f[ACCOUNT_PASSWORD].s, hash) < 0)
+		return;
+	if ((rc = db_begin(req->db)) != DB_OK)
+		goto fail;
+	rc = accounts_insert(req, email, hash);
+	if (rc == DB_CONFLICT &&
+	    strcmp(db_conflict_constraint(req->db), "accounts_email_key") == 0) {
+		db_rollback(req->db);
+		if ((rc = db_begin(req->db)) == DB_OK)
+			rc = accounts_notify_taken(req, email);
+	} else if (rc == DB_CONFLICT) {
+		db_rollback(req->db);
+		response_error(res, 409, "pseudonym_taken",
+		    "This pseudonym is already used; choose another.",
+		    "pseudonym");
+		return;
+	}
+	if (rc != DB_OK || (rc = db_commit(req->db)) != DB_OK)
+		goto fail;
+	response_json(res, 202, json_pack("{s:s,s:s}", "status",
+	    "verification_sent", "message", "If this address can be used, "
+	    "a message with a confirmation link is on its way."));
+	return;
+fail:
+	db_rollback(req->db);
+	api_db_error(res, rc);
+}
+
+/* Marks a one-time token used; its account id, 0 if invalid. */
+static enum db_status
+accounts_token_use(struct request *req, const char *purpose, int64_t *id)
+{
+	struct db_rows	*rows = NULL;
+	char		 th[TOKEN_HASH_LEN + 3];
+	const char	*token = req->fields[TOKEN_FIELD_TOKEN].s;
+	enum db_status	 rc = DB_OK;
+
+	*id = 0;
+	if (!token_well_formed(token))
+		return DB_OK;
+	token_hash(token, th);
+	rc = db_exec(req->db, STMT_TOKEN_USE, DB_PARAMS(th, purpose), &rows);
+	if (rc == DB_OK && db_nrows(rows) > 0)
+		*id = db_int(rows, 0, 0);
+	db_rows_free(rows);
+	return rc;
+}
+
+void
+api_accounts_verify(struct request *req, struct response *res)
+{
+	char		 idb[API_INT_LEN];
+	int64_t		 id;
+	enum db_status	 rc;
+
+	if ((rc = db_begin(req->db)) != DB_OK ||
+	    (rc = accounts_token_use(req, "verify", &id)) != DB_OK)
+		goto fail;
+	if (id == 0) {
+		db_rollback(req->db);
+		response_error(res, 400, "invalid_token", "This link is not "
+		    "valid: it may have expired or been used already.", "token");
+		return;
+	}
+	if ((rc = db_exec(req->db, STMT_ACCOUNT_VERIFY,
+	    DB_PARAMS(api_int(id, idb)), NULL)) != DB_OK ||
+	    (rc = db_commit(req->db)) != DB_OK)
+		goto fail;
+	response_json(res, 200, json_pack("{s:s}", "status", "verified"));
+	return;
+fail:
+	db_rollback(req->db);
+	api_db_error(res, rc);
+}
+
+void
+api_password_reset(struct request *req, struct response *res)
+{
+	struct db_rows	*rows = NULL, *recent = NULL;
+	char		 email[API_EMAIL_LEN], token[TOKEN_LEN + 1];
+	char		 th[TOKEN_HASH_LEN + 3];
+	const char	*id;
+	enum db_status	 rc;
+
+	api_email_normalize(req->fields[EMAIL_FIELD_EMAIL].s, email);
+	if ((rc = db_begin(req->db)) != DB_OK ||
+	    (rc = db_exec(req->db, STMT_ACCOUNT_BY_EMAIL, DB_PARAMS(email),
+	    &rows)) != DB_OK)
+		goto out;
+	if (db_nrows(rows) == 0)
+		goto out;
+	id = db_value(rows, 0, 0);
+	/* A few links an hour at most, so nobody can flood a mailbox. */
+	if ((rc = db_exec(req->db, STMT_TOKEN_RECENT, DB_PARAMS(id, "reset"),
+	    &recent)) != DB_OK || db_int(recent, 0, 0) >= RESETS_PER_HOUR)
+		goto out;
+	if (token_new(token) < 0) {
+		rc = DB_ERROR;
+		goto out;
+	}
+	token_hash(token, th);
+	if ((rc = db_exec(req->db, STMT_TOKEN_INSERT, DB_PARAMS(th, id, "reset",
+	    RESET_TTL), NULL)) != DB_OK ||
+	    (rc = mail_queue(req->db, req->cfg, db_int(rows, 0, 0), email,
+	    db_value(rows, 0, 3), MAIL_RESET, token)) != DB_OK)
+		goto out;
+out:
+	if (rc == DB_OK)
+		rc = db_commit(req->db);
+	db_rollback(req->db);
+	db_rows_free(rows);
+	db_rows_free(recent);
+	if (rc != DB_OK) {
+		api_db_error(res, rc);
+		return;
+	}
+	response_json(res, 202, json_pack("{s:s,s:s}", "status", "accepted",
+	    "message", "If an account uses this address, a message with a "
+	    "link is on its way."));
+}
+
+void
+api_password_reset_confirm(struct request *req, struct response *res)
+{
+	const char	*pw = req->fields[TOKEN_FIELD_PASSWORD].s;
+	char		 hash[PASSWORD_ENCODED_MAX], idb[API_INT_LEN];
+	int64_t		 id;
+	enum db_status	 rc;
+
+	if (api_password_policy(res, "password", pw, NULL, NULL) < 0 ||
+	    api_password_hash(req, res, pw, hash) < 0)
+		return;
+	if ((rc = db_begin(req->db)) != DB_OK ||
+	    (rc = accounts_token_use(req, "reset", &id)) != DB_OK)
+		goto fail;
+	if (id == 0) {
+		db_rollback(req->db);
+		response_error(res, 400, "invalid_token", "This link is not "
+		    "valid: it may have expired or been used already.", "token");
+		return;
+	}
+	api_int(id, idb);
+	/* The link proves the address too; every session ends. */
+	if ((rc = db_exec(req->db, STMT_ACCOUNT_PASSWORD_SET,
+	    DB_PARAMS(idb, hash), NULL)) != DB_OK ||
+	    (rc = db_exec(req->db, STMT_ACCOUNT_VERIFY, DB_PARAMS(idb),
+	    NULL)) != DB_OK ||
+	    (rc = db_exec(req->db, STMT_SESSION_DELETE_ALL, DB_PARAMS(idb),
+	    NULL)) != DB_OK ||
+	    (rc = db_commit(req->db)) != DB_OK)
+		goto fail;
+	response_json(res, 200, json_pack("{s:s}", "status", "password_changed"));
+	return;
+fail:
+	db_rollback(req->db);
+	api_db_error(res, rc);
+}

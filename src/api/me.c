@@ -1,0 +1,337 @@
+/*
+ * The signed-in account: read and change it, export all its data, delete
+ * it.  Deletion erases personal data and keeps contributions under
+ * "deleted participant".
+ */
+#include <string.h>
+
+#include "concerto/api.h"
+#include "concerto/auth.h"
+#include "concerto/config.h"
+#include "concerto/field.h"
+#include "concerto/password.h"
+#include "concerto/request.h"
+#include "concerto/response.h"
+
+/* Columns of STMT_ACCOUNT_GET (ACCOUNT_COLUMNS in db_sql.c). */
+enum { C_EMAIL, C_PSEUDONYM, C_ROLE, C_PROFILE, C_POSTCODE, C_INT_DECL,
+	C_INT_TEXT, C_LANGUAGE, C_TERMS_V, C_TERMS_AT, C_HEALTH_V, C_HEALTH_AT,
+	C_HEALTH_REVOKED, C_VERIFIED_AT, C_TOTP, C_CREATED, C_HASH, C_ID };
+
+static enum db_status
+me_load(struct request *req, struct db_rows **rows)
+{
+	char	 id[API_INT_LEN];
+
+	return db_exec(req->db, STMT_ACCOUNT_GET,
+	    DB_PARAMS(api_int(req->session->account_id, id)), rows);
+}
+
+/* The account as the API shows it to its owner. */
+static json_t *
+me_json(const struct db_rows *r)
+{
+	return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:{s:b,s:o},s:o,"
+	    "s:{s:{s:o,s:o},s:{s:b,s:o,s:o,s:o}},s:b,s:o,s:b}",
+	    "id", (json_int_t)db_int(r, 0, C_ID),
+	    "email", api_json_text(r, 0, C_EMAIL),
+	    "pseudonym", api_json_text(r, 0, C_PSEUDONYM),
+	    "role", api_json_text(r, 0, C_ROLE),
+	    "profile", api_json_text(r, 0, C_PROFILE),
+	    "postcode", api_json_text(r, 0, C_POSTCODE),
+	    "interests", "declared", db_bool(r, 0, C_INT_DECL),
+	    "text", api_json_text(r, 0, C_INT_TEXT),
+	    "language", api_json_text(r, 0, C_LANGUAGE),
+	    "consents",
+	    "terms", "version", api_json_text(r, 0, C_TERMS_V),
+	    "accepted_at", api_json_text(r, 0, C_TERMS_AT),
+	    "health_data", "given", !db_isnull(r, 0, C_HEALTH_AT),
+	    "version", api_json_text(r, 0, C_HEALTH_V),
+	    "given_at", api_json_text(r, 0, C_HEALTH_AT),
+	    "revoked_at", api_json_text(r, 0, C_HEALTH_REVOKED),
+	    "verified", !db_isnull(r, 0, C_VERIFIED_AT),
+	    "created_at", api_json_text(r, 0, C_CREATED),
+	    "second_factor_enabled", db_bool(r, 0, C_TOTP));
+}
+
+void
+api_me_get(struct request *req, struct response *res)
+{
+	struct db_rows	*rows = NULL;
+	enum db_status	 rc;
+
+	if ((rc = me_load(req, &rows)) != DB_OK)
+		api_db_error(res, rc);
+	else if (db_nrows(rows) == 0)
+		response_error(res, 404, "not_found", "This account is gone.",
+		    NULL);
+	else
+		response_json(res, 200, me_json(rows));
+	db_rows_free(rows);
+}
+
+/* Checks the password of the account under a hashing slot. */
+static int
+me_password_ok(struct request *req, struct response *res,
+    const struct db_rows *acct, const char *pw, const char *field)
+{
+	bool	 ok;
+
+	if (password_slot_acquire(req->shared, 1000) < 0) {
+		response_error(res, 503, "busy",
+		    "Too many sign-ins at once; try again in a moment.", NULL);
+		response_header(res, "Retry-After", "1");
+		return -1;
+	}
+	ok = password_verify(db_value(acct, 0, C_HASH), pw);
+	password_slot_release(req->shared);
+	if (!ok) {
+		response_error(res, 403, "invalid_password",
+		    "The current password is not right.", field);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *
+pick(const struct field_value *v, const struct db_rows *r, int col)
+{
+	if (!v->present)
+		return db_value(r, 0, (size_t)col);
+	return v->null ? NULL : v->s;
+}
+
+/*
+ * Works out the consent and profile after a change: revoking the health
+ * data consent moves a patient or carer profile to "other" (withdrawing is
+ * as easy as giving); choosing such a profile needs the consent.  Returns
+ * 0, or -1 with the response set.
+ */
+static int
+me_consent(const struct field_value *f, const struct db_rows *r,
+    struct response *res, const char **profile, bool *consent)
+{
+	const struct field_value *c = &f[ME_HEALTH_CONSENT];
+	bool	 health;
+
+	*consent = c->present ? c->b : !db_isnull(r, 0, C_HEALTH_AT);
+	*profile = pick(&f[ME_PROFILE], r, C_PROFILE);
+	health = strcmp(*profile, "patient") == 0 ||
+	    strcmp(*profile, "carer") == 0;
+	if (health && !*consent) {
+		if (f[ME_PROFILE].present) {
+			response_error(res, 400, "consent_required",
+			    "The patient and carer profiles are health data: "
+			    "consent to their processing first.",
+			    "health_data_consent");
+			return -1;
+		}
+		*profile = "other";
+	}
+	return 0;
+}
+
+/* Changes the password (and ends the other sessions) if asked. */
+static int
+me_password_change(struct request *req, struct response *res,
+    const struct db_rows *r)
+{
+	const struct field_value *f = req->fields;
+	char		 hash[PASSWORD_ENCODED_MAX], id[API_INT_LEN];
+	char		 sid[API_INT_LEN];
+	enum db_status	 rc;
+
+	if (!f[ME_NEW_PASSWORD].present)
+		return 0;
+	if (!f[ME_CURRENT_PASSWORD].present) {
+		response_error(res, 400, "missing_field",
+		    "current_password: give it to change the password.",
+		    "current_password");
+		return -1;
+	}
+	if (me_password_ok(req, res, r, f[ME_CURRENT_PASSWORD].s,
+	    "current_password") < 0 ||
+	    api_password_policy(res, "new_password", f[ME_NEW_PASSWORD].s,
+	    db_value(r, 0, C_EMAIL), db_value(r, 0, C_PSEUDONYM)) < 0 ||
+	    api_password_hash(req, res, f[ME_NEW_PASSWORD].s, hash) < 0)
+		return -1;
+	api_int(req->session->account_id, id);
+	api_int(req->session->id, sid);
+	if ((rc = db_exec(req->db, STMT_ACCOUNT_PASSWORD_SET,
+	    DB_PARAMS(id, hash), NULL)) != DB_OK ||
+	    (rc = db_exec(req->db, STMT_SESSION_DELETE_OTHERS,
+	    DB_PARAMS(id, sid), NULL)) != DB_OK) {
+		api_db_error(res, rc);
+		return -1;
+	}
+	return 0;
+}
+
+void
+api_me_patch(struct request *req, struct response *res)
+{
+	const struct field_value *f = req->fields;
+	struct db_rows	*r = NULL, *taken = NULL;
+	const char	*profile, *pseudonym;
+	char		 id[API_INT_LEN];
+	enum db_status	 rc;
+	bool		 consent;
+
+	if ((rc = db_begin(req->db)) != DB_OK ||
+	    (rc = me_load(req, &r)) != DB_OK)
+		goto fail;
+	if (db_nrows(r) == 0 || me_consent(f, r, res, &profile, &consent) < 0)
+		goto out;
+	pseudonym = pick(&f[ME_PSEUDONYM], r, C_PSEUDONYM);
+	api_int(req->session->account_id, id);
+	if ((rc = db_exec(req->db, STMT_PSEUDONYM_TAKEN,
+	    DB_PARAMS(pseudonym, id), &taken)) != DB_OK)
+		goto fail;
+	if (db_nrows(taken) > 0) {
+		response_error(res, 409, "pseudonym_taken",
+		    "This pseudonym is already used; choose another.",
+		    "pseudonym");
+		goto out;
+	}
+	if (me_password_change(req, res, r) < 0)
+		goto out;
+	rc = db_exec(req->db, STMT_ACCOUNT_UPDATE, DB_PARAMS(id, pseudonym,
+	    profile, pick(&f[ME_POSTCODE], r, C_POSTCODE),
+	    pick(&f[ME_LANGUAGE], r, C_LANGUAGE),
+	    f[ME_INTERESTS_DECLARED].present ?
+	    (f[ME_INTERESTS_DECLARED].b ? "true" : "false") :
+	    db_value(r, 0, C_INT_DECL),
+	    pick(&f[ME_INTERESTS_TEXT], r, C_INT_TEXT),
+	    consent ? API_HEALTH_CONSENT_VERSION : db_value(r, 0, C_HEALTH_V),
+	    consent ? "true" : "false"), NULL);
+	if (rc == DB_CONFLICT) {
+		response_error(res, 409, "pseudonym_taken",
+		    "This pseudonym is already used; choose another.",
+		    "pseudonym");
+		goto out;
+	}
+	db_rows_free(r);
+	r = NULL;
+	if (rc != DB_OK || (rc = me_load(req, &r)) != DB_OK ||
+	    (rc = db_commit(req->db)) != DB_OK)
+		goto fail;
+	response_json(res, 200, me_json(r));
+	goto out;
+fail:
+	api_db_error(res, rc);
+out:
+	db_rollback(req->db);
+	db_rows_free(r);
+	db_rows_free(taken);
+}
+
+void
+api_me_delete(struct request *req, struct response *res)
+{
+	struct db_rows	*r = NULL;
+	char		 id[API_INT_LEN];
+	enum db_status	 rc;
+	static const enum stmt erase[] = { STMT_ACCOUNT_ERASE,
+	    STMT_SESSION_DELETE_ALL, STMT_TOKENS_DELETE, STMT_OUTBOX_DELETE,
+	    STMT_RECOVERY_DELETE };
+	size_t		 i;
+
+	if ((rc = me_load(req, &r)) != DB_OK)
+		goto fail;
+	if (db_nrows(r) == 0 || me_password_ok(req, res, r,
+	    req->fields[ME_DELETE_PASSWORD].s, "password") < 0)
+		goto out;
+	api_int(req->session->account_id, id);
+	if ((rc = db_begin(req->db)) != DB_OK)
+		goto fail;
+	for (i = 0; i < sizeof(erase) / sizeof(erase[0]); i++)
+		if ((rc = db_exec(req->db, erase[i], DB_PARAMS(id), NULL)) !=
+		    DB_OK)
+			goto fail;
+	if ((rc = db_commit(req->db)) != DB_OK)
+		goto fail;
+	response_json(res, 204, NULL);
+	auth_cookie_clear(res);
+	goto out;
+fail:
+	api_db_error(res, rc);
+out:
+	db_rollback(req->db);
+	db_rows_free(r);
+}
+
+/* Runs stmt for the account and appends its rows as objects of keys. */
+static enum db_status
+me_export_rows(struct request *req, enum stmt s, const char *const *keys,
+    json_t *arr)
+{
+	struct db_rows	*rows = NULL;
+	char		 id[API_INT_LEN];
+	enum db_status	 rc;
+	size_t		 i, k;
+	json_t		*o;
+
+	rc = db_exec(req->db, s, DB_PARAMS(api_int(req->session->account_id,
+	    id)), &rows);
+	for (i = 0; rc == DB_OK && i < db_nrows(rows); i++) {
+		o = json_object();
+		for (k = 0; keys[k] != NULL; k++)
+			json_object_set_new(o, keys[k],
+			    api_json_text(rows, i, k));
+		json_array_append_new(arr, o);
+	}
+	db_rows_free(rows);
+	return rc;
+}
+
+void
+api_me_export(struct request *req, struct response *res)
+{
+	static const char *const skeys[] = { "kind", "created_at",
+	    "last_seen_at", "expires_at", "second_factor", NULL };
+	static const char *const rkeys[] = { "old_role", "new_role",
+	    "changed_by", "changed_at", NULL };
+	static const char *const mkeys[] = { "subject", "created_at",
+	    "sent_at", NULL };
+	static const char *const ckeys[] = { "unused", "total", NULL };
+	struct db_rows	*r = NULL;
+	json_t		*out = NULL, *sessions = json_array();
+	json_t		*roles = json_array(), *mail = json_array();
+	json_t		*codes = json_array();
+	enum db_status	 rc;
+
+	if (req->session->auth_age_s > req->cfg->recent_auth_s) {
+		response_error(res, 403, "reauthentication_required",
+		    "Sign in again to export your data.", NULL);
+		goto out;
+	}
+	if ((rc = me_load(req, &r)) != DB_OK ||
+	    (rc = me_export_rows(req, STMT_EXPORT_SESSIONS, skeys,
+	    sessions)) != DB_OK ||
+	    (rc = me_export_rows(req, STMT_EXPORT_ROLE_CHANGES, rkeys,
+	    roles)) != DB_OK ||
+	    (rc = me_export_rows(req, STMT_EXPORT_MAIL, mkeys, mail)) != DB_OK ||
+	    (rc = me_export_rows(req, STMT_EXPORT_RECOVERY, ckeys, codes)) !=
+	    DB_OK) {
+		api_db_error(res, rc);
+		goto out;
+	}
+	if (db_nrows(r) == 0) {
+		response_error(res, 404, "not_found", "This account is gone.",
+		    NULL);
+		goto out;
+	}
+	out = json_pack("{s:s,s:o,s:O,s:O,s:O,s:O,s:{}}",
+	    "format", "concerto-export-1", "account", me_json(r),
+	    "sessions", sessions, "role_changes", roles, "mail", mail,
+	    "recovery_codes", json_array_get(codes, 0), "contributions");
+	response_json(res, 200, out);
+	response_header(res, "Content-Disposition",
+	    "attachment; filename=\"concerto-export.json\"");
+out:
+	json_decref(sessions);
+	json_decref(roles);
+	json_decref(mail);
+	json_decref(codes);
+	db_rows_free(r);
+}

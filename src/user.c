@@ -1,0 +1,282 @@
+/*
+ * Account administration from the command line (see user.h).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "concerto/config.h"
+#include "concerto/db.h"
+#include "concerto/field.h"
+#include "concerto/password.h"
+#include "concerto/token.h"
+#include "concerto/twofactor.h"
+#include "concerto/user.h"
+
+#define TERMS_VERSION		"2026-11"
+#define HEALTH_VERSION		"2026-11"
+
+struct user_spec {
+	const char	*email;
+	const char	*pseudonym;
+	const char	*role;
+	const char	*profile;
+};
+
+static bool
+user_role_ok(const char *r)
+{
+	return r != NULL && (strcmp(r, "participant") == 0 ||
+	    strcmp(r, "moderator") == 0 || strcmp(r, "admin") == 0);
+}
+
+static bool
+user_is_staff(const char *role)
+{
+	return strcmp(role, "participant") != 0;
+}
+
+static void
+user_print_enrolment(const struct twofactor_enrolment *e)
+{
+	size_t	 i;
+
+	printf("  second factor: add this to an authenticator app:\n    %s\n"
+	    "  recovery codes (each works once):\n   ", e->uri);
+	for (i = 0; i < TWOFACTOR_CODES; i++)
+		printf(" %s", e->codes[i]);
+	putchar('\n');
+}
+
+/*
+ * Creates the account, or (when reset is true and it exists) gives it the
+ * new password.  Staff get a second factor in force at once.  Returns 0 or
+ * -1 after printing why.
+ */
+static int
+user_put(const struct config *cfg, struct db *db, const struct user_spec *u,
+    const char *pw, bool reset, const char *by)
+{
+	struct db_rows	*rows = NULL;
+	struct twofactor_enrolment e;
+	char		 hash[PASSWORD_ENCODED_MAX], id[24];
+	const char	*health;
+	enum db_status	 rc;
+	int		 ret = -1;
+
+	if (password_hash(cfg, pw, hash) < 0) {
+		fprintf(stderr, "user: cannot hash the password\n");
+		return -1;
+	}
+	if (db_begin(db) != DB_OK ||
+	    db_exec(db, STMT_ACCOUNT_BY_EMAIL, DB_PARAMS(u->email), &rows) !=
+	    DB_OK)
+		goto dberr;
+	if (db_nrows(rows) > 0) {
+		if (!reset) {
+			fprintf(stderr, "user: %s already has an account\n",
+			    u->email);
+			goto out;
+		}
+		snprintf(id, sizeof(id), "%s", db_value(rows, 0, 0));
+		if (db_exec(db, STMT_ACCOUNT_PASSWORD_SET, DB_PARAMS(id, hash),
+		    NULL) != DB_OK)
+			goto dberr;
+	} else {
+		db_rows_free(rows);
+		rows = NULL;
+		health = strcmp(u->profile, "patient") == 0 ||
+		    strcmp(u->profile, "carer") == 0 ? HEALTH_VERSION : NULL;
+		rc = db_exec(db, STMT_ACCOUNT_INSERT_STAFF, DB_PARAMS(u->email,
+		    hash, u->pseudonym, u->role, u->profile, TERMS_VERSION,
+		    health), &rows);
+		if (rc == DB_CONFLICT) {
+			fprintf(stderr, "user: the pseudonym %s is taken\n",
+			    u->pseudonym);
+			goto out;
+		}
+		if (rc != DB_OK)
+			goto dberr;
+		snprintf(id, sizeof(id), "%s", db_value(rows, 0, 0));
+		if (db_exec(db, STMT_ROLE_CHANGE_INSERT, DB_PARAMS(id, NULL,
+		    u->role, by), NULL) != DB_OK)
+			goto dberr;
+	}
+	printf("%-10s %-28s password: %s\n", u->role, u->email, pw);
+	if (user_is_staff(u->role)) {
+		if (twofactor_enrol(db, strtoll(id, NULL, 10), u->email, true,
+		    &e) != DB_OK)
+			goto dberr;
+		user_print_enrolment(&e);
+	}
+	if (db_commit(db) != DB_OK)
+		goto dberr;
+	ret = 0;
+	goto out;
+dberr:
+	fprintf(stderr, "user: database error\n");
+out:
+	db_rollback(db);
+	db_rows_free(rows);
+	return ret;
+}
+
+/* Reads one line from stdin into buf without its newline; -1 if none. */
+static int
+read_password(char *buf, size_t sz)
+{
+	size_t	 n;
+
+	if (fgets(buf, (int)sz, stdin) == NULL)
+		return -1;
+	n = strcspn(buf, "\r\n");
+	buf[n] = '\0';
+	return 0;
+}
+
+static int
+user_add(const struct config *cfg, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "email", required_argument, NULL, 'e' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "pseudonym", required_argument, NULL, 'p' },
+		{ "profile", required_argument, NULL, 'f' },
+		{ "password-stdin", no_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct user_spec u = { NULL, NULL, "participant", "other" };
+	char		 pw[1100];
+	const char	*why;
+	struct db	*db;
+	bool		 from_stdin = false;
+	int		 c, rc;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (c) {
+		case 'e': u.email = optarg; break;
+		case 'r': u.role = optarg; break;
+		case 'p': u.pseudonym = optarg; break;
+		case 'f': u.profile = optarg; break;
+		case 's': from_stdin = true; break;
+		default: return 2;
+		}
+	if (u.email == NULL || u.pseudonym == NULL || !from_stdin ||
+	    !user_role_ok(u.role) || !field_valid_email(u.email) ||
+	    strlen(u.pseudonym) < 3 || strlen(u.pseudonym) > 40) {
+		fprintf(stderr, "usage: concerto user add --email E --role "
+		    "participant|moderator|admin --pseudonym P "
+		    "--password-stdin [--profile PROFILE]\n");
+		return 2;
+	}
+	if (read_password(pw, sizeof(pw)) < 0) {
+		fprintf(stderr, "user: no password on standard input\n");
+		return 2;
+	}
+	if ((why = password_policy(pw, u.email, u.pseudonym)) != NULL) {
+		fprintf(stderr, "user: password refused (%s)\n", why);
+		return 2;
+	}
+	db = db_open(cfg->db_admin, cfg->statement_timeout_ms);
+	rc = user_put(cfg, db, &u, pw, false, "cli: user add") == 0 ? 0 : 1;
+	db_close(db);
+	return rc;
+}
+
+static int
+user_role(const struct config *cfg, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "email", required_argument, NULL, 'e' },
+		{ "role", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char	*email = NULL, *role = NULL;
+	struct db	*db;
+	struct db_rows	*rows = NULL;
+	int		 c, rc = 1;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (c) {
+		case 'e': email = optarg; break;
+		case 'r': role = optarg; break;
+		default: return 2;
+		}
+	if (email == NULL || !user_role_ok(role)) {
+		fprintf(stderr, "usage: concerto user role --email E --role "
+		    "participant|moderator|admin\n");
+		return 2;
+	}
+	db = db_open(cfg->db_admin, cfg->statement_timeout_ms);
+	if (db_begin(db) != DB_OK || db_exec(db, STMT_ACCOUNT_ROLE_SET,
+	    DB_PARAMS(email, role, "cli: user role"), &rows) != DB_OK) {
+		fprintf(stderr, "user: database error\n");
+		goto out;
+	}
+	if (db_nrows(rows) == 0) {
+		fprintf(stderr, "user: no account for %s\n", email);
+		goto out;
+	}
+	/* Sessions end, so the new role starts with a fresh sign-in. */
+	if (db_exec(db, STMT_SESSION_DELETE_ALL, DB_PARAMS(db_value(rows, 0, 0)),
+	    NULL) != DB_OK || db_commit(db) != DB_OK) {
+		fprintf(stderr, "user: database error\n");
+		goto out;
+	}
+	printf("user: %s is now %s (was %s)%s\n", email, role,
+	    db_value(rows, 0, 1), user_is_staff(role) ? "; a second factor "
+	    "is enrolled at the next sign-in" : "");
+	rc = 0;
+out:
+	db_rows_free(rows);
+	db_rollback(db);
+	db_close(db);
+	return rc;
+}
+
+int
+user_command(const struct config *cfg, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "add") == 0)
+		return user_add(cfg, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "role") == 0)
+		return user_role(cfg, argc - 1, argv + 1);
+	fprintf(stderr, "usage: concerto user add|role ...\n");
+	return 2;
+}
+
+int
+user_demo(const struct config *cfg)
+{
+	static const struct user_spec demo[] = {
+		{ "admin@concerto.test", "Admin Concerto", "admin", "other" },
+		{ "moderation@concerto.test", "Moderation", "moderator",
+		  "other" },
+		{ "camille@concerto.test", "Camille", "participant", "patient" },
+		{ "sacha@concerto.test", "Sacha", "participant", "carer" },
+		{ "dominique@concerto.test", "Dominique", "participant",
+		  "citizen" },
+		{ "lea@concerto.test", "Lea R.", "participant", "researcher" },
+	};
+	struct db	*db;
+	char		 pw[TOKEN_LEN + 1];
+	size_t		 i;
+	int		 rc = 0;
+
+	db = db_open(cfg->db_admin, cfg->statement_timeout_ms);
+	printf("Demo accounts (passwords are new at every start):\n");
+	for (i = 0; i < sizeof(demo) / sizeof(demo[0]); i++) {
+		if (token_new(pw) < 0) {
+			rc = 1;
+			break;
+		}
+		pw[20] = '\0';
+		if (user_put(cfg, db, &demo[i], pw, true, "demo") < 0) {
+			rc = 1;
+			break;
+		}
+	}
+	db_close(db);
+	return rc;
+}
