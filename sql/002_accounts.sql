@@ -108,9 +108,10 @@ CREATE TABLE signin_throttle (
 CREATE FUNCTION signin_keys(email text, network text) RETURNS bytea[]
 LANGUAGE sql STABLE AS $$
 	SELECT ARRAY[
-	    hmac('a' || email, s.value, 'sha256'),
-	    hmac('n' || network, s.value, 'sha256'),
-	    hmac('p' || email || ' ' || network, s.value, 'sha256')]
+	    hmac(convert_to('a' || email, 'UTF8'), s.value, 'sha256'),
+	    hmac(convert_to('n' || network, 'UTF8'), s.value, 'sha256'),
+	    hmac(convert_to('p' || email || ' ' || network, 'UTF8'), s.value,
+	        'sha256')]
 	FROM app_secrets s WHERE s.name = 'throttle'
 $$;
 

@@ -222,6 +222,7 @@ migration_apply(PGconn *conn, const struct migration *m)
 		return -1;
 	}
 	printf("migrate: applied %s\n", m->name);
+	fflush(stdout);
 	return 0;
 }
 
