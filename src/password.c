@@ -11,6 +11,7 @@
 #include <argon2.h>
 
 #include "concerto/config.h"
+#include "concerto/hashpool.h"
 #include "concerto/password.h"
 #include "concerto/shared.h"
 #include "concerto/token.h"
@@ -64,27 +65,55 @@ password_policy(const char *pw, const char *email, const char *pseudonym)
 	return NULL;
 }
 
-int
-password_hash(const struct config *cfg, const char *pw,
-    char out[PASSWORD_ENCODED_MAX])
-{
-	unsigned char	 salt[16];
-	int		 rc;
+struct hash_job {
+	const struct config	*cfg;
+	const char		*pw;
+	const char		*encoded;	/* verify */
+	char			*out;		/* hash */
+	unsigned char		 salt[16];
+	int			 rc;
+};
 
-	if (token_random(salt, sizeof(salt)) < 0)
+static void
+password_hash_job(void *arg)
+{
+	struct hash_job	*j = arg;
+
+	j->rc = argon2id_hash_encoded((uint32_t)j->cfg->argon2_t,
+	    (uint32_t)j->cfg->argon2_m, (uint32_t)j->cfg->argon2_p, j->pw,
+	    strlen(j->pw), j->salt, sizeof(j->salt), 32, j->out,
+	    PASSWORD_ENCODED_MAX);
+}
+
+static void
+password_verify_job(void *arg)
+{
+	struct hash_job	*j = arg;
+
+	j->rc = argon2id_verify(j->encoded, j->pw, strlen(j->pw));
+}
+
+int
+password_hash(const struct config *cfg, struct hashpool *pool,
+    const char *pw, char out[PASSWORD_ENCODED_MAX])
+{
+	struct hash_job	 j = { cfg, pw, NULL, out, { 0 }, 0 };
+
+	if (token_random(j.salt, sizeof(j.salt)) < 0)
 		return -1;
-	rc = argon2id_hash_encoded((uint32_t)cfg->argon2_t,
-	    (uint32_t)cfg->argon2_m, (uint32_t)cfg->argon2_p, pw, strlen(pw),
-	    salt, sizeof(salt), 32, out, PASSWORD_ENCODED_MAX);
-	return rc == ARGON2_OK ? 0 : -1;
+	hashpool_run(pool, password_hash_job, &j);
+	return j.rc == ARGON2_OK ? 0 : -1;
 }
 
 bool
-password_verify(const char *encoded, const char *pw)
+password_verify(struct hashpool *pool, const char *encoded, const char *pw)
 {
+	struct hash_job	 j = { NULL, pw, encoded, NULL, { 0 }, 0 };
+
 	if (encoded == NULL || strncmp(encoded, "$argon2id$", 10) != 0)
 		return false;
-	return argon2id_verify(encoded, pw, strlen(pw)) == ARGON2_OK;
+	hashpool_run(pool, password_verify_job, &j);
+	return j.rc == ARGON2_OK;
 }
 
 bool

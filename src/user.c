@@ -65,7 +65,7 @@ user_put(const struct config *cfg, struct db *db, const struct user_spec *u,
 	enum db_status	 rc;
 	int		 ret = -1;
 
-	if (password_hash(cfg, pw, hash) < 0) {
+	if (password_hash(cfg, NULL, pw, hash) < 0) {
 		fprintf(stderr, "user: cannot hash the password\n");
 		return -1;
 	}

@@ -20,6 +20,7 @@
 
 #include "concerto/config.h"
 #include "concerto/db.h"
+#include "concerto/hashpool.h"
 #include "concerto/log.h"
 #include "concerto/mem.h"
 #include "concerto/request.h"
@@ -31,6 +32,7 @@
 struct worker {
 	const struct config	*cfg;
 	struct shared		*shared;
+	struct hashpool		*hashpool;
 	int			 fd;
 	int			 index;
 	int			 wake[2];	/* written once to stop */
@@ -79,6 +81,7 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr)
 	req.cfg = w->cfg;
 	req.db = db;
 	req.shared = w->shared;
+	req.hashpool = w->hashpool;
 	req.worker = w->index;
 
 	status = request_parse(&req, fr->envp, w->cfg->max_body, worker_read,
@@ -167,7 +170,7 @@ int
 worker_run(const struct config *cfg, struct shared *shared, int fd,
     int index)
 {
-	struct worker	 w = { cfg, shared, fd, index, { -1, -1 } };
+	struct worker	 w = { cfg, shared, NULL, fd, index, { -1, -1 } };
 	pthread_t	*threads;
 	sigset_t	 stop;
 	int		 i, n = 0, sig = 0, rc = 1;
@@ -185,6 +188,8 @@ worker_run(const struct config *cfg, struct shared *shared, int fd,
 		log_error("worker %d: cannot initialise", index);
 		return 1;
 	}
+	w.hashpool = hashpool_start(cfg->hash_slots < cfg->threads ?
+	    cfg->hash_slots : cfg->threads);
 	threads = xcalloc((size_t)cfg->threads, sizeof(pthread_t));
 	for (i = 0; i < cfg->threads; i++) {
 		if (pthread_create(&threads[i], NULL, worker_thread, &w) != 0) {
@@ -207,6 +212,7 @@ worker_run(const struct config *cfg, struct shared *shared, int fd,
 		_exit(1);
 	}
 	free(threads);
+	hashpool_stop(w.hashpool);
 	close(w.wake[0]);
 	close(w.wake[1]);
 	return rc;

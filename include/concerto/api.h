@@ -9,6 +9,7 @@
 struct request;
 struct response;
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -66,6 +67,9 @@ extern const char *const api_languages[];
 /* Hashes under a host slot; 0, or -1 with the response set (503). */
 int	 api_password_hash(struct request *, struct response *,
 	    const char *pw, char out[PASSWORD_ENCODED_MAX]);
+/* Verifies under a host slot; 0, or -1 with the response set (503). */
+int	 api_password_verify(struct request *, struct response *,
+	    const char *encoded, const char *pw, bool *ok);
 /* 0 if pw is acceptable, or -1 with a 400 naming field. */
 int	 api_password_policy(struct response *, const char *field,
 	    const char *pw, const char *email, const char *pseudonym);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 struct config;
+struct hashpool;
 struct shared;
 
 #define PASSWORD_ENCODED_MAX	160
@@ -21,12 +22,16 @@ struct shared;
 const char *password_policy(const char *pw, const char *email,
 	    const char *pseudonym);
 
-/* Hashes pw with the configured parameters into out; 0 or -1. */
-int	 password_hash(const struct config *, const char *pw,
-	    char out[PASSWORD_ENCODED_MAX]);
+/*
+ * Hashes pw with the configured parameters into out; 0 or -1.  The work
+ * runs on pool (NULL: in the calling thread).
+ */
+int	 password_hash(const struct config *, struct hashpool *pool,
+	    const char *pw, char out[PASSWORD_ENCODED_MAX]);
 
-/* True if pw matches the encoded hash. */
-bool	 password_verify(const char *encoded, const char *pw);
+/* True if pw matches the encoded hash; the work runs on pool. */
+bool	 password_verify(struct hashpool *pool, const char *encoded,
+	    const char *pw);
 
 /* True if encoded was made with other parameters than the configured ones. */
 bool	 password_needs_rehash(const struct config *, const char *encoded);

@@ -20,6 +20,7 @@ struct db;
 struct route;
 struct field_value;
 struct shared;
+struct hashpool;
 struct session;
 
 struct kv {
@@ -55,6 +56,7 @@ struct request {
 	const struct config	*cfg;
 	struct db		*db;
 	struct shared		*shared;
+	struct hashpool		*hashpool;
 	int			 worker;
 };
 

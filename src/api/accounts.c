@@ -35,13 +35,33 @@ api_password_hash(struct request *req, struct response *res, const char *pw,
 		response_header(res, "Retry-After", "1");
 		return -1;
 	}
-	rc = password_hash(req->cfg, pw, out);
+	rc = password_hash(req->cfg, req->hashpool, pw, out);
 	password_slot_release(req->shared);
 	if (rc < 0) {
 		response_error(res, 500, "internal_error",
 		    "The password could not be hashed.", NULL);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * Checks pw against encoded (which may be NULL: no account) under a host
+ * hashing slot; *ok tells the result.  Returns 0, or -1 with the response
+ * set (503 when every slot stays busy).
+ */
+int
+api_password_verify(struct request *req, struct response *res,
+    const char *encoded, const char *pw, bool *ok)
+{
+	if (password_slot_acquire(req->shared, 1000) < 0) {
+		response_error(res, 503, "busy",
+		    "Too many sign-ins at once; try again in a moment.", NULL);
+		response_header(res, "Retry-After", "1");
+		return -1;
+	}
+	*ok = password_verify(req->hashpool, encoded, pw);
+	password_slot_release(req->shared);
 	return 0;
 }
 

@@ -77,14 +77,9 @@ me_password_ok(struct request *req, struct response *res,
 {
 	bool	 ok;
 
-	if (password_slot_acquire(req->shared, 1000) < 0) {
-		response_error(res, 503, "busy",
-		    "Too many sign-ins at once; try again in a moment.", NULL);
-		response_header(res, "Retry-After", "1");
+	if (api_password_verify(req, res, db_value(acct, 0, C_HASH), pw,
+	    &ok) < 0)
 		return -1;
-	}
-	ok = password_verify(db_value(acct, 0, C_HASH), pw);
-	password_slot_release(req->shared);
 	if (!ok) {
 		response_error(res, 403, "invalid_password",
 		    "The current password is not right.", field);

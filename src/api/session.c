@@ -5,7 +5,6 @@
  * hash as a known one.  Moderators and admins give a second factor, or are
  * enrolled at their first sign-in.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,26 +19,13 @@
 #include "concerto/response.h"
 #include "concerto/twofactor.h"
 
-static pthread_once_t	dummy_once = PTHREAD_ONCE_INIT;
-static char		dummy_hash[PASSWORD_ENCODED_MAX];	/* set once */
-static const struct config *dummy_cfg;
-
-static void
-dummy_init(void)
-{
-	if (password_hash(dummy_cfg, "not a password of anybody", dummy_hash)
-	    < 0)
-		dummy_hash[0] = '\0';
-}
-
-/* A hash with the current parameters, to verify against when no account. */
-static const char *
-session_dummy_hash(const struct config *cfg)
-{
-	dummy_cfg = cfg;
-	pthread_once(&dummy_once, dummy_init);
-	return dummy_hash;
-}
+/*
+ * What an unknown address is checked against, so that it costs the same
+ * time as a known one: an argon2id hash with the default parameters (of a
+ * password nobody has).
+ */
+static const char dummy_hash[] = "$argon2id$v=19$m=19456,t=2,p=1$"
+    "Y29uY2VydG8tZHVtbXkhIQ$gmtlbS99MPpsAHbeTuSzrbFw9wabS8lmhxgkpGmRnqk";
 
 /* Seconds to wait before another try, by throttle key; -1 on error. */
 static enum db_status
@@ -78,20 +64,16 @@ session_password(struct request *req, struct response *res,
 	const char	*pw = req->fields[SESSION_PASSWORD].s;
 	const char	*stored = db_nrows(acct) > 0 ? db_value(acct, 0, 1) : NULL;
 	char		 fresh[PASSWORD_ENCODED_MAX];
-	bool		 rehash = false;
 
-	if (password_slot_acquire(req->shared, 1000) < 0) {
-		response_error(res, 503, "busy",
-		    "Too many sign-ins at once; try again in a moment.", NULL);
-		response_header(res, "Retry-After", "1");
+	if (api_password_verify(req, res, stored ? stored : dummy_hash, pw,
+	    ok) < 0)
 		return -1;
-	}
-	*ok = password_verify(stored ? stored : session_dummy_hash(req->cfg),
-	    pw) && stored != NULL;
-	if (*ok && password_needs_rehash(req->cfg, stored))
-		rehash = password_hash(req->cfg, pw, fresh) == 0;
-	password_slot_release(req->shared);
-	if (rehash && db_exec(req->db, STMT_ACCOUNT_PASSWORD_SET,
+	*ok = *ok && stored != NULL;
+	if (!*ok || !password_needs_rehash(req->cfg, stored))
+		return 0;
+	if (api_password_hash(req, res, pw, fresh) < 0)
+		return -1;
+	if (db_exec(req->db, STMT_ACCOUNT_PASSWORD_SET,
 	    DB_PARAMS(db_value(acct, 0, 0), fresh), NULL) != DB_OK)
 		log_warn("sign-in: could not store the rehashed password");
 	return 0;

@@ -1,0 +1,21 @@
+/*
+ * A small pool of low-priority threads (nice +10) for password hashing, one
+ * per worker.  Argon2 is deliberately expensive; running it below the
+ * request threads keeps reads and votes fast during a sign-in flood, while
+ * the host-wide slots (password_slot_acquire) bound how many run at once.
+ */
+#ifndef CONCERTO_HASHPOOL_H
+#define CONCERTO_HASHPOOL_H
+
+struct hashpool;
+
+/* Starts n threads; NULL on failure (callers then hash inline). */
+struct hashpool	*hashpool_start(int n);
+
+/* Finishes queued jobs, stops the threads and frees the pool. */
+void		 hashpool_stop(struct hashpool *);
+
+/* Runs fn(arg) on a pool thread and waits for it; inline if pool is NULL. */
+void		 hashpool_run(struct hashpool *, void (*fn)(void *), void *arg);
+
+#endif
