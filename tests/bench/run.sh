@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2317  # functions run indirectly (trap, bench_$name)
+# `make bench`: wrk against Concerto and against the bare FastCGI program
+# (tests/bench/bare.c) behind the same nginx, in one run, on a stack of its
+# own (state in var/bench, port $BENCH_PORT or 8282, the optimised
+# build/concerto).  Each benchmark runs ROUNDS times, alternating with the
+# others so that drift in the machine hits them alike; the median is kept.
+#
+# Adding a benchmark: write a bench_NAME function that calls
+#   measure NAME PATH [wrk options...]
+# and add NAME to BENCHES; to compare two of them, add "A B TARGET" to RATIOS
+# (rate of A / rate of B should be at least TARGET).
+#
+# Environment: BENCH_PORT (8282), BENCH_VAR (state directory, var/bench),
+# BENCH_DURATION (seconds per wrk run, 10),
+# BENCH_ROUNDS (3), BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 2),
+# CONCERTO_WORKERS / CONCERTO_THREADS (the same for Concerto and bare),
+# BENCH_STRICT=1 to exit non-zero when a target is missed.
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+
+export CONCERTO_VAR=${BENCH_VAR:-$ROOT/var/bench}
+export PORT=${BENCH_PORT:-8282}
+export CONCERTO_BIN=$ROOT/build/concerto
+export CONCERTO_DEMO=0
+export CONCERTO_FAST_PG=1
+export CONCERTO_WORKERS=${CONCERTO_WORKERS:-2}
+export CONCERTO_THREADS=${CONCERTO_THREADS:-4}
+
+DURATION=${BENCH_DURATION:-10}
+ROUNDS=${BENCH_ROUNDS:-3}
+CONNS=${BENCH_CONNECTIONS:-32}
+WRK_THREADS=${BENCH_THREADS:-2}
+BARE=$ROOT/build/bench/bare
+REPORT=$CONCERTO_VAR-report.txt
+
+say() { printf '%s\n' "$*"; }
+die() { say "bench: $*" >&2; exit 1; }
+stack() { sh "$ROOT/src/sh/stack.sh" "$@"; }
+
+for need in "$CONCERTO_BIN" "$ROOT/src/sh/stack.sh"; do
+	[ -e "$need" ] || die "missing $need (run: make bench)"
+done
+command -v wrk >/dev/null || die "wrk is missing (make deps installs it)"
+
+# ------------------------------------------------------------ set-up, tear-down
+stack_up=0
+bare_pid=
+cleanup() {
+	set +e
+	if [ -n "$bare_pid" ] && kill -0 "$bare_pid" 2>/dev/null; then
+		kill -TERM "$bare_pid"
+		for _ in $(seq 50); do kill -0 "$bare_pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$bare_pid" 2>/dev/null
+	fi
+	rm -f "$CONCERTO_VAR/run/bare.pid" "$CONCERTO_VAR/nginx/conf.d/bare.conf"
+	if [ "$stack_up" = 1 ]; then
+		stack_up=0
+		stack stop >/dev/null 2>&1 || say "bench: stack stop failed" >&2
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+build_bare() {
+	mkdir -p "$(dirname "$BARE")"
+	# shellcheck disable=SC2046
+	cc -std=c17 -O2 -Wall -Wextra -Werror -o "$BARE" "$ROOT/tests/bench/bare.c" \
+		$(pkg-config --cflags --libs fcgi libpq) -lpthread
+}
+
+# Stops what a previous run may have left in var/bench, then wipes it.
+wipe_previous() {
+	[ -d "$CONCERTO_VAR" ] || return 0
+	local pid
+	if [ -f "$CONCERTO_VAR/run/bare.pid" ]; then
+		pid=$(tr -dc 0-9 <"$CONCERTO_VAR/run/bare.pid")
+		# Only a process that is bare (a stale pid file may name a stranger).
+		if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'bench/bare'; then
+			kill -TERM "$pid" 2>/dev/null || true
+		fi
+	fi
+	stack stop >/dev/null 2>&1 || true
+	rm -rf "$CONCERTO_VAR"
+}
+
+# Reloads this stack's nginx (src/sh/stack.sh renders $CONCERTO_VAR/nginx/nginx.conf
+# and runs nginx with that prefix; its pid file is $CONCERTO_RUN/nginx.pid).
+nginx_reload() {
+	local args=(-e "$CONCERTO_VAR/log/nginx-error.log" -c "$CONCERTO_VAR/nginx/nginx.conf" -p "$CONCERTO_VAR/nginx/")
+	nginx -q -t "${args[@]}" || die "nginx rejects the bench configuration"
+	nginx -s reload "${args[@]}"
+	sleep 1
+}
+
+# The FastCGI parameters that the stack's own locations include.
+fastcgi_include() {
+	local f
+	for f in "$ROOT/nginx/fastcgi.conf" /etc/nginx/fastcgi.conf; do
+		[ -f "$f" ] && { say "$f"; return; }
+	done
+	die "no fastcgi.conf found"
+}
+
+# Starts bare on a socket beside Concerto's (run/ may be relocated by
+# stack.sh to keep socket paths short) and routes /__bench/bare to it.
+start_bare() {
+	local run=${CONCERTO_RUN:-$CONCERTO_VAR/run}
+	local sock=$run/bare.sock
+	mkdir -p "$CONCERTO_VAR/log" "$CONCERTO_VAR/nginx/conf.d"
+	BARE_SOCKET_GROUP=${CONCERTO_SOCKET_GROUP:-www-data} CONCERTO_DB=$CONCERTO_DB \
+		"$BARE" "$sock" >>"$CONCERTO_VAR/log/bare.log" 2>&1 &
+	bare_pid=$!
+	echo "$bare_pid" >"$run/bare.pid"
+	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+	[ -S "$sock" ] || die "bare did not open $sock (see $CONCERTO_VAR/log/bare.log)"
+	cat >"$CONCERTO_VAR/nginx/conf.d/bare.conf" <<-EOF
+	# Written by tests/bench/run.sh; removed when the benchmark ends.
+	location = /__bench/bare {
+	    include $(fastcgi_include);
+	    fastcgi_pass unix:$sock;
+	}
+	EOF
+	nginx_reload
+	local code
+	code=$(http_status /__bench/bare)
+	[ "$code" = 200 ] || die "bare answers $code behind nginx (see $CONCERTO_VAR/log/bare.log)"
+}
+
+# The HTTP status of GET PATH on the stack (node: curl may be absent).
+http_status() {
+	node -e 'fetch(process.argv[1]).then(r => console.log(r.status), e => console.log("error " + e.message))' \
+		"$CONCERTO_URL$1"
+}
+
+# ---------------------------------------------------------------- measurement
+declare -A RATE P99 ERRS
+declare -a RUN_LOG=()
+
+# Converts a wrk latency (e.g. 812.00us, 3.41ms, 1.02s) to milliseconds.
+to_ms() {
+	awk -v v="$1" 'BEGIN {
+		n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
+		if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000;
+		printf "%.3f", n }'
+}
+
+# measure NAME PATH [wrk options]: one wrk run, recorded under NAME (with
+# WARMUP=1: a short run, not recorded).
+measure() {
+	local name=$1 path=$2 out rate p99 errs
+	shift 2
+	if [ "${WARMUP:-0}" = 1 ]; then
+		wrk -t"$WRK_THREADS" -c"$CONNS" -d2s "$@" "$CONCERTO_URL$path" >/dev/null
+		return
+	fi
+	out=$(wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" --latency "$@" "$CONCERTO_URL$path")
+	rate=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+	errs=$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {gsub(/,/, ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")
+	[ -n "$rate" ] || { say "$out"; die "$name: no rate in wrk's output"; }
+	RATE[$name]+="$rate "
+	P99[$name]+="$(to_ms "$p99") "
+	ERRS[$name]=$(( ${ERRS[$name]:-0} + errs ))
+	RUN_LOG+=("$(printf '%-10s round %s  %10.0f req/s  p99 %8s ms  errors %s' "$name" "$round" "$rate" "$(to_ms "$p99")" "$errs")")
+	say "   ${RUN_LOG[-1]}"
+}
+
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+# The benchmarks, in the order they alternate.
+bench_health() { measure health /api/health; }
+bench_bare()   { measure bare /__bench/bare; }
+BENCHES=(health bare)
+
+# Comparisons: "A B TARGET" means rate(A)/rate(B) should be >= TARGET.
+RATIOS=("health bare 0.9")
+
+# ------------------------------------------------------------------------ run
+say "== bench: building $BARE"
+build_bare
+say "== bench: starting a stack on port $PORT (state in $CONCERTO_VAR)"
+wipe_previous
+mkdir -p "$CONCERTO_VAR"
+stack_up=1
+stack start >/dev/null || die "the stack did not start"
+# shellcheck disable=SC1091
+. "$CONCERTO_VAR/env"
+start_bare
+[ "$(http_status /api/health)" = 200 ] || die "/api/health is not 200"
+
+say "== bench: warming up"
+for b in "${BENCHES[@]}"; do WARMUP=1 "bench_$b"; done
+
+say "== bench: wrk -t$WRK_THREADS -c$CONNS -d${DURATION}s, $ROUNDS rounds, workers=$CONCERTO_WORKERS threads=$CONCERTO_THREADS"
+for round in $(seq "$ROUNDS"); do
+	for b in "${BENCHES[@]}"; do "bench_$b"; done
+done
+
+# -------------------------------------------------------------------- summary
+{
+	say ""
+	say "== bench summary (median of $ROUNDS runs, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ))"
+	printf '%-10s %12s %12s %8s\n' benchmark "req/s" "p99 (ms)" errors
+	for b in "${BENCHES[@]}"; do
+		printf '%-10s %12.0f %12.3f %8s\n' "$b" "$(median "${RATE[$b]}")" "$(median "${P99[$b]}")" "${ERRS[$b]}"
+	done
+	say ""
+} | tee "$REPORT"
+
+status=0
+for r in "${RATIOS[@]}"; do
+	read -r a b target <<<"$r"
+	ratio=$(awk -v x="$(median "${RATE[$a]}")" -v y="$(median "${RATE[$b]}")" 'BEGIN {printf "%.3f", x / y}')
+	verdict=$(awk -v r="$ratio" -v t="$target" 'BEGIN {print (r >= t) ? "meets" : "BELOW"}')
+	line="ratio $a/$b = $ratio (target >= $target: $verdict)"
+	say "$line" | tee -a "$REPORT"
+	[ "$verdict" = meets ] || status=1
+done
+errors=0
+for b in "${BENCHES[@]}"; do
+	if [ "${ERRS[$b]}" -gt 0 ]; then
+		say "bench: $b had ${ERRS[$b]} failed requests: its rate means nothing" | tee -a "$REPORT"
+		errors=1
+	fi
+done
+say "(report in $REPORT)"
+# Failed requests make the run invalid; a missed target fails only when asked.
+[ "$errors" -eq 0 ] || exit 1
+if [ "$status" -ne 0 ] && [ "${BENCH_STRICT:-0}" = 1 ]; then exit 1; fi
+exit 0

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# The whole test suite, as `make test` runs it:
+#   sh tests/run.sh build/asan/tests/test_a build/asan/tests/test_b ...
+#
+# 1. Runs each cmocka unit binary given as argument (built with ASan/UBSan);
+#    the first failure stops the run with its output.
+# 2. Starts a stack of its own (state in var/test, port $TEST_PORT or 8181)
+#    serving build/asan/concerto, and runs every tests/http/*.test.mjs with
+#    `node --test`, one file at a time (some files stop the database or kill
+#    workers: they must not share the stack with another file).
+# 3. Stops the stack (always, through the EXIT trap) and fails if the
+#    sanitizers reported anything in the service's log.
+# Ends with a line "tests: N passed, N failed".
+#
+# Environment: TEST_PORT (8181), TEST_VAR (state directory, var/test),
+# TEST_FILES (space-separated test files to run instead of all of tests/http),
+# TEST_FILE_TIMEOUT (seconds per file, 300).
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+export CONCERTO_VAR=${TEST_VAR:-$ROOT/var/test}
+export PORT=${TEST_PORT:-8181}
+export CONCERTO_BIN=$ROOT/build/asan/concerto
+export CONCERTO_DEMO=0
+export CONCERTO_FAST_PG=1
+export CONCERTO_WORKERS=2
+export CONCERTO_THREADS=2
+# Leaks in workers ended by signals are noise; memory errors are not (the log
+# is checked at the end).
+export ASAN_OPTIONS=abort_on_error=0:detect_leaks=0
+export UBSAN_OPTIONS=print_stacktrace=1
+
+FILE_TIMEOUT=${TEST_FILE_TIMEOUT:-300}
+LOG=$CONCERTO_VAR/log/concerto.log
+REPORTS=$CONCERTO_VAR-reports
+pass=0 fail=0 skip=0
+started=$(date +%s)
+
+say() { printf '%s\n' "$*"; }
+hr() { say "------------------------------------------------------------------"; }
+
+# ---------------------------------------------------------------- unit tests
+unit_total=0
+for bin in "$@"; do
+	[ -x "$bin" ] || { say "run.sh: $bin is not an executable" >&2; exit 1; }
+	out=$(mktemp)
+	say "== unit: $bin"
+	# Units keep the default leak detection: a leak in a parser is a bug.
+	if ! ASAN_OPTIONS=abort_on_error=0 "$bin" >"$out" 2>&1; then
+		cat "$out"
+		rm -f "$out"
+		say "run.sh: unit tests failed in $bin"
+		say "tests: $unit_total passed, 1 failed"
+		exit 1
+	fi
+	n=$(sed -n 's/^\[  PASSED  \] \([0-9][0-9]*\) test.*/\1/p' "$out" | awk '{s+=$1} END {print s+0}')
+	say "   $n passed"
+	unit_total=$((unit_total + n))
+	rm -f "$out"
+done
+pass=$((pass + unit_total))
+
+# ------------------------------------------------------------------ the stack
+stack() { sh "$ROOT/src/sh/stack.sh" "$@"; }
+
+# Stops whatever a previous run left in var/test, through the stack's own
+# command first, then through its pid files, and wipes the state directory.
+wipe_previous() {
+	[ -d "$CONCERTO_VAR" ] || return 0
+	stack stop >/dev/null 2>&1 || true
+	local f pid
+	for f in "$CONCERTO_VAR"/run/*.pid "$CONCERTO_VAR"/nginx/*.pid "$CONCERTO_VAR"/*/postmaster.pid "$CONCERTO_VAR"/postmaster.pid; do
+		[ -f "$f" ] || continue
+		pid=$(head -n1 "$f" | tr -dc 0-9)
+		if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then continue; fi
+		say "run.sh: stopping leftover process $pid ($f)"
+		case $f in
+		*postmaster.pid) kill -INT "$pid" 2>/dev/null || true ;;
+		*) kill -TERM "$pid" 2>/dev/null || true ;;
+		esac
+		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$pid" 2>/dev/null || true
+	done
+	rm -rf "$CONCERTO_VAR"
+}
+
+stack_up=0
+stop_stack() {
+	if [ "$stack_up" = 1 ]; then
+		stack_up=0
+		say "== stopping the test stack"
+		stack stop || say "run.sh: stack stop failed" >&2
+	fi
+}
+trap stop_stack EXIT
+trap 'exit 130' INT TERM
+
+for need in "$CONCERTO_BIN" "$ROOT/src/sh/stack.sh"; do
+	[ -e "$need" ] || { say "run.sh: missing $need (run: make test)" >&2; exit 1; }
+done
+command -v node >/dev/null || { say "run.sh: node is missing (make deps)" >&2; exit 1; }
+
+hr
+say "== starting the test stack on port $PORT (state in $CONCERTO_VAR)"
+wipe_previous
+mkdir -p "$CONCERTO_VAR"
+stack_up=1
+if ! stack start; then
+	say "run.sh: the stack did not start"
+	[ -f "$LOG" ] && { say "--- last lines of $LOG"; tail -n 40 "$LOG"; }
+	exit 1
+fi
+# shellcheck disable=SC1091
+. "$CONCERTO_VAR/env"
+export CONCERTO_VAR PORT
+
+# ------------------------------------------------------------------ HTTP tests
+rm -rf "$REPORTS"
+mkdir -p "$REPORTS"
+if [ -n "${TEST_FILES:-}" ]; then
+	read -r -a files <<<"$TEST_FILES"
+else
+	files=(tests/http/*.test.mjs)
+fi
+[ -e "${files[0]}" ] || { say "run.sh: no tests/http/*.test.mjs"; exit 1; }
+
+http_failed_files=()
+for f in "${files[@]}"; do
+	hr
+	say "== http: $f"
+	tap=$REPORTS/$(basename "$f" .mjs).tap
+	rc=0
+	# One file per node process: files never share the stack concurrently.
+	# spec on the terminal, TAP in a file for the counts.
+	timeout --kill-after=10 "$FILE_TIMEOUT" node --test \
+		--test-reporter=spec --test-reporter-destination=stdout \
+		--test-reporter=tap --test-reporter-destination="$tap" \
+		"$f" || rc=$?
+	[ -f "$tap" ] || : >"$tap"
+	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" | tail -n1)
+	x=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" | tail -n1)
+	c=$(sed -n 's/^# cancelled \([0-9]*\)$/\1/p' "$tap" | tail -n1)
+	s=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$tap" | tail -n1)
+	p=${p:-0} x=${x:-0} c=${c:-0} s=${s:-0}
+	if [ "$rc" -ne 0 ] && [ $((x + c)) -eq 0 ]; then
+		# Killed by the timeout, or node itself failed: count the file as one failure.
+		say "run.sh: $f exited with $rc"
+		x=1
+	fi
+	pass=$((pass + p)) fail=$((fail + x + c)) skip=$((skip + s))
+	[ $((x + c)) -eq 0 ] || http_failed_files+=("$f")
+done
+hr
+
+# ------------------------------------------------------------ sanitizer check
+# Stopping first lets the workers flush what they have to say.
+stop_stack
+san=0
+if [ -f "$LOG" ] && grep -nE 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' "$LOG" >/dev/null; then
+	say "== sanitizer reports in $LOG:"
+	grep -nE -A 30 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' "$LOG" | head -n 200
+	san=1
+	fail=$((fail + 1))
+fi
+
+# -------------------------------------------------------------------- summary
+say "== summary ($(($(date +%s) - started)) s)"
+say "   unit tests:  $unit_total passed"
+say "   http tests:  $((pass - unit_total)) passed, $((fail - san)) failed, $skip skipped"
+[ "${#http_failed_files[@]}" -eq 0 ] || say "   failing files: ${http_failed_files[*]}"
+[ "$san" -eq 0 ] || say "   sanitizers:  reports found in $LOG"
+say "tests: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
