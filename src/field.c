@@ -2,6 +2,7 @@
  * Field validation (see field.h).  Messages name the field and the rule, in
  * English; the code is what clients act on.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,7 +187,7 @@ field_check_json(const struct field *fields, size_t n, json_t *obj,
 			err->code = "unknown_field";
 			err->field = key;
 			snprintf(err->message, sizeof(err->message),
-			    "%.100s: this field is not accepted here", key);
+			    "this field is not accepted here");
 			return -1;
 		}
 	}
@@ -211,8 +212,9 @@ field_parse_int(const char *s, int64_t *out)
 
 	if (*s == '\0' || strlen(s) > 19 || (*s != '-' && (*s < '0' || *s > '9')))
 		return -1;
+	errno = 0;
 	n = strtoll(s, &end, 10);
-	if (*end != '\0')
+	if (*end != '\0' || errno == ERANGE)
 		return -1;
 	*out = n;
 	return 0;

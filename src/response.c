@@ -118,7 +118,8 @@ response_security(const struct response *res, struct buf *out)
 	if (!response_has(res, "X-Frame-Options") &&
 	    !response_has(res, "Content-Security-Policy"))
 		buf_puts(out, "X-Frame-Options: DENY\r\n");
-	buf_puts(out, "X-Content-Type-Options: nosniff\r\n");
+	if (!response_has(res, "X-Content-Type-Options"))
+		buf_puts(out, "X-Content-Type-Options: nosniff\r\n");
 	if (!response_has(res, "Referrer-Policy"))
 		buf_puts(out, "Referrer-Policy: no-referrer\r\n");
 	if (!response_has(res, "Cache-Control"))

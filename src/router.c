@@ -227,8 +227,7 @@ router_dispatch(struct request *req, struct response *res)
 	int			 i;
 
 	if (m == METHOD__MAX) {
-		response_error(res, 405, "method_not_allowed",
-		    "This method is not supported.", NULL);
+		router_refuse(req, res);
 		return;
 	}
 	if (m == METHOD_HEAD)

@@ -1,6 +1,7 @@
 /*
  * Account administration from the command line (see user.h).
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,17 @@ struct user_spec {
 	const char	*role;
 	const char	*profile;
 };
+
+/* Lower-cases an address in place, as the API stores them. */
+static char *
+user_email(char *s)
+{
+	char	*p;
+
+	for (p = s; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return s;
+}
 
 static bool
 user_role_ok(const char *r)
@@ -103,7 +115,10 @@ user_put(const struct config *cfg, struct db *db, const struct user_spec *u,
 		    u->role, by), NULL) != DB_OK)
 			goto dberr;
 	}
-	printf("%-10s %-28s password: %s\n", u->role, u->email, pw);
+	if (reset)
+		printf("%-11s %-28s password: %s\n", u->role, u->email, pw);
+	else
+		printf("%-11s %-28s created\n", u->role, u->email);
 	if (user_is_staff(u->role)) {
 		if (twofactor_enrol(db, strtoll(id, NULL, 10), u->email, true,
 		    &e) != DB_OK)
@@ -155,7 +170,7 @@ user_add(const struct config *cfg, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
 		switch (c) {
-		case 'e': u.email = optarg; break;
+		case 'e': u.email = user_email(optarg); break;
 		case 'r': u.role = optarg; break;
 		case 'p': u.pseudonym = optarg; break;
 		case 'f': u.profile = optarg; break;
@@ -199,7 +214,7 @@ user_role(const struct config *cfg, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
 		switch (c) {
-		case 'e': email = optarg; break;
+		case 'e': email = user_email(optarg); break;
 		case 'r': role = optarg; break;
 		default: return 2;
 		}

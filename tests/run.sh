@@ -27,7 +27,7 @@ export CONCERTO_BIN=$ROOT/build/asan/concerto
 export CONCERTO_DEMO=0
 export CONCERTO_FAST_PG=1
 export CONCERTO_WORKERS=2
-export CONCERTO_THREADS=2
+export CONCERTO_THREADS=4
 # Leaks in workers ended by signals are noise; memory errors are not (the log
 # is checked at the end).
 export ASAN_OPTIONS=abort_on_error=0:detect_leaks=0

@@ -29,7 +29,7 @@ api_password_hash(struct request *req, struct response *res, const char *pw,
 {
 	int	 rc;
 
-	if (password_slot_acquire(req->shared, 1000) < 0) {
+	if (password_slot_acquire(req->shared, 250) < 0) {
 		response_error(res, 503, "busy",
 		    "Too many sign-ins at once; try again in a moment.", NULL);
 		response_header(res, "Retry-After", "1");
@@ -54,7 +54,7 @@ int
 api_password_verify(struct request *req, struct response *res,
     const char *encoded, const char *pw, bool *ok)
 {
-	if (password_slot_acquire(req->shared, 1000) < 0) {
+	if (password_slot_acquire(req->shared, 250) < 0) {
 		response_error(res, 503, "busy",
 		    "Too many sign-ins at once; try again in a moment.", NULL);
 		response_header(res, "Retry-After", "1");
@@ -125,6 +125,18 @@ accounts_pseudonym_taken(struct db *db, const char *pseudonym, bool *taken)
 
 	rc = db_exec(db, STMT_PSEUDONYM_TAKEN, DB_PARAMS(pseudonym, NULL),
 	    &rows);
+	*taken = rc == DB_OK && db_nrows(rows) > 0;
+	db_rows_free(rows);
+	return rc;
+}
+
+static enum db_status
+accounts_email_taken(struct db *db, const char *email, bool *taken)
+{
+	struct db_rows	*rows = NULL;
+	enum db_status	 rc;
+
+	rc = db_exec(db, STMT_ACCOUNT_BY_EMAIL, DB_PARAMS(email), &rows);
 	*taken = rc == DB_OK && db_nrows(rows) > 0;
 	db_rows_free(rows);
 	return rc;
@@ -218,9 +230,12 @@ api_accounts_create(struct request *req, struct response *res)
 	}
 	if (api_password_hash(req, res, f[ACCOUNT_PASSWORD].s, hash) < 0)
 		return;
-	if ((rc = db_begin(req->db)) != DB_OK)
+	if ((rc = db_begin(req->db)) != DB_OK ||
+	    (rc = accounts_email_taken(req->db, email, &taken)) != DB_OK)
 		goto fail;
-	rc = accounts_insert(req, email, hash);
+	/* Checked first so the usual case leaves no error in the server log. */
+	rc = taken ? accounts_notify_taken(req, email) :
+	    accounts_insert(req, email, hash);
 	if (rc == DB_CONFLICT &&
 	    strcmp(db_conflict_constraint(req->db), "accounts_email_key") == 0) {
 		db_rollback(req->db);
