@@ -124,7 +124,7 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Books a failure.  Within a 15-minute window: the account-and-network
--- pair is blocked from its 5th failure for 2^(n-5) s, the network from its
+-- pair is blocked from its 5th failure for 3 * 2^(n-5) s, the network from its
 -- 30th (spraying) and the account from its 20th (many networks), each at
 -- most 5 minutes (the account alone at most 1 minute), so nobody can lock a
 -- victim out for long.  Returns the wait now in force, in seconds.
@@ -148,7 +148,7 @@ BEGIN
 		RETURNING failures INTO n;
 		IF n >= limits[i] THEN
 			UPDATE signin_throttle SET blocked_until = now() +
-			    make_interval(secs => least(caps[i], 2 ^ least(n - limits[i], 20)))
+			    make_interval(secs => least(caps[i], 3 * 2 ^ least(n - limits[i], 20)))
 			WHERE key = keys[i];
 		END IF;
 	END LOOP;

@@ -28,6 +28,8 @@ struct hashpool {
 	bool		 stopping;
 	pthread_t	*threads;
 	int		 n;
+	int		 inflight;	/* reservations held */
+	int		 max_inflight;
 };
 
 static void *
@@ -60,10 +62,11 @@ hashpool_main(void *arg)
 }
 
 struct hashpool *
-hashpool_start(int n)
+hashpool_start(int n, int max_inflight)
 {
 	struct hashpool	*p = xcalloc(1, sizeof(*p));
 
+	p->max_inflight = max_inflight;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->queued, NULL);
 	pthread_cond_init(&p->finished, NULL);
@@ -117,5 +120,31 @@ hashpool_run(struct hashpool *p, void (*fn)(void *), void *arg)
 	pthread_cond_signal(&p->queued);
 	while (!j.done)
 		pthread_cond_wait(&p->finished, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
+int
+hashpool_reserve(struct hashpool *p)
+{
+	int	 rc = 0;
+
+	if (p == NULL)
+		return 0;
+	pthread_mutex_lock(&p->mu);
+	if (p->inflight >= p->max_inflight)
+		rc = -1;
+	else
+		p->inflight++;
+	pthread_mutex_unlock(&p->mu);
+	return rc;
+}
+
+void
+hashpool_release(struct hashpool *p)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->inflight--;
 	pthread_mutex_unlock(&p->mu);
 }

@@ -188,8 +188,10 @@ worker_run(const struct config *cfg, struct shared *shared, int fd,
 		log_error("worker %d: cannot initialise", index);
 		return 1;
 	}
+	/* Half the request threads at most may wait on hashing. */
 	w.hashpool = hashpool_start(cfg->hash_slots < cfg->threads ?
-	    cfg->hash_slots : cfg->threads);
+	    cfg->hash_slots : cfg->threads, cfg->threads > 1 ?
+	    cfg->threads / 2 : 1);
 	threads = xcalloc((size_t)cfg->threads, sizeof(pthread_t));
 	for (i = 0; i < cfg->threads; i++) {
 		if (pthread_create(&threads[i], NULL, worker_thread, &w) != 0) {

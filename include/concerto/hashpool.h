@@ -9,8 +9,16 @@
 
 struct hashpool;
 
-/* Starts n threads; NULL on failure (callers then hash inline). */
-struct hashpool	*hashpool_start(int n);
+/*
+ * Starts n threads; at most max_inflight callers may hold a reservation at
+ * once, so that the other request threads of the worker stay free for
+ * reads.  NULL on failure (callers then hash inline, unbounded).
+ */
+struct hashpool	*hashpool_start(int n, int max_inflight);
+
+/* Reserves a place for one caller without waiting; 0, or -1 if full. */
+int		 hashpool_reserve(struct hashpool *);
+void		 hashpool_release(struct hashpool *);
 
 /* Finishes queued jobs, stops the threads and frees the pool. */
 void		 hashpool_stop(struct hashpool *);

@@ -9,6 +9,7 @@
 #include "concerto/api.h"
 #include "concerto/config.h"
 #include "concerto/field.h"
+#include "concerto/hashpool.h"
 #include "concerto/mail.h"
 #include "concerto/password.h"
 #include "concerto/request.h"
@@ -23,20 +24,45 @@
  * Hashes pw under a host hashing slot.  Returns 0, or -1 with the response
  * set (503 when every slot stays busy).
  */
+/*
+ * Takes a place in the worker's hashing pool and a host hashing slot, or
+ * answers 503 busy: a sign-in flood waits its turn, reads never do.
+ */
+static int
+api_hash_begin(struct request *req, struct response *res)
+{
+	if (hashpool_reserve(req->hashpool) == 0) {
+		if (password_slot_acquire(req->shared, 250) == 0)
+			return 0;
+		hashpool_release(req->hashpool);
+	}
+	response_error(res, 503, "busy",
+	    "Too many sign-ins at once; try again in a moment.", NULL);
+	response_header(res, "Retry-After", "1");
+	return -1;
+}
+
+static void
+api_hash_end(struct request *req)
+{
+	password_slot_release(req->shared);
+	hashpool_release(req->hashpool);
+}
+
+/*
+ * Hashes pw for storage.  Returns 0, or -1 with the response set (503 when
+ * hashing is saturated).
+ */
 int
 api_password_hash(struct request *req, struct response *res, const char *pw,
     char out[PASSWORD_ENCODED_MAX])
 {
 	int	 rc;
 
-	if (password_slot_acquire(req->shared, 250) < 0) {
-		response_error(res, 503, "busy",
-		    "Too many sign-ins at once; try again in a moment.", NULL);
-		response_header(res, "Retry-After", "1");
+	if (api_hash_begin(req, res) < 0)
 		return -1;
-	}
 	rc = password_hash(req->cfg, req->hashpool, pw, out);
-	password_slot_release(req->shared);
+	api_hash_end(req);
 	if (rc < 0) {
 		response_error(res, 500, "internal_error",
 		    "The password could not be hashed.", NULL);
@@ -54,14 +80,10 @@ int
 api_password_verify(struct request *req, struct response *res,
     const char *encoded, const char *pw, bool *ok)
 {
-	if (password_slot_acquire(req->shared, 250) < 0) {
-		response_error(res, 503, "busy",
-		    "Too many sign-ins at once; try again in a moment.", NULL);
-		response_header(res, "Retry-After", "1");
+	if (api_hash_begin(req, res) < 0)
 		return -1;
-	}
 	*ok = password_verify(req->hashpool, encoded, pw);
-	password_slot_release(req->shared);
+	api_hash_end(req);
 	return 0;
 }
 
