@@ -58,7 +58,8 @@ build/asan/obj/%.o: src/%.c $(HDR)
 
 build/asan/tests/%: tests/unit/%.c $(ASANLIB) $(HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) $(SANITIZE) -o $@ $< $(ASANLIB) $(LIBS) -lcmocka
+	@echo "  CCLD    $@"
+	@$(CC) $(BASEFLAGS) $(SANITIZE) -o $@ $< $(ASANLIB) $(LIBS) -lcmocka
 
 # Installs the Debian packages that are missing; quick when none is.
 deps:

@@ -317,7 +317,23 @@ digits(const char *s, int n)
 	return true;
 }
 
-/* RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM). */
+static int
+two(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	bool	 leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM), a real calendar day. */
 bool
 field_valid_time(const char *s)
 {
@@ -329,13 +345,9 @@ field_valid_time(const char *s)
 	    s[13] != ':' || !digits(s + 14, 2) || s[16] != ':' ||
 	    !digits(s + 17, 2))
 		return false;
-	if ((s[5] - '0') * 10 + (s[6] - '0') < 1 ||
-	    (s[5] - '0') * 10 + (s[6] - '0') > 12 ||
-	    (s[8] - '0') * 10 + (s[9] - '0') < 1 ||
-	    (s[8] - '0') * 10 + (s[9] - '0') > 31 ||
-	    (s[11] - '0') * 10 + (s[12] - '0') > 23 ||
-	    (s[14] - '0') * 10 + (s[15] - '0') > 59 ||
-	    (s[17] - '0') * 10 + (s[18] - '0') > 60)
+	if (two(s + 5) < 1 || two(s + 5) > 12 || two(s + 8) < 1 ||
+	    two(s + 8) > days_in_month(two(s) * 100 + two(s + 2), two(s + 5)) ||
+	    two(s + 11) > 23 || two(s + 14) > 59 || two(s + 17) > 60)
 		return false;
 	if (s[i] == '.') {
 		i++;
@@ -347,5 +359,6 @@ field_valid_time(const char *s)
 	if ((s[i] == 'Z' || s[i] == 'z') && s[i + 1] == '\0')
 		return true;
 	return (s[i] == '+' || s[i] == '-') && digits(s + i + 1, 2) &&
-	    s[i + 3] == ':' && digits(s + i + 4, 2) && s[i + 6] == '\0';
+	    s[i + 3] == ':' && digits(s + i + 4, 2) && s[i + 6] == '\0' &&
+	    two(s + i + 1) <= 23 && two(s + i + 4) <= 59;
 }

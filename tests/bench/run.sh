@@ -174,10 +174,28 @@ median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR] = $1} END {print
 # The benchmarks, in the order they alternate.
 bench_health() { measure health /api/health; }
 bench_bare()   { measure bare /__bench/bare; }
-BENCHES=(health bare)
+
+# Sign-ins with the right password, as many at once as the host hashes.
+bench_signin() {
+	measure signin /api/v1/session -c"$HASH_SLOTS" -s "$ROOT/tests/bench/signin.lua"
+}
+
+# Health while a sign-in flood (four times what the host can hash) runs
+# beside it; the flood's own answers (200 or 503 busy) are not measured.
+bench_health_flood() {
+	local flood
+	if [ "${WARMUP:-0}" = 1 ]; then return; fi
+	wrk -t1 -c$((HASH_SLOTS * 4)) -d"$((DURATION + 2))s" -s "$ROOT/tests/bench/signin.lua" \
+		"$CONCERTO_URL/api/v1/session" >/dev/null &
+	flood=$!
+	sleep 1
+	measure health_flood /api/health
+	wait "$flood"
+}
+BENCHES=(health bare signin health_flood)
 
 # Comparisons: "A B TARGET" means rate(A)/rate(B) should be >= TARGET.
-RATIOS=("health bare 0.9")
+RATIOS=("health bare 0.9" "health_flood health 0.5")
 
 # ------------------------------------------------------------------------ run
 say "== bench: building $BARE"
@@ -191,6 +209,12 @@ stack start >/dev/null || die "the stack did not start"
 . "$CONCERTO_VAR/env"
 start_bare
 [ "$(http_status /api/health)" = 200 ] || die "/api/health is not 200"
+HASH_SLOTS=${CONCERTO_HASH_SLOTS:-$(nproc)}
+bench_pw="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+printf '%s\n' "$bench_pw" | "$CONCERTO_BIN" user add --email bench@concerto.test \
+	--role participant --pseudonym bench-signin --password-stdin >/dev/null ||
+	die "cannot create the sign-in account"
+export SIGNIN_BODY="{\"email\":\"bench@concerto.test\",\"password\":\"$bench_pw\"}"
 
 say "== bench: warming up"
 for b in "${BENCHES[@]}"; do WARMUP=1 "bench_$b"; done
@@ -206,8 +230,9 @@ done
 	say "== bench summary (median of $ROUNDS runs, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ))"
 	printf '%-10s %12s %12s %8s\n' benchmark "req/s" "p99 (ms)" errors
 	for b in "${BENCHES[@]}"; do
-		printf '%-10s %12.0f %12.3f %8s\n' "$b" "$(median "${RATE[$b]}")" "$(median "${P99[$b]}")" "${ERRS[$b]}"
+		printf '%-12s %12.0f %12.3f %8s\n' "$b" "$(median "${RATE[$b]}")" "$(median "${P99[$b]}")" "${ERRS[$b]}"
 	done
+	say "sign-ins per core: $(awk -v r="$(median "${RATE[signin]}")" -v c="$(nproc)" 'BEGIN {printf "%.1f", r / c}') /s"
 	say ""
 } | tee "$REPORT"
 

@@ -3,10 +3,6 @@
  * JSON body (field_check_json) or query parameters (field_check_query),
  * and the two shared validators (e-mail, RFC 3339 time).  The field tables
  * are local to each test, so these tests do not depend on routes.c.
- *
- * A test marked KNOWN_BUG states the behaviour callers rely on but that
- * src/ does not have yet: it is skipped (and says why) unless the
- * environment holds CONCERTO_KNOWN_BUGS=1.  Remove the mark with the fix.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,12 +17,6 @@
 #include "concerto/field.h"
 #include "concerto/utf8.h"
 
-#define KNOWN_BUG(why) do {						\
-	if (getenv("CONCERTO_KNOWN_BUGS") == NULL) {			\
-		print_message("known bug: %s\n", (why));		\
-		skip();							\
-	}								\
-} while (0)
 
 #define NFIELDS(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -611,9 +601,6 @@ test_unknown_long_key_message_stays_valid_utf8(void **state)
 	char		 body[512];
 	int		 n;
 
-	KNOWN_BUG("field.c cuts an unknown key at 100 bytes with %.100s, "
-	    "which can split a UTF-8 sequence; response_error() then drops "
-	    "the invalid message");
 	/* 99 ASCII bytes, then é: byte 100 is the first half of é. */
 	n = snprintf(body, sizeof(body), "{\"%.99s\xC3\xA9\":1}",
 	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
@@ -694,7 +681,6 @@ test_time_refuses_bad_fraction_or_offset(void **state)
 static void
 test_time_refuses_day_beyond_end_of_month(void **state)
 {
-	KNOWN_BUG("field_valid_time() accepts any day 01-31 in every month");
 	assert_false(field_valid_time("2026-02-30T12:00:00Z"));
 	assert_false(field_valid_time("2026-04-31T12:00:00Z"));
 	assert_false(field_valid_time("2025-02-29T12:00:00Z"));
@@ -703,7 +689,6 @@ test_time_refuses_day_beyond_end_of_month(void **state)
 static void
 test_time_refuses_offset_out_of_range(void **state)
 {
-	KNOWN_BUG("field_valid_time() accepts any two digits in the offset");
 	assert_false(field_valid_time("2026-11-03T12:34:56+24:00"));
 	assert_false(field_valid_time("2026-11-03T12:34:56+99:99"));
 	assert_false(field_valid_time("2026-11-03T12:34:56-01:60"));
@@ -821,8 +806,6 @@ test_query_int_refuses_overflow_above_int64_max(void **state)
 	struct qcheck		 q;
 	int			 rc;
 
-	KNOWN_BUG("field_parse_int() ignores strtoll's ERANGE: a 19-digit "
-	    "number above INT64_MAX is read as INT64_MAX");
 	rc = check_query(&q, any_int, 1, params);
 	qcheck_done(&q);
 	assert_int_equal(rc, -1);

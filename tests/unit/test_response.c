@@ -3,10 +3,6 @@
  * Content-Type, Content-Length, the security headers, the body, HEAD),
  * response_header() and its refusal of CR/LF, and the shape of
  * response_error().
- *
- * A test marked KNOWN_BUG states the behaviour callers rely on but that
- * src/ does not have yet: it is skipped (and says why) unless the
- * environment holds CONCERTO_KNOWN_BUGS=1.  Remove the mark with the fix.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,12 +17,6 @@
 
 #include "concerto/response.h"
 
-#define KNOWN_BUG(why) do {						\
-	if (getenv("CONCERTO_KNOWN_BUGS") == NULL) {			\
-		print_message("known bug: %s\n", (why));		\
-		skip();							\
-	}								\
-} while (0)
 
 /* The serialized response (caller frees), split at the blank line. */
 struct wire {
@@ -312,8 +302,6 @@ test_serialize_handler_nosniff_is_not_repeated(void **state)
 	struct wire	 w;
 	size_t		 n;
 
-	KNOWN_BUG("response_security() always writes X-Content-Type-Options, "
-	    "so a handler that sets it too sends the header twice");
 	response_init(&res);
 	response_json(&res, 200, json_object());
 	response_header(&res, "X-Content-Type-Options", "nosniff");

@@ -7,10 +7,6 @@
  * No test reaches a handler: handlers may use the database, and these
  * tests run without one (req.db and req.cfg stay NULL).  The table grows,
  * so no test counts its routes; each names the routes it relies on.
- *
- * A test marked KNOWN_BUG states the behaviour callers rely on but that
- * src/ does not have yet: it is skipped (and says why) unless the
- * environment holds CONCERTO_KNOWN_BUGS=1.  Remove the mark with the fix.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -46,12 +42,6 @@ void		 copy_router_dispatch(struct request *, struct response *);
 #undef router_match
 #undef router_dispatch
 
-#define KNOWN_BUG(why) do {						\
-	if (getenv("CONCERTO_KNOWN_BUGS") == NULL) {			\
-		print_message("known bug: %s\n", (why));		\
-		skip();							\
-	}								\
-} while (0)
 
 #define NPARAMS		4
 
@@ -582,8 +572,6 @@ test_dispatch_unknown_method_405_carries_allow(void **state)
 	struct exchange	 x;
 	const char	*allow;
 
-	KNOWN_BUG("router_dispatch() answers an unknown method with a 405 "
-	    "that has no Allow header (RFC 9110 15.5.6: it MUST have one)");
 	dispatch(&x, "BREW", "/api/health", NULL, NULL, NULL);
 	allow = header(&x.res, "Allow");
 	if (allow == NULL || strstr(allow, "GET") == NULL) {
@@ -766,8 +754,6 @@ test_dispatch_unknown_long_field_keeps_error_message(void **state)
 	struct exchange	 x;
 	char		 body[300];
 
-	KNOWN_BUG("an unknown key whose 100th byte splits a UTF-8 sequence "
-	    "gives an error without its message (field.c %.100s)");
 	snprintf(body, sizeof(body), "{\"%.99s\xC3\xA9\":1}",
 	    "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
 	    "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy");
