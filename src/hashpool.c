@@ -148,3 +148,16 @@ hashpool_release(struct hashpool *p)
 	p->inflight--;
 	pthread_mutex_unlock(&p->mu);
 }
+
+bool
+hashpool_full(struct hashpool *p)
+{
+	bool	 full;
+
+	if (p == NULL)
+		return false;
+	pthread_mutex_lock(&p->mu);
+	full = p->inflight >= p->max_inflight;
+	pthread_mutex_unlock(&p->mu);
+	return full;
+}

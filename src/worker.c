@@ -1,14 +1,15 @@
 /*
  * Worker processes (see worker.h).  Each thread owns one FCGX_Request and
  * one database connection for its whole life and runs the request flow:
- * accept, parse, route, handle, respond, free.  Threads wait in poll(2) on
- * the listening socket and on a pipe that the worker's main thread writes
- * when it must stop; so stopping never interrupts a request in flight.
+ * accept, parse, route, handle, respond, free.  Threads wait in epoll on
+ * the listening socket (exclusively, so a connection wakes one thread) and
+ * on a pipe that the worker's main thread writes when it must stop; so
+ * stopping never interrupts a request in flight.
  */
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -112,40 +113,66 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr)
 	buf_free(&out);
 }
 
+/*
+ * An epoll set of the listening socket (exclusive: a connection wakes one
+ * waiting thread, not all of them) and the stop pipe.  -1 on failure.
+ */
+static int
+worker_epoll(const struct worker *w)
+{
+	struct epoll_event	 ev;
+	int			 ep;
+
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
+		return -1;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+	ev.data.fd = w->fd;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, w->fd, &ev) < 0)
+		goto fail;
+	ev.events = EPOLLIN;
+	ev.data.fd = w->wake[0];
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, w->wake[0], &ev) < 0)
+		goto fail;
+	return ep;
+fail:
+	close(ep);
+	return -1;
+}
+
 static void *
 worker_thread(void *arg)
 {
-	struct worker	*w = arg;
-	FCGX_Request	 fr;
-	struct db	*db;
-	struct pollfd	 pfd[2];
+	struct worker		*w = arg;
+	FCGX_Request		 fr;
+	struct db		*db;
+	struct epoll_event	 ev;
+	int			 ep, n;
 
-	if (FCGX_InitRequest(&fr, w->fd, 0) != 0) {
-		log_error("FCGX_InitRequest failed");
+	if (FCGX_InitRequest(&fr, w->fd, 0) != 0 ||
+	    (ep = worker_epoll(w)) < 0) {
+		log_error("worker thread: cannot initialise");
 		return NULL;
 	}
 	db = db_open(w->cfg->db, w->cfg->statement_timeout_ms);
 	for (;;) {
-		pfd[0].fd = w->fd;
-		pfd[0].events = POLLIN;
-		pfd[1].fd = w->wake[0];
-		pfd[1].events = POLLIN;
-		if (poll(pfd, 2, -1) < 0) {
+		if ((n = epoll_wait(ep, &ev, 1, -1)) < 0) {
 			if (errno == EINTR)
 				continue;
-			log_error("poll: %s", strerror(errno));
+			log_error("epoll_wait: %s", strerror(errno));
 			break;
 		}
-		if (pfd[1].revents != 0)
-			break;
-		if (!(pfd[0].revents & POLLIN))
+		if (n == 0)
 			continue;
-		/* Another thread or worker may have won the race: EAGAIN. */
+		if (ev.data.fd == w->wake[0])
+			break;
+		/* Another worker may still have won the race: EAGAIN. */
 		if (FCGX_Accept_r(&fr) < 0)
 			continue;
 		worker_handle(w, db, &fr);
 		FCGX_Finish_r(&fr);
 	}
+	close(ep);
 	FCGX_Free(&fr, 0);
 	db_close(db);
 	return NULL;

@@ -27,6 +27,8 @@ void		 api_db_error(struct response *, enum db_status);
 const char	*api_int(int64_t v, char buf[API_INT_LEN]);
 /* A column as a JSON string, or null. */
 json_t		*api_json_text(const struct db_rows *, size_t row, size_t col);
+/* 409 pseudonym_taken, naming the field. */
+void		 api_pseudonym_taken(struct response *);
 /* Lower-cases an (already validated) e-mail address. */
 void		 api_email_normalize(const char *in, char out[API_EMAIL_LEN]);
 
@@ -67,6 +69,8 @@ extern const char *const api_languages[];
 /* Hashes under a host slot; 0, or -1 with the response set (503). */
 int	 api_password_hash(struct request *, struct response *,
 	    const char *pw, char out[PASSWORD_ENCODED_MAX]);
+/* 503 busy with Retry-After: hashing is saturated. */
+void	 api_hash_busy(struct response *);
 /* Verifies under a host slot; 0, or -1 with the response set (503). */
 int	 api_password_verify(struct request *, struct response *,
 	    const char *encoded, const char *pw, bool *ok);

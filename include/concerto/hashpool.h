@@ -7,6 +7,8 @@
 #ifndef CONCERTO_HASHPOOL_H
 #define CONCERTO_HASHPOOL_H
 
+#include <stdbool.h>
+
 struct hashpool;
 
 /*
@@ -19,6 +21,9 @@ struct hashpool	*hashpool_start(int n, int max_inflight);
 /* Reserves a place for one caller without waiting; 0, or -1 if full. */
 int		 hashpool_reserve(struct hashpool *);
 void		 hashpool_release(struct hashpool *);
+
+/* True if a reservation would fail now (a hint: it may change at once). */
+bool		 hashpool_full(struct hashpool *);
 
 /* Finishes queued jobs, stops the threads and frees the pool. */
 void		 hashpool_stop(struct hashpool *);

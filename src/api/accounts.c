@@ -36,10 +36,16 @@ api_hash_begin(struct request *req, struct response *res)
 			return 0;
 		hashpool_release(req->hashpool);
 	}
+	api_hash_busy(res);
+	return -1;
+}
+
+void
+api_hash_busy(struct response *res)
+{
 	response_error(res, 503, "busy",
 	    "Too many sign-ins at once; try again in a moment.", NULL);
 	response_header(res, "Retry-After", "1");
-	return -1;
 }
 
 static void
@@ -245,9 +251,7 @@ api_accounts_create(struct request *req, struct response *res)
 		return;
 	}
 	if (taken) {
-		response_error(res, 409, "pseudonym_taken",
-		    "This pseudonym is already used; choose another.",
-		    "pseudonym");
+		api_pseudonym_taken(res);
 		return;
 	}
 	if (api_password_hash(req, res, f[ACCOUNT_PASSWORD].s, hash) < 0)
@@ -265,9 +269,7 @@ api_accounts_create(struct request *req, struct response *res)
 			rc = accounts_notify_taken(req, email);
 	} else if (rc == DB_CONFLICT) {
 		db_rollback(req->db);
-		response_error(res, 409, "pseudonym_taken",
-		    "This pseudonym is already used; choose another.",
-		    "pseudonym");
+		api_pseudonym_taken(res);
 		return;
 	}
 	if (rc != DB_OK || (rc = db_commit(req->db)) != DB_OK)
@@ -301,6 +303,32 @@ accounts_token_use(struct request *req, const char *purpose, int64_t *id)
 	return rc;
 }
 
+/*
+ * Opens a transaction and uses up the one-time token of the request for
+ * purpose.  Returns 0 with *id set and the transaction open, or -1 with it
+ * closed and the response set (400 invalid_token, 503).
+ */
+static int
+accounts_token_begin(struct request *req, struct response *res,
+    const char *purpose, int64_t *id)
+{
+	enum db_status	 rc;
+
+	if ((rc = db_begin(req->db)) != DB_OK ||
+	    (rc = accounts_token_use(req, purpose, id)) != DB_OK) {
+		db_rollback(req->db);
+		api_db_error(res, rc);
+		return -1;
+	}
+	if (*id == 0) {
+		db_rollback(req->db);
+		response_error(res, 400, "invalid_token", "This link is not "
+		    "valid: it may have expired or been used already.", "token");
+		return -1;
+	}
+	return 0;
+}
+
 void
 api_accounts_verify(struct request *req, struct response *res)
 {
@@ -308,15 +336,8 @@ api_accounts_verify(struct request *req, struct response *res)
 	int64_t		 id;
 	enum db_status	 rc;
 
-	if ((rc = db_begin(req->db)) != DB_OK ||
-	    (rc = accounts_token_use(req, "verify", &id)) != DB_OK)
-		goto fail;
-	if (id == 0) {
-		db_rollback(req->db);
-		response_error(res, 400, "invalid_token", "This link is not "
-		    "valid: it may have expired or been used already.", "token");
+	if (accounts_token_begin(req, res, "verify", &id) < 0)
 		return;
-	}
 	if ((rc = db_exec(req->db, STMT_ACCOUNT_VERIFY,
 	    DB_PARAMS(api_int(id, idb)), NULL)) != DB_OK ||
 	    (rc = db_commit(req->db)) != DB_OK)
@@ -385,15 +406,8 @@ api_password_reset_confirm(struct request *req, struct response *res)
 	if (api_password_policy(res, "password", pw, NULL, NULL) < 0 ||
 	    api_password_hash(req, res, pw, hash) < 0)
 		return;
-	if ((rc = db_begin(req->db)) != DB_OK ||
-	    (rc = accounts_token_use(req, "reset", &id)) != DB_OK)
-		goto fail;
-	if (id == 0) {
-		db_rollback(req->db);
-		response_error(res, 400, "invalid_token", "This link is not "
-		    "valid: it may have expired or been used already.", "token");
+	if (accounts_token_begin(req, res, "reset", &id) < 0)
 		return;
-	}
 	api_int(id, idb);
 	/* The link proves the address too; every session ends. */
 	if ((rc = db_exec(req->db, STMT_ACCOUNT_PASSWORD_SET,

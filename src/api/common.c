@@ -54,3 +54,10 @@ api_email_normalize(const char *in, char out[API_EMAIL_LEN])
 		out[i] = (char)tolower((unsigned char)in[i]);
 	out[i] = '\0';
 }
+
+void
+api_pseudonym_taken(struct response *res)
+{
+	response_error(res, 409, "pseudonym_taken",
+	    "This pseudonym is already used; choose another.", "pseudonym");
+}

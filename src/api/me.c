@@ -183,9 +183,7 @@ api_me_patch(struct request *req, struct response *res)
 	    DB_PARAMS(pseudonym, id), &taken)) != DB_OK)
 		goto fail;
 	if (db_nrows(taken) > 0) {
-		response_error(res, 409, "pseudonym_taken",
-		    "This pseudonym is already used; choose another.",
-		    "pseudonym");
+		api_pseudonym_taken(res);
 		goto out;
 	}
 	if (me_password_change(req, res, r) < 0)
@@ -200,9 +198,7 @@ api_me_patch(struct request *req, struct response *res)
 	    consent ? API_HEALTH_CONSENT_VERSION : db_value(r, 0, C_HEALTH_V),
 	    consent ? "true" : "false"), NULL);
 	if (rc == DB_CONFLICT) {
-		response_error(res, 409, "pseudonym_taken",
-		    "This pseudonym is already used; choose another.",
-		    "pseudonym");
+		api_pseudonym_taken(res);
 		goto out;
 	}
 	db_rows_free(r);

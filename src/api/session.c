@@ -12,6 +12,7 @@
 #include "concerto/auth.h"
 #include "concerto/config.h"
 #include "concerto/field.h"
+#include "concerto/hashpool.h"
 #include "concerto/log.h"
 #include "concerto/network.h"
 #include "concerto/password.h"
@@ -145,6 +146,11 @@ api_session_create(struct request *req, struct response *res)
 	int		 wait;
 	bool		 ok, bad = false;
 
+	/* Turned away before any query when this worker's hashing is full. */
+	if (hashpool_full(req->hashpool)) {
+		api_hash_busy(res);
+		return;
+	}
 	api_email_normalize(f[SESSION_EMAIL].s, email);
 	network_prefix(req->remote_addr, net);
 	if ((rc = session_throttle(req->db, STMT_SIGNIN_WAIT, email, net,
