@@ -215,8 +215,13 @@ test('a sign-in flood on one account from one network gets 429s, while GET /api/
     if (x.status !== 401) assert.match(x.raw || '', /^\d+$/, `${x.status} with Retry-After (${summary})`);
     assert.equal(sessionCookie(x.r), undefined, 'no session from a flood of wrong passwords');
   }
+  // What the attacker gets is password checks: a handful (the pair's limit
+  // plus the attempts already in flight when it was reached), however the
+  // rest is turned away (429 by the throttle, or 503 while hashing is full).
+  const checked = results.filter((x) => x.status === 401);
+  assert.ok(checked.length <= 5 + 8, `at most the limit plus the attempts in flight were checked: ${summary}`);
   const throttled = results.filter((x) => x.status === 429 && x.code === 'too_many_attempts');
-  assert.ok(throttled.length >= results.length / 2, `most of the flood is throttled by the worker: ${summary}`);
+  assert.ok(throttled.length > 0, `the throttle answered part of the flood: ${summary}`);
   for (const x of throttled) assert.ok(x.retryAfter >= 1 && x.retryAfter <= 300, `Retry-After ${x.retryAfter}`);
 
   assert.deepEqual(bad, [], 'GET /api/health answered 200 throughout');
