@@ -167,4 +167,181 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	[STMT_EXPORT_RECOVERY] = { "export_recovery",
 	    "SELECT count(*) FILTER (WHERE used_at IS NULL), count(*) "
 	    "FROM recovery_codes WHERE account_id = $1", 1 },
+
+	/*
+	 * Consultations.  Resources leave as JSON built by the SQL functions
+	 * of 003_consultations.sql, so every route shows one shape.
+	 */
+	[STMT_CONSULTATION_GET] = { "consultation_get",
+	    "SELECT consultation_json(c, true), consultation_phase(c) "
+	    "FROM consultations c WHERE id = $1", 1 },
+	/* What handlers of its parts need to know of a consultation. */
+	[STMT_CONSULTATION_RULES] = { "consultation_rules",
+	    "SELECT consultation_phase(c), moderation, method, k "
+	    "FROM consultations c WHERE id = $1", 1 },
+	[STMT_CONSULTATION_LIST] = { "consultation_list",
+	    "SELECT consultation_json(c, false), c.id FROM consultations c "
+	    "WHERE ($1::text IS NULL OR consultation_phase(c) = $1) "
+	    "AND ($2::boolean OR c.phase <> 'draft') "
+	    "AND ($3::bigint IS NULL OR c.id < $3) "
+	    "ORDER BY c.id DESC LIMIT $4", 4 },
+	[STMT_CONSULTATION_INSERT] = { "consultation_insert",
+	    "INSERT INTO consultations (title_fr, title_en, summary_fr, "
+	    "summary_en, easy_summary_fr, easy_summary_en, body_fr, body_en, "
+	    "gathering_at, voting_at, closes_at, publish_at, method, k, "
+	    "weighting, moderation, created_by, phase) VALUES ($1, $2, $3, "
+	    "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+	    "$18) RETURNING id", 18 },
+	/* Columns in the order of the consultation fields (api.h). */
+	[STMT_CONSULTATION_LOCK] = { "consultation_lock",
+	    "SELECT title_fr, title_en, summary_fr, summary_en, "
+	    "easy_summary_fr, easy_summary_en, body_fr, body_en, "
+	    "gathering_at, voting_at, closes_at, publish_at, method, "
+	    "CASE WHEN method = 'approval' THEN k END, "
+	    "CASE WHEN method = 'ranked' THEN k END, weighting, moderation, "
+	    "consultation_phase(c) FROM consultations c WHERE id = $1 "
+	    "FOR UPDATE", 1 },
+	[STMT_CONSULTATION_UPDATE] = { "consultation_update",
+	    "UPDATE consultations SET title_fr = $2, title_en = $3, "
+	    "summary_fr = $4, summary_en = $5, easy_summary_fr = $6, "
+	    "easy_summary_en = $7, body_fr = $8, body_en = $9, "
+	    "gathering_at = $10, voting_at = $11, closes_at = $12, "
+	    "publish_at = $13, method = $14, k = $15, weighting = $16, "
+	    "moderation = $17, phase = $18, updated_at = now() "
+	    "WHERE id = $1", 18 },
+
+	[STMT_PRIORITY_LIST] = { "priority_list",
+	    "SELECT priority_json(p) FROM priorities p "
+	    "WHERE consultation_id = $1 ORDER BY position, id", 1 },
+	[STMT_PRIORITY_GET] = { "priority_get",
+	    "SELECT priority_json(p) FROM priorities p WHERE id = $1", 1 },
+	/* The priority, its consultation and that consultation's phase. */
+	[STMT_PRIORITY_LOCK] = { "priority_lock",
+	    "SELECT p.consultation_id, consultation_phase(c), p.title_fr, "
+	    "p.title_en, p.description_fr, p.description_en, p.position, "
+	    "p.question, p.evidence_status, p.evidence_links "
+	    "FROM priorities p JOIN consultations c ON c.id = p.consultation_id "
+	    "WHERE p.id = $1 FOR UPDATE OF p, c", 1 },
+	[STMT_PRIORITY_INSERT] = { "priority_insert",
+	    "INSERT INTO priorities (consultation_id, title_fr, title_en, "
+	    "description_fr, description_en, position, question, "
+	    "evidence_status, evidence_links) SELECT $1, $2, $3, "
+	    "coalesce($4, ''), $5, coalesce($6::integer, (SELECT "
+	    "least(coalesce(max(position), 0) + 1, 1000) FROM priorities "
+	    "WHERE consultation_id = $1)), $7, coalesce($8, 'unanswered'), "
+	    "coalesce($9::text[], '{}') RETURNING id", 9 },
+	[STMT_PRIORITY_UPDATE] = { "priority_update",
+	    "UPDATE priorities SET title_fr = $2, title_en = $3, "
+	    "description_fr = $4, description_en = $5, position = $6, "
+	    "question = $7, evidence_status = $8, evidence_links = $9, "
+	    "updated_at = now() WHERE id = $1", 9 },
+	/*
+	 * Replaces the sources of priority $1 with the submissions $3 of
+	 * consultation $2; returns how many of them exist there.
+	 */
+	[STMT_PRIORITY_SOURCES_SET] = { "priority_sources_set",
+	    "WITH gone AS (DELETE FROM priority_sources WHERE priority_id = $1), "
+	    "ins AS (INSERT INTO priority_sources (priority_id, submission_id) "
+	    "SELECT $1, s.id FROM submissions s WHERE s.consultation_id = $2 "
+	    "AND s.id = ANY ($3::bigint[]) RETURNING 1) "
+	    "SELECT count(*) FROM ins", 3 },
+
+	/* Published ones, the caller's own ($3), or all for staff ($4). */
+	[STMT_SUBMISSION_LIST] = { "submission_list",
+	    "SELECT json_build_object('id', s.id, 'consultation_id', "
+	    "s.consultation_id, 'text', s.text, 'status', s.status, "
+	    "'author', a.pseudonym, 'mine', s.account_id = $3, "
+	    "'priority_ids', coalesce((SELECT json_agg(ps.priority_id ORDER BY "
+	    "ps.priority_id) FROM priority_sources ps WHERE ps.submission_id "
+	    "= s.id), '[]'), 'created_at', iso(s.created_at)), s.id "
+	    "FROM submissions s JOIN accounts a ON a.id = s.account_id "
+	    "WHERE s.consultation_id = $1 AND s.id > $2 AND (s.status = "
+	    "'published' OR s.account_id = $3 OR $4::boolean) "
+	    "ORDER BY s.id LIMIT $5", 5 },
+	[STMT_SUBMISSION_INSERT] = { "submission_insert",
+	    "INSERT INTO submissions (consultation_id, account_id, text, "
+	    "status) VALUES ($1, $2, $3, $4) RETURNING id", 4 },
+	/* Submissions of the last hour, and seconds until the oldest ages. */
+	[STMT_SUBMISSION_RECENT] = { "submission_recent",
+	    "SELECT count(*), coalesce(ceil(extract(epoch FROM min(created_at) "
+	    "+ interval '1 hour' - now())), 0)::integer FROM submissions "
+	    "WHERE account_id = $1 AND created_at > now() - interval '1 hour'",
+	    1 },
+
+	[STMT_BALLOT_GET] = { "ballot_get",
+	    "SELECT b.choices, iso(b.created_at), iso(b.updated_at), c.method "
+	    "FROM ballots b JOIN consultations c ON c.id = b.consultation_id "
+	    "WHERE b.consultation_id = $1 AND b.account_id = $2", 2 },
+	[STMT_BALLOT_PUT] = { "ballot_put",
+	    "SELECT code, choices, created_at, updated_at, method "
+	    "FROM ballot_put($1, $2, $3::bigint[], $4, $5)", 5 },
+	[STMT_BALLOT_DELETE] = { "ballot_delete",
+	    "SELECT ballot_delete($1, $2)", 2 },
+	[STMT_BALLOT_ASSISTED] = { "ballot_assisted",
+	    "SELECT code, id, created_at FROM ballot_assisted($1, $2, "
+	    "$3::bigint[], $4, $5, $6, $7)", 7 },
+	/* Claims key $2 of account $1; a row back means it was free. */
+	[STMT_IDEMPOTENCY_CLAIM] = { "idempotency_claim",
+	    "WITH old AS (DELETE FROM idempotency_keys WHERE account_id = $1 "
+	    "AND created_at < now() - interval '1 day') "
+	    "INSERT INTO idempotency_keys (account_id, key, request_hash) "
+	    "VALUES ($1, $2, $3::bytea) ON CONFLICT DO NOTHING RETURNING 1",
+	    3 },
+	[STMT_IDEMPOTENCY_GET] = { "idempotency_get",
+	    "SELECT request_hash = $3::bytea, status, body FROM "
+	    "idempotency_keys WHERE account_id = $1 AND key = $2", 3 },
+	[STMT_IDEMPOTENCY_STORE] = { "idempotency_store",
+	    "UPDATE idempotency_keys SET status = $3, body = $4 "
+	    "WHERE account_id = $1 AND key = $2", 4 },
+
+	/* Results: only tallies are read, never ballots. */
+	/*
+	 * Results: only tallies are read, never ballots.  Per-profile sums
+	 * come in the order of api_profiles[].
+	 */
+	[STMT_RESULTS_HEAD] = { "results_head",
+	    "SELECT c.method, c.k, consultation_phase(c), a.n, iso(now()), "
+	    "c.weighting, t.* FROM consultations c, "
+	    "LATERAL (SELECT count(*) AS n FROM ballots b WHERE "
+	    "b.consultation_id = c.id AND b.assisted_by IS NOT NULL AND "
+	    "($2::boolean OR NOT b.interests)) a, "
+	    "LATERAL (SELECT coalesce(sum(ballots), 0), "
+	    "coalesce(sum(ballots) FILTER (WHERE profile = 'patient'), "
+	    "0), coalesce(sum(ballots) FILTER (WHERE profile = "
+	    "'carer'), 0), coalesce(sum(ballots) FILTER (WHERE profile "
+	    "= 'citizen'), 0), coalesce(sum(ballots) FILTER (WHERE "
+	    "profile = 'health_professional'), 0), "
+	    "coalesce(sum(ballots) FILTER (WHERE profile = "
+	    "'researcher'), 0), coalesce(sum(ballots) FILTER (WHERE "
+	    "profile = 'other'), 0) FROM tally_cells WHERE "
+	    "consultation_id = c.id AND ($2::boolean OR NOT interests)) "
+	    "t WHERE c.id = $1", 2 },
+	/*
+	 * Priorities with their tallies and Borda points per profile; those
+	 * answered by research (out of the vote) with their JSON last.
+	 */
+	[STMT_RESULTS_ITEMS] = { "results_items",
+	    "SELECT p.id, p.position, p.title_fr, p.title_en, "
+	    "coalesce(sum(t.supporters), 0), coalesce(sum(t.points), 0), "
+	    "coalesce(sum(t.firsts), 0), "
+	    "coalesce(sum(t.points) FILTER (WHERE t.profile = "
+	    "'patient'), 0), coalesce(sum(t.points) FILTER (WHERE "
+	    "t.profile = 'carer'), 0), coalesce(sum(t.points) FILTER "
+	    "(WHERE t.profile = 'citizen'), 0), coalesce(sum(t.points) "
+	    "FILTER (WHERE t.profile = 'health_professional'), 0), "
+	    "coalesce(sum(t.points) FILTER (WHERE t.profile = "
+	    "'researcher'), 0), coalesce(sum(t.points) FILTER (WHERE "
+	    "t.profile = 'other'), 0), CASE WHEN p.evidence_status = "
+	    "'answered' THEN priority_json(p) END FROM priorities p "
+	    "LEFT JOIN tally_items t ON t.priority_id = p.id AND "
+	    "($2::boolean OR NOT t.interests) WHERE p.consultation_id = $1 "
+	    "GROUP BY p.id ORDER BY p.position, p.id", 2 },
+	[STMT_RESULTS_PAIRS] = { "results_pairs",
+	    "SELECT winner, loser, sum(ballots) FROM tally_pairs "
+	    "WHERE consultation_id = $1 AND ($2::boolean OR NOT interests) "
+	    "GROUP BY 1, 2", 2 },
+	[STMT_TALLY_RECOUNT] = { "tally_recount",
+	    "SELECT kind, key, kept, recounted FROM tally_recount($1)", 1 },
+	[STMT_BALLOT_COUNT] = { "ballot_count",
+	    "SELECT count(*) FROM ballots WHERE consultation_id = $1", 1 },
 };

@@ -106,6 +106,44 @@ field_ids(const struct field *f, json_t *arr, struct field_value *v,
 	return 0;
 }
 
+/* Longest item of a FIELD_TEXT_LIST, in code points. */
+#define FIELD_ITEM_MAX	2000
+
+static int
+field_texts(const struct field *f, json_t *arr, struct field_value *v,
+    struct field_error *err)
+{
+	size_t		 i, n = json_array_size(arr), len;
+	json_t		*e;
+	const char	*s;
+	char		 why[96];
+
+	if ((int64_t)n < f->min || (int64_t)n > f->max) {
+		snprintf(why, sizeof(why), "must hold %lld to %lld items",
+		    (long long)f->min, (long long)f->max);
+		return field_fail(err, "invalid_field", f, why);
+	}
+	v->strs = xcalloc(n == 0 ? 1 : n, sizeof(char *));
+	v->nstrs = n;
+	json_array_foreach(arr, i, e) {
+		if (!json_is_string(e))
+			return field_fail(err, "invalid_field", f,
+			    "must hold strings");
+		s = json_string_value(e);
+		len = json_string_length(e);
+		if (len == 0 || memchr(s, '\0', len) != NULL ||
+		    !utf8_valid(s, len) || utf8_has_control(s, len, false) ||
+		    utf8_length(s, len) > FIELD_ITEM_MAX)
+			return field_fail(err, "invalid_field", f,
+			    "must hold short one-line texts");
+		if (f->valid != NULL && !f->valid(s))
+			return field_fail(err, "invalid_field", f,
+			    "holds an item that is not valid");
+		v->strs[i] = s;
+	}
+	return 0;
+}
+
 /* Validates one present, non-null JSON value. */
 static int
 field_one(const struct field *f, json_t *j, struct field_value *v,
@@ -144,6 +182,11 @@ field_one(const struct field *f, json_t *j, struct field_value *v,
 			return field_fail(err, "invalid_field", f,
 			    "must be an array");
 		return field_ids(f, j, v, err);
+	case FIELD_TEXT_LIST:
+		if (!json_is_array(j))
+			return field_fail(err, "invalid_field", f,
+			    "must be an array");
+		return field_texts(f, j, v, err);
 	default:
 		return field_fail(err, "invalid_field", f, "has no validator");
 	}
@@ -282,8 +325,10 @@ field_values_free(struct field_value *vals, size_t n)
 
 	if (vals == NULL)
 		return;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free(vals[i].ids);
+		free(vals[i].strs);
+	}
 	free(vals);
 }
 
@@ -361,4 +406,24 @@ field_valid_time(const char *s)
 	return (s[i] == '+' || s[i] == '-') && digits(s + i + 1, 2) &&
 	    s[i + 3] == ':' && digits(s + i + 4, 2) && s[i + 6] == '\0' &&
 	    two(s + i + 1) <= 23 && two(s + i + 4) <= 59;
+}
+
+bool
+field_valid_url(const char *s)
+{
+	size_t	 i;
+
+	if (strncmp(s, "https://", 8) == 0)
+		i = 8;
+	else if (strncmp(s, "http://", 7) == 0)
+		i = 7;
+	else
+		return false;
+	if (s[i] == '\0' || s[i] == '/')
+		return false;
+	for (; s[i] != '\0'; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == '"' || s[i] == '<' ||
+		    s[i] == '>' || s[i] == '\\' || s[i] == 0x7f)
+			return false;
+	return true;
 }

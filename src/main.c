@@ -11,6 +11,7 @@
 #include "concerto/field.h"
 #include "concerto/mail.h"
 #include "concerto/db_migrate.h"
+#include "concerto/results_cmd.h"
 #include "concerto/router.h"
 #include "concerto/server.h"
 #include "concerto/user.h"
@@ -71,6 +72,18 @@ cmd_mail(const struct config *cfg, int argc, char **argv)
 }
 
 static int
+cmd_results(const struct config *cfg, int argc, char **argv)
+{
+	return results_command(cfg, argc, argv);
+}
+
+static int
+cmd_export(const struct config *cfg, int argc, char **argv)
+{
+	return export_command(cfg, argc, argv);
+}
+
+static int
 cmd_version(const struct config *cfg, int argc, char **argv)
 {
 	printf("concerto %s\n", CONCERTO_VERSION);
@@ -90,6 +103,9 @@ static const struct command commands[] = {
 	{ "user", cmd_user, "user add|role: manage accounts and roles" },
 	{ "demo", cmd_demo, "create or reset the demo accounts" },
 	{ "mail", cmd_mail, "deliver the outbox through CONCERTO_SENDMAIL" },
+	{ "results", cmd_results, "results recount ID: rebuild tallies, "
+	  "report differences" },
+	{ "export", cmd_export, "export results ID --format csv|json" },
 	{ "version", cmd_version, "print the version" },
 };
 

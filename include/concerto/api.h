@@ -14,8 +14,10 @@ struct response;
 
 #include <jansson.h>
 
+#include "concerto/buf.h"
 #include "concerto/db.h"
 #include "concerto/password.h"
+#include "concerto/token.h"
 
 #define API_INT_LEN	24
 #define API_EMAIL_LEN	256
@@ -31,6 +33,39 @@ json_t		*api_json_text(const struct db_rows *, size_t row, size_t col);
 void		 api_pseudonym_taken(struct response *);
 /* Lower-cases an (already validated) e-mail address. */
 void		 api_email_normalize(const char *in, char out[API_EMAIL_LEN]);
+/* True for a moderator or admin session with its second factor. */
+bool		 api_is_staff(const struct request *);
+bool		 api_is_admin(const struct request *);
+/*
+ * Answers 200 (or status) with the JSON text of column col of row 0,
+ * parsed by jansson; 500 if the database sent something unparsable.
+ */
+void		 api_json_column(struct response *, int status,
+		    const struct db_rows *, size_t row, size_t col);
+/* Parses a JSON column into a new value, or NULL. */
+json_t		*api_json_parse(const struct db_rows *, size_t row, size_t col);
+/* 404 not_found. */
+void		 api_not_found(struct response *);
+/* Formats ids as a PostgreSQL array literal "{1,2,3}" into out. */
+void		 api_id_array(const int64_t *ids, size_t n, struct buf *out);
+/* Formats strings as a PostgreSQL array literal {"a","b"} into out. */
+void		 api_text_array(const char *const *strs, size_t n,
+		    struct buf *out);
+/*
+ * Loads the phase (rank), moderation and method of consultation id,
+ * hiding drafts from all but staff.  Returns 0, or -1 with the response
+ * set (404, 503).
+ */
+struct consultation_rules {
+	int	 phase;			/* api_phase_rank() */
+	bool	 premoderated;
+	bool	 ranked;
+	int	 k;
+};
+int		 api_consultation_rules(struct request *, struct response *,
+		    int64_t id, struct consultation_rules *);
+/* Rank of a phase name (draft 0 ... published 4), or -1. */
+int		 api_phase_rank(const char *);
 
 /* health.c */
 void	 api_health_get(struct request *, struct response *);
@@ -56,6 +91,32 @@ enum me_field { ME_PSEUDONYM, ME_PROFILE, ME_POSTCODE, ME_LANGUAGE,
 	ME_INTERESTS_DECLARED, ME_INTERESTS_TEXT, ME_HEALTH_CONSENT,
 	ME_CURRENT_PASSWORD, ME_NEW_PASSWORD, ME__MAX };
 enum me_delete_field { ME_DELETE_PASSWORD, ME_DELETE__MAX };
+
+/*
+ * Consultation fields, in the order of the columns of
+ * STMT_CONSULTATION_LOCK; CONS_PHASE only in a PATCH.
+ */
+enum consultation_field { CONS_TITLE_FR, CONS_TITLE_EN, CONS_SUMMARY_FR,
+	CONS_SUMMARY_EN, CONS_EASY_SUMMARY_FR, CONS_EASY_SUMMARY_EN,
+	CONS_BODY_FR, CONS_BODY_EN, CONS_GATHERING_AT, CONS_VOTING_AT,
+	CONS_CLOSES_AT, CONS_PUBLISH_AT, CONS_METHOD, CONS_MAX_CHOICES,
+	CONS_MAX_RANKS, CONS_WEIGHTING, CONS_MODERATION, CONS_PHASE,
+	CONS__MAX };
+enum consultation_query { CONS_Q_PHASE, CONS_Q_LIMIT, CONS_Q_CURSOR,
+	CONS_Q__MAX };
+/* Priority fields, in the order of STMT_PRIORITY_LOCK from column 2. */
+enum priority_field { PRIO_TITLE_FR, PRIO_TITLE_EN, PRIO_DESCRIPTION_FR,
+	PRIO_DESCRIPTION_EN, PRIO_POSITION, PRIO_QUESTION,
+	PRIO_EVIDENCE_STATUS, PRIO_EVIDENCE_LINKS, PRIO_SOURCES, PRIO__MAX };
+enum submission_field { SUBMISSION_TEXT, SUBMISSION__MAX };
+enum page_query { PAGE_Q_LIMIT, PAGE_Q_CURSOR, PAGE_Q__MAX };
+enum ballot_field { BALLOT_CHOICES, BALLOT__MAX };
+enum assisted_field { ASSISTED_CHOICES, ASSISTED_PROFILE, ASSISTED_POSTCODE,
+	ASSISTED_INTERESTS, ASSISTED_NOTE, ASSISTED__MAX };
+enum results_query { RESULTS_Q_INTERESTS, RESULTS_Q__MAX };
+
+extern const char *const api_phases[];
+extern const char *const api_methods[];
 
 /* The participant profiles, in the order of the profile enum fields. */
 extern const char *const api_profiles[];
@@ -92,5 +153,55 @@ void	 api_me_get(struct request *, struct response *);
 void	 api_me_patch(struct request *, struct response *);
 void	 api_me_delete(struct request *, struct response *);
 void	 api_me_export(struct request *, struct response *);
+
+/* idempotency.c */
+#define API_IDEM_KEY_MAX	128
+struct api_idem {
+	bool	 active;		/* a key was given and claimed */
+	char	 key[API_IDEM_KEY_MAX + 1];
+	char	 account[API_INT_LEN];
+	char	 hash[TOKEN_HASH_LEN + 3];
+};
+/*
+ * Honours an Idempotency-Key header.  Without one: 0, nothing begun.
+ * With a new key: begins a transaction, claims the key and returns 0 with
+ * idem->active; the handler's statements then run in that transaction
+ * and api_idem_end() must follow.  With a key already answered: sets the
+ * response (the first answer again, or 422 for another request) and
+ * returns 1.  On failure: the response set, -1.
+ */
+int	 api_idem_begin(struct request *, struct response *,
+	    struct api_idem *);
+/*
+ * Keeps the response as the key's answer and commits, unless it is a
+ * server failure (5xx), which rolls back so that a retry runs afresh.
+ */
+void	 api_idem_end(struct request *, struct response *,
+	    struct api_idem *);
+
+/* consultations.c */
+void	 api_consultations_list(struct request *, struct response *);
+void	 api_consultations_create(struct request *, struct response *);
+void	 api_consultation_get(struct request *, struct response *);
+void	 api_consultation_patch(struct request *, struct response *);
+
+/* priorities.c */
+void	 api_priorities_list(struct request *, struct response *);
+void	 api_priorities_create(struct request *, struct response *);
+void	 api_priority_patch(struct request *, struct response *);
+
+/* submissions.c */
+void	 api_submissions_list(struct request *, struct response *);
+void	 api_submissions_create(struct request *, struct response *);
+
+/* ballots.c */
+void	 api_ballot_get(struct request *, struct response *);
+void	 api_ballot_put(struct request *, struct response *);
+void	 api_ballot_delete(struct request *, struct response *);
+void	 api_assisted_ballot_create(struct request *, struct response *);
+
+/* results.c */
+void	 api_results_get(struct request *, struct response *);
+void	 api_results_csv(struct request *, struct response *);
 
 #endif

@@ -20,6 +20,7 @@ enum field_type {
 	FIELD_ENUM,		/* one of choices[]; value is its index */
 	FIELD_ID_LIST,		/* array of distinct positive integers */
 	FIELD_TIME,		/* RFC 3339 date-time, kept as text */
+	FIELD_TEXT_LIST,	/* array of one-line strings, each valid() */
 	FIELD__MAX
 };
 
@@ -46,6 +47,9 @@ struct field_value {
 	bool		 b;
 	int64_t		*ids;		/* FIELD_ID_LIST, owned by the value */
 	size_t		 nids;
+	const char	**strs;		/* FIELD_TEXT_LIST; array owned by the
+					   value, strings by the JSON */
+	size_t		 nstrs;
 };
 
 struct field_error {
@@ -73,5 +77,7 @@ void	 field_values_free(struct field_value *, size_t n);
 
 bool	 field_valid_email(const char *);
 bool	 field_valid_time(const char *);
+/* An absolute http(s) URL without spaces or control characters. */
+bool	 field_valid_url(const char *);
 
 #endif

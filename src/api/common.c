@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "concerto/api.h"
+#include "concerto/auth.h"
+#include "concerto/request.h"
 #include "concerto/response.h"
 
 void
@@ -60,4 +62,117 @@ api_pseudonym_taken(struct response *res)
 {
 	response_error(res, 409, "pseudonym_taken",
 	    "This pseudonym is already used; choose another.", "pseudonym");
+}
+
+bool
+api_is_staff(const struct request *req)
+{
+	return req->session != NULL && req->session->second_factor &&
+	    (req->session->role == ROLE_MODERATOR ||
+	     req->session->role == ROLE_ADMIN);
+}
+
+bool
+api_is_admin(const struct request *req)
+{
+	return api_is_staff(req) && req->session->role == ROLE_ADMIN;
+}
+
+json_t *
+api_json_parse(const struct db_rows *rows, size_t row, size_t col)
+{
+	const char	*v = db_value(rows, row, col);
+
+	return v != NULL ? json_loads(v, 0, NULL) : NULL;
+}
+
+void
+api_json_column(struct response *res, int status, const struct db_rows *rows,
+    size_t row, size_t col)
+{
+	json_t	*j;
+
+	if ((j = api_json_parse(rows, row, col)) == NULL)
+		api_db_error(res, DB_ERROR);
+	else
+		response_json(res, status, j);
+}
+
+void
+api_not_found(struct response *res)
+{
+	response_error(res, 404, "not_found", "There is nothing here.", NULL);
+}
+
+void
+api_id_array(const int64_t *ids, size_t n, struct buf *out)
+{
+	size_t	 i;
+
+	buf_putc(out, '{');
+	for (i = 0; i < n; i++)
+		buf_printf(out, "%s%lld", i > 0 ? "," : "", (long long)ids[i]);
+	buf_putc(out, '}');
+}
+
+int
+api_phase_rank(const char *phase)
+{
+	int	 i;
+
+	for (i = 0; phase != NULL && api_phases[i] != NULL; i++)
+		if (strcmp(phase, api_phases[i]) == 0)
+			return i;
+	return -1;
+}
+
+void
+api_text_array(const char *const *strs, size_t n, struct buf *out)
+{
+	const char	*p;
+	size_t		 i;
+
+	buf_putc(out, '{');
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(out, ',');
+		buf_putc(out, '"');
+		for (p = strs[i]; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_putc(out, '\\');
+			buf_putc(out, *p);
+		}
+		buf_putc(out, '"');
+	}
+	buf_putc(out, '}');
+}
+
+int
+api_consultation_rules(struct request *req, struct response *res, int64_t id,
+    struct consultation_rules *out)
+{
+	struct db_rows	*rows = NULL;
+	enum db_status	 rc;
+	char		 ids[API_INT_LEN];
+	int		 ret = -1;
+
+	rc = db_exec(req->db, STMT_CONSULTATION_RULES,
+	    DB_PARAMS(api_int(id, ids)), &rows);
+	if (rc != DB_OK) {
+		api_db_error(res, rc);
+		goto out;
+	}
+	if (db_nrows(rows) == 0 ||
+	    (out->phase = api_phase_rank(db_value(rows, 0, 0))) < 0 ||
+	    (out->phase == 0 && !api_is_staff(req))) {
+		api_not_found(res);
+		goto out;
+	}
+	out->premoderated = strcmp(db_value(rows, 0, 1), "pre") == 0;
+	out->ranked = strcmp(db_value(rows, 0, 2), "ranked") == 0;
+	out->k = (int)db_int(rows, 0, 3);
+	ret = 0;
+out:
+	db_rows_free(rows);
+	return ret;
 }

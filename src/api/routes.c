@@ -5,6 +5,7 @@
  * exactly these routes; a test checks it.
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "concerto/api.h"
@@ -18,6 +19,15 @@
 const char *const api_profiles[] = { "patient", "carer", "citizen",
 	"health_professional", "researcher", "other", NULL };
 const char *const api_languages[] = { "fr", "en", NULL };
+const char *const api_phases[] = { "draft", "gathering", "voting", "closed",
+	"published", NULL };
+const char *const api_methods[] = { "approval", "ranked", NULL };
+static const char *const weightings[] = { "none", "idf-departements",
+	"fr-regions", NULL };
+static const char *const moderations[] = { "pre", "post", NULL };
+static const char *const evidence_statuses[] = { "unanswered",
+	"partly_answered", "answered", NULL };
+static const char *const interests_views[] = { "include", "exclude", NULL };
 
 /* A French postcode: five digits, département 01-95 or overseas 97x/98x. */
 static bool
@@ -109,6 +119,115 @@ static const struct field me_delete_fields[ME_DELETE__MAX] = {
 	    FIELD_REQUIRED | FIELD_MULTILINE, 1, 1024, NULL, NULL },
 };
 
+/*
+ * A consultation: R is FIELD_REQUIRED for creation, 0 for a PATCH (where
+ * every field is optional and phase may move forward).
+ */
+#define CONSULTATION_FIELDS(R) \
+	[CONS_TITLE_FR] = { "title_fr", FIELD_STRING, R, 3, 200, NULL, NULL }, \
+	[CONS_TITLE_EN] = { "title_en", FIELD_STRING, FIELD_NULLABLE, 3, 200, \
+	    NULL, NULL }, \
+	[CONS_SUMMARY_FR] = { "summary_fr", FIELD_STRING, R | FIELD_MULTILINE, \
+	    1, 2000, NULL, NULL }, \
+	[CONS_SUMMARY_EN] = { "summary_en", FIELD_STRING, \
+	    FIELD_NULLABLE | FIELD_MULTILINE, 1, 2000, NULL, NULL }, \
+	[CONS_EASY_SUMMARY_FR] = { "easy_summary_fr", FIELD_STRING, \
+	    FIELD_NULLABLE | FIELD_MULTILINE, 1, 2000, NULL, NULL }, \
+	[CONS_EASY_SUMMARY_EN] = { "easy_summary_en", FIELD_STRING, \
+	    FIELD_NULLABLE | FIELD_MULTILINE, 1, 2000, NULL, NULL }, \
+	[CONS_BODY_FR] = { "body_fr", FIELD_STRING, R | FIELD_MULTILINE, 1, \
+	    50000, NULL, NULL }, \
+	[CONS_BODY_EN] = { "body_en", FIELD_STRING, \
+	    FIELD_NULLABLE | FIELD_MULTILINE, 1, 50000, NULL, NULL }, \
+	[CONS_GATHERING_AT] = { "gathering_at", FIELD_TIME, FIELD_NULLABLE, \
+	    0, 64, NULL, NULL }, \
+	[CONS_VOTING_AT] = { "voting_at", FIELD_TIME, R, 0, 64, NULL, NULL }, \
+	[CONS_CLOSES_AT] = { "closes_at", FIELD_TIME, R, 0, 64, NULL, NULL }, \
+	[CONS_PUBLISH_AT] = { "publish_at", FIELD_TIME, FIELD_NULLABLE, 0, 64, \
+	    NULL, NULL }, \
+	[CONS_METHOD] = { "method", FIELD_ENUM, R, 0, 0, api_methods, NULL }, \
+	[CONS_MAX_CHOICES] = { "max_choices", FIELD_INT, FIELD_NULLABLE, 1, \
+	    50, NULL, NULL }, \
+	[CONS_MAX_RANKS] = { "max_ranks", FIELD_INT, FIELD_NULLABLE, 1, 20, \
+	    NULL, NULL }, \
+	[CONS_WEIGHTING] = { "weighting", FIELD_ENUM, 0, 0, 0, weightings, \
+	    NULL }, \
+	[CONS_MODERATION] = { "moderation", FIELD_ENUM, 0, 0, 0, moderations, \
+	    NULL }
+
+static const struct field consultation_create_fields[CONS_PHASE] = {
+	CONSULTATION_FIELDS(FIELD_REQUIRED),
+};
+
+static const struct field consultation_patch_fields[CONS__MAX] = {
+	CONSULTATION_FIELDS(0),
+	[CONS_PHASE] = { "phase", FIELD_ENUM, 0, 0, 0, api_phases, NULL },
+};
+
+static const struct field consultation_query[CONS_Q__MAX] = {
+	[CONS_Q_PHASE] = { "phase", FIELD_ENUM, 0, 0, 0, api_phases, NULL },
+	[CONS_Q_LIMIT] = { "limit", FIELD_INT, 0, 1, 100, NULL, NULL },
+	[CONS_Q_CURSOR] = { "cursor", FIELD_INT, 0, 1, INT64_MAX, NULL, NULL },
+};
+
+static const struct field page_query[PAGE_Q__MAX] = {
+	[PAGE_Q_LIMIT] = { "limit", FIELD_INT, 0, 1, 100, NULL, NULL },
+	[PAGE_Q_CURSOR] = { "cursor", FIELD_INT, 0, 0, INT64_MAX, NULL, NULL },
+};
+
+#define PRIORITY_FIELDS(R) \
+	[PRIO_TITLE_FR] = { "title_fr", FIELD_STRING, R, 3, 300, NULL, NULL }, \
+	[PRIO_TITLE_EN] = { "title_en", FIELD_STRING, FIELD_NULLABLE, 3, 300, \
+	    NULL, NULL }, \
+	[PRIO_DESCRIPTION_FR] = { "description_fr", FIELD_STRING, \
+	    FIELD_MULTILINE, 0, 5000, NULL, NULL }, \
+	[PRIO_DESCRIPTION_EN] = { "description_en", FIELD_STRING, \
+	    FIELD_NULLABLE | FIELD_MULTILINE, 0, 5000, NULL, NULL }, \
+	[PRIO_POSITION] = { "position", FIELD_INT, 0, 1, 1000, NULL, NULL }, \
+	[PRIO_QUESTION] = { "question", FIELD_STRING, \
+	    FIELD_NULLABLE | FIELD_MULTILINE, 1, 2000, NULL, NULL }, \
+	[PRIO_EVIDENCE_STATUS] = { "evidence_status", FIELD_ENUM, 0, 0, 0, \
+	    evidence_statuses, NULL }, \
+	[PRIO_EVIDENCE_LINKS] = { "evidence_links", FIELD_TEXT_LIST, 0, 0, \
+	    20, NULL, field_valid_url }, \
+	[PRIO_SOURCES] = { "sources", FIELD_ID_LIST, 0, 0, 100, NULL, NULL }
+
+static const struct field priority_create_fields[PRIO__MAX] = {
+	PRIORITY_FIELDS(FIELD_REQUIRED),
+};
+
+static const struct field priority_patch_fields[PRIO__MAX] = {
+	PRIORITY_FIELDS(0),
+};
+
+static const struct field submission_fields[SUBMISSION__MAX] = {
+	[SUBMISSION_TEXT] = { "text", FIELD_STRING,
+	    FIELD_REQUIRED | FIELD_MULTILINE, 10, 2000, NULL, NULL },
+};
+
+static const struct field ballot_fields[BALLOT__MAX] = {
+	[BALLOT_CHOICES] = { "choices", FIELD_ID_LIST, FIELD_REQUIRED, 1, 50,
+	    NULL, NULL },
+};
+
+static const struct field assisted_fields[ASSISTED__MAX] = {
+	[ASSISTED_CHOICES] = { "choices", FIELD_ID_LIST, FIELD_REQUIRED, 1,
+	    50, NULL, NULL },
+	[ASSISTED_PROFILE] = { "profile", FIELD_ENUM, FIELD_REQUIRED, 0, 0,
+	    api_profiles, NULL },
+	[ASSISTED_POSTCODE] = { "postcode", FIELD_STRING, FIELD_NULLABLE, 5,
+	    5, NULL, valid_postcode },
+	[ASSISTED_INTERESTS] = { "interests_declared", FIELD_BOOL, 0, 0, 0,
+	    NULL, NULL },
+	[ASSISTED_NOTE] = { "note", FIELD_STRING,
+	    FIELD_NULLABLE | FIELD_MULTILINE, 0, 500, NULL, NULL },
+};
+
+static const struct field results_query[RESULTS_Q__MAX] = {
+	[RESULTS_Q_INTERESTS] = { "interests", FIELD_ENUM, 0, 0, 0,
+	    interests_views, NULL },
+};
+
 /* The verify route reuses the token table's first field only. */
 #define TOKEN_ONLY	token_fields, 1
 
@@ -144,6 +263,48 @@ const struct route routes[] = {
 	  ROLE_SIGNED_IN, true, FIELDS(me_delete_fields), NO_QUERY },
 	{ METHOD_GET, "/api/v1/me/export", api_me_export,
 	  ROLE_SIGNED_IN, false, NO_FIELDS, NO_QUERY },
+
+	{ METHOD_GET, "/api/v1/consultations", api_consultations_list,
+	  ROLE_ANY, false, NO_FIELDS, FIELDS(consultation_query) },
+	{ METHOD_POST, "/api/v1/consultations", api_consultations_create,
+	  ROLE_ADMIN, true, FIELDS(consultation_create_fields), NO_QUERY },
+	{ METHOD_GET, "/api/v1/consultations/{id}", api_consultation_get,
+	  ROLE_ANY, false, NO_FIELDS, NO_QUERY },
+	{ METHOD_PATCH, "/api/v1/consultations/{id}", api_consultation_patch,
+	  ROLE_ADMIN, true, FIELDS(consultation_patch_fields), NO_QUERY },
+
+	{ METHOD_GET, "/api/v1/consultations/{id}/priorities",
+	  api_priorities_list,
+	  ROLE_ANY, false, NO_FIELDS, NO_QUERY },
+	{ METHOD_POST, "/api/v1/consultations/{id}/priorities",
+	  api_priorities_create,
+	  ROLE_MODERATOR, true, FIELDS(priority_create_fields), NO_QUERY },
+	{ METHOD_PATCH, "/api/v1/priorities/{id}", api_priority_patch,
+	  ROLE_MODERATOR, true, FIELDS(priority_patch_fields), NO_QUERY },
+
+	{ METHOD_GET, "/api/v1/consultations/{id}/submissions",
+	  api_submissions_list,
+	  ROLE_ANY, false, NO_FIELDS, FIELDS(page_query) },
+	{ METHOD_POST, "/api/v1/consultations/{id}/submissions",
+	  api_submissions_create,
+	  ROLE_PARTICIPANT, true, FIELDS(submission_fields), NO_QUERY },
+
+	{ METHOD_GET, "/api/v1/consultations/{id}/ballot", api_ballot_get,
+	  ROLE_SIGNED_IN, false, NO_FIELDS, NO_QUERY },
+	{ METHOD_PUT, "/api/v1/consultations/{id}/ballot", api_ballot_put,
+	  ROLE_PARTICIPANT, true, FIELDS(ballot_fields), NO_QUERY },
+	{ METHOD_DELETE, "/api/v1/consultations/{id}/ballot",
+	  api_ballot_delete,
+	  ROLE_PARTICIPANT, true, NO_FIELDS, NO_QUERY },
+	{ METHOD_POST, "/api/v1/consultations/{id}/assisted-ballots",
+	  api_assisted_ballot_create,
+	  ROLE_MODERATOR, true, FIELDS(assisted_fields), NO_QUERY },
+
+	{ METHOD_GET, "/api/v1/consultations/{id}/results", api_results_get,
+	  ROLE_ANY, false, NO_FIELDS, FIELDS(results_query) },
+	{ METHOD_GET, "/api/v1/consultations/{id}/results.csv",
+	  api_results_csv,
+	  ROLE_ANY, false, NO_FIELDS, FIELDS(results_query) },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

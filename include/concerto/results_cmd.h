@@ -1,0 +1,19 @@
+/*
+ * Results from the command line: `concerto results recount ID` rebuilds
+ * the tallies from the ballots and reports any difference;
+ * `concerto export results ID --format csv|json` prints the results.
+ */
+#ifndef CONCERTO_RESULTS_CMD_H
+#define CONCERTO_RESULTS_CMD_H
+
+struct config;
+
+/* `concerto results recount ID`: 0 if the tallies were right, 3 if they
+ * differed (and were repaired), 1 on failure, 2 on bad usage. */
+int	 results_command(const struct config *, int argc, char **argv);
+
+/* `concerto export results ID [--format csv|json] [--interests
+ * include|exclude]`: 0, 1 on failure, 2 on bad usage. */
+int	 export_command(const struct config *, int argc, char **argv);
+
+#endif

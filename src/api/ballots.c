@@ -1,0 +1,202 @@
+/*
+ * Ballots: a participant's one ballot per consultation, cast, replaced and
+ * withdrawn during the vote; and paper or telephone ballots entered by a
+ * facilitator.  The rules and the tallies live in the SQL functions
+ * ballot_put(), ballot_delete() and ballot_assisted(): one statement, one
+ * transaction, the tallies moved with the ballot.  A refused ballot
+ * changes nothing.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "concerto/api.h"
+#include "concerto/auth.h"
+#include "concerto/buf.h"
+#include "concerto/field.h"
+#include "concerto/request.h"
+#include "concerto/response.h"
+
+/* Attempts of a statement that lost a deadlock or serialization race. */
+#define BALLOT_TRIES	3
+
+/* The stratum of a new participant until GeoIP weighting resolves it. */
+#define STRATUM_UNKNOWN	"unknown"
+
+static const struct {
+	const char	*code;
+	int		 status;
+	const char	*message;
+	const char	*field;
+} ballot_refusals[] = {
+	{ "not_found", 404, "There is nothing here.", NULL },
+	{ "not_voting", 409, "The vote is not open.", NULL },
+	{ "no_ballot", 404, "You have no ballot in this consultation.", NULL },
+	{ "too_many_choices", 422, "This ballot holds more choices than the "
+	  "consultation allows.", "choices" },
+	{ "unknown_priority", 422, "A choice is not a priority of this "
+	  "consultation.", "choices" },
+	{ "priority_not_in_vote", 422, "A choice is a question already "
+	  "answered by research; it is not in the vote.", "choices" },
+};
+
+/* Sets the refusal named code; false if code is not one. */
+static bool
+ballot_refuse(struct response *res, const char *code)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(ballot_refusals) / sizeof(ballot_refusals[0]);
+	    i++)
+		if (strcmp(code, ballot_refusals[i].code) == 0) {
+			response_error(res, ballot_refusals[i].status, code,
+			    ballot_refusals[i].message,
+			    ballot_refusals[i].field);
+			return true;
+		}
+	return false;
+}
+
+/* A PostgreSQL bigint[] literal ("{3,1,2}") as a JSON array. */
+static json_t *
+ballot_choices(const char *s)
+{
+	json_t	*a = json_array();
+	char	*end;
+
+	if (s == NULL)
+		return a;
+	while (*s != '\0') {
+		if (*s >= '0' && *s <= '9') {
+			json_array_append_new(a,
+			    json_integer(strtoll(s, &end, 10)));
+			s = end;
+		} else
+			s++;
+	}
+	return a;
+}
+
+/* The ballot of rows (choices, created, updated, method at cols). */
+static json_t *
+ballot_json(int64_t cid, const struct db_rows *r, size_t choices,
+    size_t method)
+{
+	return json_pack("{s:I,s:s,s:o,s:o,s:o}",
+	    "consultation_id", (json_int_t)cid,
+	    "method", db_value(r, 0, method),
+	    "choices", ballot_choices(db_value(r, 0, choices)),
+	    "created_at", api_json_text(r, 0, choices + 1),
+	    "updated_at", api_json_text(r, 0, choices + 2));
+}
+
+/* Runs a ballot statement, again if it lost a deadlock outside a transaction. */
+static enum db_status
+ballot_exec(struct request *req, bool in_tx, enum stmt st,
+    const char *const *params, size_t n, struct db_rows **rows)
+{
+	enum db_status	 rc;
+	int		 i;
+
+	for (i = 0; i < BALLOT_TRIES; i++) {
+		rc = db_exec(req->db, st, params, n, rows);
+		if (rc != DB_RETRY || in_tx)
+			break;
+	}
+	return rc;
+}
+
+void
+api_ballot_get(struct request *req, struct response *res)
+{
+	struct db_rows	*rows = NULL;
+	enum db_status	 rc;
+	char		 cid[API_INT_LEN], me[API_INT_LEN];
+
+	rc = db_exec(req->db, STMT_BALLOT_GET, DB_PARAMS(api_int(req->id, cid),
+	    api_int(req->session->account_id, me)), &rows);
+	if (rc != DB_OK)
+		api_db_error(res, rc);
+	else if (db_nrows(rows) == 0)
+		ballot_refuse(res, "no_ballot");
+	else
+		response_json(res, 200, ballot_json(req->id, rows, 0, 3));
+	db_rows_free(rows);
+}
+
+void
+api_ballot_put(struct request *req, struct response *res)
+{
+	const struct field_value *ch = &req->fields[BALLOT_CHOICES];
+	struct api_idem	 idem;
+	struct db_rows	*rows = NULL;
+	struct buf	 ids;
+	enum db_status	 rc;
+	char		 cid[API_INT_LEN], me[API_INT_LEN];
+
+	if (api_idem_begin(req, res, &idem) != 0)
+		return;
+	buf_init(&ids, 0);
+	api_id_array(ch->ids, ch->nids, &ids);
+	rc = ballot_exec(req, idem.active, STMT_BALLOT_PUT, DB_PARAMS(
+	    api_int(req->id, cid), api_int(req->session->account_id, me),
+	    buf_str(&ids), STRATUM_UNKNOWN, "unknown"), &rows);
+	if (rc != DB_OK)
+		api_db_error(res, rc);
+	else if (!ballot_refuse(res, db_value(rows, 0, 0)))
+		response_json(res, 200, ballot_json(req->id, rows, 1, 4));
+	api_idem_end(req, res, &idem);
+	db_rows_free(rows);
+	buf_free(&ids);
+}
+
+void
+api_ballot_delete(struct request *req, struct response *res)
+{
+	struct db_rows	*rows = NULL;
+	enum db_status	 rc;
+	char		 cid[API_INT_LEN], me[API_INT_LEN];
+
+	rc = ballot_exec(req, false, STMT_BALLOT_DELETE, DB_PARAMS(
+	    api_int(req->id, cid), api_int(req->session->account_id, me)),
+	    &rows);
+	if (rc != DB_OK)
+		api_db_error(res, rc);
+	else if (!ballot_refuse(res, db_value(rows, 0, 0)))
+		response_json(res, 204, NULL);
+	db_rows_free(rows);
+}
+
+void
+api_assisted_ballot_create(struct request *req, struct response *res)
+{
+	const struct field_value *f = req->fields;
+	struct api_idem	 idem;
+	struct db_rows	*rows = NULL;
+	struct buf	 ids;
+	enum db_status	 rc;
+	char		 cid[API_INT_LEN], me[API_INT_LEN];
+
+	if (api_idem_begin(req, res, &idem) != 0)
+		return;
+	buf_init(&ids, 0);
+	api_id_array(f[ASSISTED_CHOICES].ids, f[ASSISTED_CHOICES].nids, &ids);
+	rc = ballot_exec(req, idem.active, STMT_BALLOT_ASSISTED, DB_PARAMS(
+	    api_int(req->id, cid), api_int(req->session->account_id, me),
+	    buf_str(&ids), f[ASSISTED_PROFILE].s, STRATUM_UNKNOWN,
+	    f[ASSISTED_INTERESTS].present && f[ASSISTED_INTERESTS].b ?
+	    "true" : "false",
+	    f[ASSISTED_NOTE].present ? f[ASSISTED_NOTE].s : NULL), &rows);
+	if (rc != DB_OK)
+		api_db_error(res, rc);
+	else if (!ballot_refuse(res, db_value(rows, 0, 0)))
+		response_json(res, 201, json_pack("{s:I,s:I,s:b,s:s,s:o,s:o}",
+		    "id", (json_int_t)db_int(rows, 0, 1),
+		    "consultation_id", (json_int_t)req->id,
+		    "assisted", 1,
+		    "profile", f[ASSISTED_PROFILE].s,
+		    "choices", ballot_choices(buf_str(&ids)),
+		    "created_at", api_json_text(rows, 0, 2)));
+	api_idem_end(req, res, &idem);
+	db_rows_free(rows);
+	buf_free(&ids);
+}

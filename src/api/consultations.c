@@ -1,0 +1,294 @@
+/*
+ * Consultations: list, create, read, change.  Admins create and edit; a
+ * phase moves only forward, by an admin or by its dates (the SQL function
+ * consultation_phase() says which phase is in force); drafts are seen by
+ * staff only.  Rules on dates are the table's constraints, mapped here to
+ * 422 errors naming the field.
+ */
+#include <string.h>
+
+#include "concerto/api.h"
+#include "concerto/auth.h"
+#include "concerto/field.h"
+#include "concerto/request.h"
+#include "concerto/response.h"
+
+#define PAGE_DEFAULT	20
+
+/* A date constraint of the consultations table, and the field it blames. */
+static const struct {
+	const char	*constraint;
+	const char	*field;
+	const char	*message;
+} date_rules[] = {
+	{ "consultation_closes_after_voting", "closes_at",
+	  "The vote must close after it opens." },
+	{ "consultation_gathering_before_voting", "gathering_at",
+	  "Question gathering must start before the vote opens." },
+	{ "consultation_publish_after_closing", "publish_at",
+	  "Results cannot be published before the vote closes." },
+};
+
+/* Maps a failed insert or update to its answer. */
+static void
+consultation_db_error(struct request *req, struct response *res,
+    enum db_status rc)
+{
+	const char	*name;
+	size_t		 i;
+
+	if (rc == DB_CONFLICT) {
+		name = db_conflict_constraint(req->db);
+		for (i = 0; i < sizeof(date_rules) / sizeof(date_rules[0]); i++)
+			if (strcmp(name, date_rules[i].constraint) == 0) {
+				response_error(res, 422, "invalid_dates",
+				    date_rules[i].message,
+				    date_rules[i].field);
+				return;
+			}
+	}
+	api_db_error(res, rc);
+}
+
+/* Answers the consultation id as its GET would, with status. */
+static void
+consultation_answer(struct request *req, struct response *res, int64_t id,
+    int status)
+{
+	struct db_rows	*rows = NULL;
+	enum db_status	 rc;
+	char		 ids[API_INT_LEN];
+
+	rc = db_exec(req->db, STMT_CONSULTATION_GET,
+	    DB_PARAMS(api_int(id, ids)), &rows);
+	if (rc != DB_OK)
+		api_db_error(res, rc);
+	else if (db_nrows(rows) == 0 || (!api_is_staff(req) &&
+	    strcmp(db_value(rows, 0, 1), "draft") == 0))
+		api_not_found(res);
+	else
+		api_json_column(res, status, rows, 0, 0);
+	db_rows_free(rows);
+}
+
+void
+api_consultation_get(struct request *req, struct response *res)
+{
+	consultation_answer(req, res, req->id, 200);
+}
+
+void
+api_consultations_list(struct request *req, struct response *res)
+{
+	const struct field_value *q = req->qfields;
+	struct db_rows	*rows = NULL;
+	enum db_status	 rc;
+	json_t		*list, *item, *body;
+	int64_t		 limit = q[CONS_Q_LIMIT].present ?
+			    q[CONS_Q_LIMIT].i : PAGE_DEFAULT;
+	size_t		 i, n;
+	char		 cur[API_INT_LEN], lim[API_INT_LEN];
+
+	rc = db_exec(req->db, STMT_CONSULTATION_LIST, DB_PARAMS(
+	    q[CONS_Q_PHASE].present ? q[CONS_Q_PHASE].s : NULL,
+	    api_is_staff(req) ? "true" : "false",
+	    q[CONS_Q_CURSOR].present ? api_int(q[CONS_Q_CURSOR].i, cur) : NULL,
+	    api_int(limit + 1, lim)), &rows);
+	if (rc != DB_OK) {
+		api_db_error(res, rc);
+		goto out;
+	}
+	n = db_nrows(rows);
+	list = json_array();
+	for (i = 0; i < n && (int64_t)i < limit; i++)
+		if ((item = api_json_parse(rows, i, 0)) != NULL)
+			json_array_append_new(list, item);
+	body = json_pack("{s:o,s:o}", "consultations", list, "next_cursor",
+	    (int64_t)n > limit ? json_string(db_value(rows, i - 1, 1)) :
+	    json_null());
+	response_json(res, 200, body);
+out:
+	db_rows_free(rows);
+}
+
+/* The value of a field as an SQL parameter (NULL for JSON null). */
+static const char *
+consultation_param(const struct field_value *v, enum field_type type,
+    char buf[API_INT_LEN])
+{
+	if (v->null)
+		return NULL;
+	if (type == FIELD_INT)
+		return api_int(v->i, buf);
+	return v->s;
+}
+
+/*
+ * Checks that the method's K is given and the other method's is not;
+ * vals are the merged values (NULL: unset), given the request's fields.
+ * Returns 0, or -1 with a 422.
+ */
+static int
+consultation_method_check(struct response *res, const char *method,
+    const char *const *vals, const struct field_value *f)
+{
+	bool		 approval = strcmp(method, "approval") == 0;
+	enum consultation_field mine = approval ? CONS_MAX_CHOICES :
+			    CONS_MAX_RANKS;
+	enum consultation_field other = approval ? CONS_MAX_RANKS :
+			    CONS_MAX_CHOICES;
+
+	if (vals[mine] == NULL) {
+		response_error(res, 422, approval ? "max_choices_required" :
+		    "max_ranks_required", approval ?
+		    "An approval vote needs max_choices." :
+		    "A ranked vote needs max_ranks.",
+		    approval ? "max_choices" : "max_ranks");
+		return -1;
+	}
+	if (f[other].present && !f[other].null) {
+		response_error(res, 422, "not_for_method", approval ?
+		    "max_ranks belongs to ranked votes." :
+		    "max_choices belongs to approval votes.",
+		    approval ? "max_ranks" : "max_choices");
+		return -1;
+	}
+	return 0;
+}
+
+void
+api_consultations_create(struct request *req, struct response *res)
+{
+	const struct field_value *f = req->fields;
+	const struct field *defs = req->route->fields;
+	const char	*vals[CONS_PHASE];
+	char		 ints[CONS_PHASE][API_INT_LEN], by[API_INT_LEN];
+	struct db_rows	*rows = NULL;
+	enum db_status	 rc;
+	size_t		 i;
+
+	for (i = 0; i < CONS_PHASE; i++)
+		vals[i] = f[i].present ? consultation_param(&f[i],
+		    defs[i].type, ints[i]) : NULL;
+	if (consultation_method_check(res, vals[CONS_METHOD], vals, f) < 0)
+		return;
+	rc = db_exec(req->db, STMT_CONSULTATION_INSERT, DB_PARAMS(
+	    vals[CONS_TITLE_FR], vals[CONS_TITLE_EN], vals[CONS_SUMMARY_FR],
+	    vals[CONS_SUMMARY_EN], vals[CONS_EASY_SUMMARY_FR],
+	    vals[CONS_EASY_SUMMARY_EN], vals[CONS_BODY_FR], vals[CONS_BODY_EN],
+	    vals[CONS_GATHERING_AT], vals[CONS_VOTING_AT],
+	    vals[CONS_CLOSES_AT], vals[CONS_PUBLISH_AT], vals[CONS_METHOD],
+	    vals[strcmp(vals[CONS_METHOD], "approval") == 0 ?
+	    CONS_MAX_CHOICES : CONS_MAX_RANKS],
+	    vals[CONS_WEIGHTING] ? vals[CONS_WEIGHTING] : "none",
+	    vals[CONS_MODERATION] ? vals[CONS_MODERATION] : "post",
+	    api_int(req->session->account_id, by), "draft"), &rows);
+	if (rc != DB_OK)
+		consultation_db_error(req, res, rc);
+	else
+		consultation_answer(req, res, db_int(rows, 0, 0), 201);
+	db_rows_free(rows);
+}
+
+/* Fields that fix the rules of the vote, frozen once it has opened. */
+static const enum consultation_field voting_rules[] = { CONS_METHOD,
+	CONS_MAX_CHOICES, CONS_MAX_RANKS, CONS_WEIGHTING, CONS_VOTING_AT,
+	CONS_GATHERING_AT };
+
+/*
+ * Judges a PATCH against the phase in force (rank now): what is frozen,
+ * and that the phase only moves forward.  Returns 0, or -1 with a 409.
+ */
+static int
+consultation_patch_allowed(struct response *res, const struct field_value *f,
+    const struct field *defs, int now)
+{
+	size_t	 i;
+
+	if (f[CONS_PHASE].present && f[CONS_PHASE].i < now) {
+		response_error(res, 409, "phase_backwards",
+		    "A phase only moves forward.", "phase");
+		return -1;
+	}
+	if (now == 4) {
+		for (i = 0; i < CONS_PHASE; i++)
+			if (f[i].present) {
+				response_error(res, 409, "published",
+				    "A published consultation is not changed.",
+				    defs[i].name);
+				return -1;
+			}
+		return 0;
+	}
+	for (i = 0; now >= 2 && i < sizeof(voting_rules) /
+	    sizeof(voting_rules[0]); i++)
+		if (f[voting_rules[i]].present) {
+			response_error(res, 409, "voting_rules_frozen",
+			    "The rules of the vote are fixed once it opens.",
+			    defs[voting_rules[i]].name);
+			return -1;
+		}
+	if (now >= 3 && f[CONS_CLOSES_AT].present) {
+		response_error(res, 409, "voting_rules_frozen",
+		    "The vote has closed.", "closes_at");
+		return -1;
+	}
+	return 0;
+}
+
+void
+api_consultation_patch(struct request *req, struct response *res)
+{
+	const struct field_value *f = req->fields;
+	const struct field *defs = req->route->fields;
+	struct db_rows	*cur = NULL;
+	const char	*vals[CONS_PHASE], *method, *phase;
+	char		 ints[CONS_PHASE][API_INT_LEN], id[API_INT_LEN];
+	enum db_status	 rc;
+	int		 now;
+	size_t		 i;
+
+	if ((rc = db_begin(req->db)) != DB_OK) {
+		api_db_error(res, rc);
+		return;
+	}
+	rc = db_exec(req->db, STMT_CONSULTATION_LOCK,
+	    DB_PARAMS(api_int(req->id, id)), &cur);
+	if (rc != DB_OK) {
+		api_db_error(res, rc);
+		goto out;
+	}
+	if (db_nrows(cur) == 0) {
+		api_not_found(res);
+		goto out;
+	}
+	now = api_phase_rank(db_value(cur, 0, CONS_PHASE));
+	if (consultation_patch_allowed(res, f, defs, now) < 0)
+		goto out;
+	for (i = 0; i < CONS_PHASE; i++)
+		vals[i] = f[i].present ? consultation_param(&f[i],
+		    defs[i].type, ints[i]) : db_value(cur, 0, i);
+	method = vals[CONS_METHOD];
+	if (consultation_method_check(res, method, vals, f) < 0)
+		goto out;
+	/* The phase in force is kept, so that dates never move it back. */
+	phase = f[CONS_PHASE].present ? f[CONS_PHASE].s : api_phases[now];
+	rc = db_exec(req->db, STMT_CONSULTATION_UPDATE, DB_PARAMS(id,
+	    vals[CONS_TITLE_FR], vals[CONS_TITLE_EN], vals[CONS_SUMMARY_FR],
+	    vals[CONS_SUMMARY_EN], vals[CONS_EASY_SUMMARY_FR],
+	    vals[CONS_EASY_SUMMARY_EN], vals[CONS_BODY_FR], vals[CONS_BODY_EN],
+	    vals[CONS_GATHERING_AT], vals[CONS_VOTING_AT],
+	    vals[CONS_CLOSES_AT], vals[CONS_PUBLISH_AT], method,
+	    vals[strcmp(method, "approval") == 0 ? CONS_MAX_CHOICES :
+	    CONS_MAX_RANKS], vals[CONS_WEIGHTING], vals[CONS_MODERATION],
+	    phase), NULL);
+	if (rc == DB_OK)
+		rc = db_commit(req->db);
+	if (rc != DB_OK)
+		consultation_db_error(req, res, rc);
+	else
+		consultation_answer(req, res, req->id, 200);
+out:
+	db_rollback(req->db);		/* nothing once committed */
+	db_rows_free(cur);
+}

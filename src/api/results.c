@@ -1,0 +1,75 @@
+/*
+ * Results of a consultation, as JSON or CSV: public once published,
+ * always open to admins.  Computed from tallies on each request (see
+ * results.c), so they are never stale and never cost a scan of ballots.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "concerto/api.h"
+#include "concerto/field.h"
+#include "concerto/request.h"
+#include "concerto/response.h"
+#include "concerto/results.h"
+
+#define PHASE_PUBLISHED	4
+
+/* Loads the results the caller may see; -1 with the response set if none. */
+static int
+results_visible(struct request *req, struct response *res, struct results *r)
+{
+	const struct field_value *q = &req->qfields[RESULTS_Q_INTERESTS];
+	enum db_status	 rc;
+	int		 phase;
+
+	rc = results_load(req->db, req->id, !q->present || q->i == 0, r);
+	if (rc == DB_ERROR && r->phase[0] == '\0') {
+		api_not_found(res);
+		return -1;
+	}
+	if (rc != DB_OK) {
+		api_db_error(res, rc);
+		return -1;
+	}
+	phase = api_phase_rank(r->phase);
+	if (phase == 0 && !api_is_staff(req)) {
+		api_not_found(res);
+		return -1;
+	}
+	if (phase < PHASE_PUBLISHED && !api_is_admin(req)) {
+		response_error(res, 403, "results_not_published",
+		    "Results are shown once they are published.", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void
+api_results_get(struct request *req, struct response *res)
+{
+	struct results	 r;
+
+	if (results_visible(req, res, &r) == 0)
+		response_json(res, 200, results_json(&r));
+	results_free(&r);
+}
+
+void
+api_results_csv(struct request *req, struct response *res)
+{
+	struct results	 r;
+	struct buf	 csv;
+	char		 disp[96];
+
+	buf_init(&csv, 0);
+	if (results_visible(req, res, &r) == 0) {
+		results_csv(&r, &csv);
+		response_text(res, 200, "text/csv; charset=utf-8", csv.data,
+		    csv.len);
+		snprintf(disp, sizeof(disp), "attachment; filename="
+		    "\"consultation-%lld-results.csv\"", (long long)req->id);
+		response_header(res, "Content-Disposition", disp);
+	}
+	results_free(&r);
+	buf_free(&csv);
+}

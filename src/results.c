@@ -1,0 +1,328 @@
+/*
+ * Results from tallies (see results.h): two or three statements (head,
+ * priorities, and for ranked votes the pairs), then the arithmetic of
+ * tally.c.  Nothing here reads a ballot.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "concerto/csv.h"
+#include "concerto/mem.h"
+#include "concerto/results.h"
+
+/* The profiles in the order of the per-profile columns of STMT_RESULTS_*. */
+static const char *const results_profiles[] = { "patient", "carer",
+	"citizen", "health_professional", "researcher", "other" };
+#define NPROFILES	(sizeof(results_profiles) / sizeof(results_profiles[0]))
+
+/* Columns of STMT_RESULTS_HEAD and STMT_RESULTS_ITEMS. */
+enum { H_METHOD, H_K, H_PHASE, H_ASSISTED, H_NOW, H_WEIGHTING, H_TOTAL,
+	H_PROFILE0 };
+enum { I_ID, I_POSITION, I_TITLE_FR, I_TITLE_EN, I_SUPPORTERS, I_POINTS,
+	I_FIRSTS, I_PROFILE0, I_ANSWERED = I_PROFILE0 + NPROFILES };
+
+static int64_t
+results_now_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void
+results_head(struct results *r, const struct db_rows *h)
+{
+	size_t	 i;
+
+	r->ranked = strcmp(db_value(h, 0, H_METHOD), "ranked") == 0;
+	r->k = (int)db_int(h, 0, H_K);
+	snprintf(r->phase, sizeof(r->phase), "%s", db_value(h, 0, H_PHASE));
+	snprintf(r->computed_at, sizeof(r->computed_at), "%s",
+	    db_value(h, 0, H_NOW));
+	r->assisted = db_int(h, 0, H_ASSISTED);
+	r->ballots = db_int(h, 0, H_TOTAL);
+	for (i = 0; i < NPROFILES; i++)
+		r->group_ballots[tally_group_of(results_profiles[i])] +=
+		    db_int(h, 0, H_PROFILE0 + i);
+}
+
+/* Fills the priorities in the vote; answered ones go to not_in_vote. */
+static void
+results_items(struct results *r, const struct db_rows *rows)
+{
+	size_t			 i, j, n = db_nrows(rows);
+	struct tally_item	*it;
+	json_t			*p;
+
+	r->items = xcalloc(n == 0 ? 1 : n, sizeof(*r->items));
+	r->titles_fr = xcalloc(n == 0 ? 1 : n, sizeof(char *));
+	r->titles_en = xcalloc(n == 0 ? 1 : n, sizeof(char *));
+	for (i = 0; i < n; i++) {
+		if (!db_isnull(rows, i, I_ANSWERED)) {
+			p = json_loads(db_value(rows, i, I_ANSWERED), 0, NULL);
+			if (p != NULL)
+				json_array_append_new(r->not_in_vote, p);
+			continue;
+		}
+		it = &r->items[r->nitems];
+		it->id = db_int(rows, i, I_ID);
+		it->position = (int)db_int(rows, i, I_POSITION);
+		it->supporters = db_int(rows, i, I_SUPPORTERS);
+		it->points = db_int(rows, i, I_POINTS);
+		it->firsts = db_int(rows, i, I_FIRSTS);
+		for (j = 0; j < NPROFILES; j++)
+			it->group_points[tally_group_of(results_profiles[j])] +=
+			    db_int(rows, i, I_PROFILE0 + j);
+		r->titles_fr[r->nitems] = xstrdup(db_value(rows, i, I_TITLE_FR));
+		r->titles_en[r->nitems] = db_isnull(rows, i, I_TITLE_EN) ? NULL :
+		    xstrdup(db_value(rows, i, I_TITLE_EN));
+		r->nitems++;
+	}
+}
+
+/* Index of priority id among the items, or -1. */
+static long
+results_index(const struct results *r, int64_t id)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nitems; i++)
+		if (r->items[i].id == id)
+			return (long)i;
+	return -1;
+}
+
+/* The Schulze ranks, from the pairs of ranked ballots. */
+static void
+results_schulze(struct results *r, const struct db_rows *pairs)
+{
+	size_t	 n = r->nitems, i;
+	int64_t	*both, *d, *work;
+	long	 w, l;
+
+	both = xcalloc(n * n + 1, sizeof(int64_t));
+	d = xcalloc(n * n + 1, sizeof(int64_t));
+	work = xcalloc(n * n + 1, sizeof(int64_t));
+	for (i = 0; i < db_nrows(pairs); i++) {
+		w = results_index(r, db_int(pairs, i, 0));
+		l = results_index(r, db_int(pairs, i, 1));
+		if (w >= 0 && l >= 0)
+			both[(size_t)w * n + (size_t)l] += db_int(pairs, i, 2);
+	}
+	tally_pairwise(r->items, n, both, d);
+	tally_schulze(r->items, n, d, work);
+	free(both);
+	free(d);
+	free(work);
+}
+
+enum db_status
+results_load(struct db *db, int64_t id, bool interests, struct results *r)
+{
+	struct db_rows	*head = NULL, *items = NULL, *pairs = NULL;
+	enum db_status	 rc;
+	const char	*in = interests ? "true" : "false";
+	char		 ids[24];
+	size_t		*order = NULL;
+	int64_t		 t0 = results_now_us();
+
+	memset(r, 0, sizeof(*r));
+	r->consultation_id = id;
+	r->interests = interests;
+	r->not_in_vote = json_array();
+	snprintf(ids, sizeof(ids), "%lld", (long long)id);
+	rc = db_exec(db, STMT_RESULTS_HEAD, DB_PARAMS(ids, in), &head);
+	if (rc != DB_OK)
+		goto out;
+	if (db_nrows(head) == 0) {
+		rc = DB_ERROR;
+		goto out;
+	}
+	results_head(r, head);
+	rc = db_exec(db, STMT_RESULTS_ITEMS, DB_PARAMS(ids, in), &items);
+	if (rc != DB_OK)
+		goto out;
+	results_items(r, items);
+	if (r->ranked) {
+		rc = db_exec(db, STMT_RESULTS_PAIRS, DB_PARAMS(ids, in), &pairs);
+		if (rc != DB_OK)
+			goto out;
+		results_schulze(r, pairs);
+		order = xcalloc(r->nitems + 1, sizeof(size_t));
+		tally_jla(r->items, r->nitems, r->group_ballots, order);
+	}
+	tally_rank(r->items, r->nitems, r->ranked);
+	r->computation_us = results_now_us() - t0;
+out:
+	free(order);
+	db_rows_free(head);
+	db_rows_free(items);
+	db_rows_free(pairs);
+	return rc;
+}
+
+void
+results_free(struct results *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nitems; i++) {
+		free(r->titles_fr[i]);
+		free(r->titles_en[i]);
+	}
+	free(r->titles_fr);
+	free(r->titles_en);
+	free(r->items);
+	json_decref(r->not_in_vote);
+	memset(r, 0, sizeof(*r));
+}
+
+static double
+results_share(const struct results *r, const struct tally_item *it)
+{
+	return r->ballots > 0 ? (double)it->supporters / (double)r->ballots : 0;
+}
+
+/* Compares items by rank, then position, for qsort_r-free sorting. */
+static int
+results_before(const struct tally_item *a, const struct tally_item *b)
+{
+	if (a->rank != b->rank)
+		return a->rank < b->rank;
+	return a->position < b->position ||
+	    (a->position == b->position && a->id < b->id);
+}
+
+/* Indexes of the items in the order of the results (rank, position). */
+static size_t *
+results_order(const struct results *r)
+{
+	size_t	*o = xcalloc(r->nitems + 1, sizeof(size_t));
+	size_t	 i, j, t;
+
+	for (i = 0; i < r->nitems; i++)
+		o[i] = i;
+	for (i = 1; i < r->nitems; i++)
+		for (j = i; j > 0 && results_before(&r->items[o[j]],
+		    &r->items[o[j - 1]]); j--) {
+			t = o[j];
+			o[j] = o[j - 1];
+			o[j - 1] = t;
+		}
+	return o;
+}
+
+/* [[ids at Schulze rank 1], [ids at the next rank], ...]. */
+static json_t *
+results_schulze_order(const struct results *r)
+{
+	json_t	*out = json_array(), *tier;
+	size_t	 i;
+	int	 rank, next;
+
+	for (rank = 1; rank <= (int)r->nitems; rank = next) {
+		tier = json_array();
+		next = (int)r->nitems + 1;
+		for (i = 0; i < r->nitems; i++) {
+			if (r->items[i].schulze_rank == rank)
+				json_array_append_new(tier,
+				    json_integer(r->items[i].id));
+			else if (r->items[i].schulze_rank > rank &&
+			    r->items[i].schulze_rank < next)
+				next = r->items[i].schulze_rank;
+		}
+		if (json_array_size(tier) > 0)
+			json_array_append_new(out, tier);
+		else
+			json_decref(tier);
+	}
+	return out;
+}
+
+static json_t *
+results_item_json(const struct results *r, size_t i)
+{
+	const struct tally_item *it = &r->items[i];
+
+	return json_pack("{s:I,s:s,s:o,s:i,s:I,s:f,s:o,s:o,s:i,s:o,s:o,s:o}",
+	    "id", (json_int_t)it->id,
+	    "title_fr", r->titles_fr[i],
+	    "title_en", r->titles_en[i] ? json_string(r->titles_en[i]) :
+	    json_null(),
+	    "position", it->position,
+	    "supporters", (json_int_t)it->supporters,
+	    "share", results_share(r, it),
+	    "points", r->ranked ? json_integer(it->points) : json_null(),
+	    "firsts", r->ranked ? json_integer(it->firsts) : json_null(),
+	    "rank", it->rank,
+	    "schulze_rank", r->ranked ? json_integer(it->schulze_rank) :
+	    json_null(),
+	    "jla_points", r->ranked ? json_real(it->jla_points) : json_null(),
+	    "jla_rank", r->ranked ? json_integer(it->jla_rank) : json_null());
+}
+
+json_t *
+results_json(const struct results *r)
+{
+	json_t	*list = json_array(), *groups = json_object();
+	size_t	*o = results_order(r), i;
+	int	 g;
+
+	for (i = 0; i < r->nitems; i++)
+		json_array_append_new(list, results_item_json(r, o[i]));
+	for (g = 0; g < TALLY_GROUP__MAX; g++)
+		json_object_set_new(groups, tally_group_name(g),
+		    json_integer(r->group_ballots[g]));
+	free(o);
+	return json_pack("{s:I,s:s,s:s,s:s,s:I,s:I,s:s,s:I,s:o,s:o,s:o,s:O}",
+	    "consultation_id", (json_int_t)r->consultation_id,
+	    "method", r->ranked ? "ranked" : "approval",
+	    "phase", r->phase,
+	    "interests", r->interests ? "include" : "exclude",
+	    "ballots", (json_int_t)r->ballots,
+	    "assisted", (json_int_t)r->assisted,
+	    "computed_at", r->computed_at,
+	    "computation_us", (json_int_t)r->computation_us,
+	    "priorities", list,
+	    "schulze_order", r->ranked ? results_schulze_order(r) : json_null(),
+	    "groups", groups,
+	    "not_in_vote", r->not_in_vote);
+}
+
+void
+results_csv(const struct results *r, struct buf *out)
+{
+	static const char *const head[] = { "rank", "priority_id", "title",
+		"supporters", "share", "points", "firsts", "schulze_rank",
+		"jla_rank" };
+	const struct tally_item *it;
+	size_t	*o = results_order(r), i, j;
+	char	 v[8][32];
+
+	for (j = 0; j < sizeof(head) / sizeof(head[0]); j++)
+		csv_cell(out, head[j], j == 0);
+	csv_row_end(out);
+	for (i = 0; i < r->nitems; i++) {
+		it = &r->items[o[i]];
+		snprintf(v[0], sizeof(v[0]), "%d", it->rank);
+		snprintf(v[1], sizeof(v[1]), "%lld", (long long)it->id);
+		snprintf(v[2], sizeof(v[2]), "%lld", (long long)it->supporters);
+		snprintf(v[3], sizeof(v[3]), "%.6f", results_share(r, it));
+		snprintf(v[4], sizeof(v[4]), "%lld", (long long)it->points);
+		snprintf(v[5], sizeof(v[5]), "%lld", (long long)it->firsts);
+		snprintf(v[6], sizeof(v[6]), "%d", it->schulze_rank);
+		snprintf(v[7], sizeof(v[7]), "%d", it->jla_rank);
+		csv_cell(out, v[0], 1);
+		csv_cell(out, v[1], 0);
+		csv_cell(out, r->titles_fr[o[i]], 0);
+		csv_cell(out, v[2], 0);
+		csv_cell(out, v[3], 0);
+		for (j = 4; j < 8; j++)
+			csv_cell(out, r->ranked ? v[j] : "", 0);
+		csv_row_end(out);
+	}
+	free(o);
+}

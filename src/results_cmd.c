@@ -1,0 +1,159 @@
+/*
+ * The results commands (see results_cmd.h).  They connect as the
+ * application role, like the workers: a recount needs no more rights than
+ * casting a ballot.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "concerto/config.h"
+#include "concerto/db.h"
+#include "concerto/results.h"
+#include "concerto/results_cmd.h"
+
+/* Parses a consultation id; 0 if s is not one. */
+static int64_t
+results_id(const char *s)
+{
+	char		*end;
+	long long	 v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || end == s || v < 1)
+		return 0;
+	return v;
+}
+
+/* True if consultation id exists; *rc gets the database status. */
+static bool
+results_exists(struct db *db, const char *id, enum db_status *rc)
+{
+	struct db_rows	*rows = NULL;
+	bool		 found;
+
+	*rc = db_exec(db, STMT_CONSULTATION_RULES, DB_PARAMS(id), &rows);
+	found = *rc == DB_OK && db_nrows(rows) > 0;
+	db_rows_free(rows);
+	return found;
+}
+
+static int
+results_recount(const struct config *cfg, const char *arg)
+{
+	struct db	*db = NULL;
+	struct db_rows	*rows = NULL, *count = NULL;
+	enum db_status	 rc;
+	size_t		 i, n;
+	int		 ret = 1;
+
+	if (results_id(arg) == 0) {
+		fprintf(stderr, "results: not a consultation id: %s\n", arg);
+		return 2;
+	}
+	db = db_open(cfg->db, 0);
+	if (!results_exists(db, arg, &rc)) {
+		fprintf(stderr, rc == DB_OK ? "results: no consultation %s\n" :
+		    "results: the database is unavailable (%s)\n", arg);
+		goto out;
+	}
+	if ((rc = db_begin(db)) == DB_OK)
+		rc = db_exec(db, STMT_TALLY_RECOUNT, DB_PARAMS(arg), &rows);
+	if (rc == DB_OK)
+		rc = db_exec(db, STMT_BALLOT_COUNT, DB_PARAMS(arg), &count);
+	if (rc == DB_OK)
+		rc = db_commit(db);
+	if (rc != DB_OK) {
+		fprintf(stderr, "results: recount of %s failed\n", arg);
+		goto out;
+	}
+	n = db_nrows(rows);
+	for (i = 0; i < n; i++)
+		printf("difference: %s %s: kept %s, recounted %s\n",
+		    db_value(rows, i, 0), db_value(rows, i, 1),
+		    db_value(rows, i, 2), db_value(rows, i, 3));
+	printf("recount %s: %s ballots, %zu differences%s\n", arg,
+	    db_value(count, 0, 0), n,
+	    n > 0 ? " (tallies rebuilt from the ballots)" : "");
+	ret = n > 0 ? 3 : 0;
+out:
+	db_rollback(db);
+	db_rows_free(rows);
+	db_rows_free(count);
+	db_close(db);
+	return ret;
+}
+
+int
+results_command(const struct config *cfg, int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "recount") == 0)
+		return results_recount(cfg, argv[2]);
+	fprintf(stderr, "usage: concerto results recount ID\n");
+	return 2;
+}
+
+int
+export_command(const struct config *cfg, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "interests", required_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char	*format = "json", *interests = "include";
+	struct results	 r;
+	struct db	*db;
+	struct buf	 csv;
+	enum db_status	 rc;
+	json_t		*j;
+	int64_t		 id;
+	int		 c, ret = 1;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (c) {
+		case 'f':
+			format = optarg;
+			break;
+		case 'i':
+			interests = optarg;
+			break;
+		default:
+			return 2;
+		}
+	if (optind + 2 != argc || strcmp(argv[optind], "results") != 0 ||
+	    (id = results_id(argv[optind + 1])) == 0 ||
+	    (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) ||
+	    (strcmp(interests, "include") != 0 &&
+	     strcmp(interests, "exclude") != 0)) {
+		fprintf(stderr, "usage: concerto export results ID "
+		    "[--format csv|json] [--interests include|exclude]\n");
+		return 2;
+	}
+	db = db_open(cfg->db, 0);
+	rc = results_load(db, id, strcmp(interests, "include") == 0, &r);
+	if (rc != DB_OK)
+		fprintf(stderr, r.phase[0] == '\0' && rc == DB_ERROR ?
+		    "export: no consultation %s\n" :
+		    "export: the database is unavailable (%s)\n",
+		    argv[optind + 1]);
+	else if (strcmp(format, "csv") == 0) {
+		buf_init(&csv, 0);
+		results_csv(&r, &csv);
+		fwrite(csv.data, 1, csv.len, stdout);
+		buf_free(&csv);
+		ret = 0;
+	} else {
+		j = results_json(&r);
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(j);
+		ret = 0;
+	}
+	results_free(&r);
+	db_close(db);
+	return ret;
+}
