@@ -192,6 +192,8 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "weighting, moderation, created_by, phase) VALUES ($1, $2, $3, "
 	    "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
 	    "$18) RETURNING id", 18 },
+	[STMT_CONSULTATION_BY_TITLE] = { "consultation_by_title",
+	    "SELECT id FROM consultations WHERE title_fr = $1", 1 },
 	/* Columns in the order of the consultation fields (api.h). */
 	[STMT_CONSULTATION_LOCK] = { "consultation_lock",
 	    "SELECT title_fr, title_en, summary_fr, summary_en, "

@@ -9,6 +9,7 @@
 
 #include "concerto/config.h"
 #include "concerto/field.h"
+#include "concerto/import.h"
 #include "concerto/mail.h"
 #include "concerto/db_migrate.h"
 #include "concerto/results_cmd.h"
@@ -84,6 +85,12 @@ cmd_export(const struct config *cfg, int argc, char **argv)
 }
 
 static int
+cmd_import(const struct config *cfg, int argc, char **argv)
+{
+	return import_command(cfg, argc, argv);
+}
+
+static int
 cmd_version(const struct config *cfg, int argc, char **argv)
 {
 	printf("concerto %s\n", CONCERTO_VERSION);
@@ -106,6 +113,7 @@ static const struct command commands[] = {
 	{ "results", cmd_results, "results recount ID: rebuild tallies, "
 	  "report differences" },
 	{ "export", cmd_export, "export results ID --format csv|json" },
+	{ "import", cmd_import, "import consultation FILE.json" },
 	{ "version", cmd_version, "print the version" },
 };
 

@@ -8,6 +8,8 @@
 
 struct request;
 struct response;
+struct field;
+struct field_value;
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -184,11 +186,26 @@ void	 api_consultations_list(struct request *, struct response *);
 void	 api_consultations_create(struct request *, struct response *);
 void	 api_consultation_get(struct request *, struct response *);
 void	 api_consultation_patch(struct request *, struct response *);
+/*
+ * Inserts a consultation from the validated fields f of the creation
+ * route (defs), in phase, by created_by (NULL: imported).  Returns 0 with
+ * *id, or -1 with the response set (422, 409, 503).
+ */
+int	 api_consultation_insert(struct db *, struct response *,
+	    const struct field_value *f, const struct field *defs,
+	    const char *created_by, const char *phase, int64_t *id);
 
 /* priorities.c */
 void	 api_priorities_list(struct request *, struct response *);
 void	 api_priorities_create(struct request *, struct response *);
 void	 api_priority_patch(struct request *, struct response *);
+/*
+ * Inserts a priority of consultation cid from the validated fields f of
+ * the creation route, with its sources.  Returns 0 with *id, or -1 with
+ * the response set.  Runs in the caller's transaction.
+ */
+int	 api_priority_insert(struct db *, struct response *, int64_t cid,
+	    const struct field_value *f, int64_t *id);
 
 /* submissions.c */
 void	 api_submissions_list(struct request *, struct response *);

@@ -31,14 +31,13 @@ static const struct {
 
 /* Maps a failed insert or update to its answer. */
 static void
-consultation_db_error(struct request *req, struct response *res,
-    enum db_status rc)
+consultation_db_error(struct db *db, struct response *res, enum db_status rc)
 {
 	const char	*name;
 	size_t		 i;
 
 	if (rc == DB_CONFLICT) {
-		name = db_conflict_constraint(req->db);
+		name = db_conflict_constraint(db);
 		for (i = 0; i < sizeof(date_rules) / sizeof(date_rules[0]); i++)
 			if (strcmp(name, date_rules[i].constraint) == 0) {
 				response_error(res, 422, "invalid_dates",
@@ -156,13 +155,13 @@ consultation_method_check(struct response *res, const char *method,
 	return 0;
 }
 
-void
-api_consultations_create(struct request *req, struct response *res)
+int
+api_consultation_insert(struct db *db, struct response *res,
+    const struct field_value *f, const struct field *defs,
+    const char *created_by, const char *phase, int64_t *id)
 {
-	const struct field_value *f = req->fields;
-	const struct field *defs = req->route->fields;
 	const char	*vals[CONS_PHASE];
-	char		 ints[CONS_PHASE][API_INT_LEN], by[API_INT_LEN];
+	char		 ints[CONS_PHASE][API_INT_LEN];
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 	size_t		 i;
@@ -171,8 +170,8 @@ api_consultations_create(struct request *req, struct response *res)
 		vals[i] = f[i].present ? consultation_param(&f[i],
 		    defs[i].type, ints[i]) : NULL;
 	if (consultation_method_check(res, vals[CONS_METHOD], vals, f) < 0)
-		return;
-	rc = db_exec(req->db, STMT_CONSULTATION_INSERT, DB_PARAMS(
+		return -1;
+	rc = db_exec(db, STMT_CONSULTATION_INSERT, DB_PARAMS(
 	    vals[CONS_TITLE_FR], vals[CONS_TITLE_EN], vals[CONS_SUMMARY_FR],
 	    vals[CONS_SUMMARY_EN], vals[CONS_EASY_SUMMARY_FR],
 	    vals[CONS_EASY_SUMMARY_EN], vals[CONS_BODY_FR], vals[CONS_BODY_EN],
@@ -182,12 +181,26 @@ api_consultations_create(struct request *req, struct response *res)
 	    CONS_MAX_CHOICES : CONS_MAX_RANKS],
 	    vals[CONS_WEIGHTING] ? vals[CONS_WEIGHTING] : "none",
 	    vals[CONS_MODERATION] ? vals[CONS_MODERATION] : "post",
-	    api_int(req->session->account_id, by), "draft"), &rows);
-	if (rc != DB_OK)
-		consultation_db_error(req, res, rc);
-	else
-		consultation_answer(req, res, db_int(rows, 0, 0), 201);
+	    created_by, phase), &rows);
+	if (rc != DB_OK) {
+		consultation_db_error(db, res, rc);
+		return -1;
+	}
+	*id = db_int(rows, 0, 0);
 	db_rows_free(rows);
+	return 0;
+}
+
+void
+api_consultations_create(struct request *req, struct response *res)
+{
+	char		 by[API_INT_LEN];
+	int64_t		 id;
+
+	if (api_consultation_insert(req->db, res, req->fields,
+	    req->route->fields, api_int(req->session->account_id, by),
+	    "draft", &id) == 0)
+		consultation_answer(req, res, id, 201);
 }
 
 /* Fields that fix the rules of the vote, frozen once it has opened. */
@@ -285,7 +298,7 @@ api_consultation_patch(struct request *req, struct response *res)
 	if (rc == DB_OK)
 		rc = db_commit(req->db);
 	if (rc != DB_OK)
-		consultation_db_error(req, res, rc);
+		consultation_db_error(req->db, res, rc);
 	else
 		consultation_answer(req, res, req->id, 200);
 out:

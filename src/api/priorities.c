@@ -52,7 +52,7 @@ priority_params(struct priority_params *p, const struct field_value *f,
  * submission of the consultation.
  */
 static enum db_status
-priority_sources(struct request *req, struct response *res, const char *pid,
+priority_sources(struct db *db, struct response *res, const char *pid,
     const char *cid, const struct field_value *f)
 {
 	struct db_rows	*rows = NULL;
@@ -63,7 +63,7 @@ priority_sources(struct request *req, struct response *res, const char *pid,
 		return DB_OK;
 	buf_init(&ids, 0);
 	api_id_array(f->ids, f->nids, &ids);
-	rc = db_exec(req->db, STMT_PRIORITY_SOURCES_SET,
+	rc = db_exec(db, STMT_PRIORITY_SOURCES_SET,
 	    DB_PARAMS(pid, cid, buf_str(&ids)), &rows);
 	if (rc == DB_OK && (size_t)db_int(rows, 0, 0) != f->nids) {
 		response_error(res, 422, "unknown_submission",
@@ -127,44 +127,54 @@ out:
 	db_rows_free(rows);
 }
 
+int
+api_priority_insert(struct db *db, struct response *res, int64_t cid,
+    const struct field_value *f, int64_t *id)
+{
+	struct priority_params p;
+	struct db_rows	*rows = NULL;
+	enum db_status	 rc;
+	char		 cids[API_INT_LEN], pid[API_INT_LEN];
+
+	priority_params(&p, f, NULL);
+	rc = db_exec(db, STMT_PRIORITY_INSERT, DB_PARAMS(api_int(cid, cids),
+	    p.v[PRIO_TITLE_FR], p.v[PRIO_TITLE_EN], p.v[PRIO_DESCRIPTION_FR],
+	    p.v[PRIO_DESCRIPTION_EN], p.v[PRIO_POSITION], p.v[PRIO_QUESTION],
+	    p.v[PRIO_EVIDENCE_STATUS], p.v[PRIO_EVIDENCE_LINKS]), &rows);
+	if (rc == DB_OK) {
+		*id = db_int(rows, 0, 0);
+		rc = priority_sources(db, res, api_int(*id, pid), cids,
+		    &f[PRIO_SOURCES]);
+	}
+	if (rc != DB_OK && res->status == 0)
+		api_db_error(res, rc);
+	db_rows_free(rows);
+	buf_free(&p.links);
+	return rc == DB_OK ? 0 : -1;
+}
+
 void
 api_priorities_create(struct request *req, struct response *res)
 {
 	struct consultation_rules cr;
-	struct priority_params p;
-	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
-	char		 cid[API_INT_LEN], pid[API_INT_LEN];
+	int64_t		 id;
+	char		 pid[API_INT_LEN];
 
-	priority_params(&p, req->fields, NULL);
 	if (api_consultation_rules(req, res, req->id, &cr) < 0)
-		goto out;
+		return;
 	if (cr.phase >= PHASE_VOTING) {
 		priorities_frozen(res);
-		goto out;
+		return;
 	}
-	if ((rc = db_begin(req->db)) == DB_OK)
-		rc = db_exec(req->db, STMT_PRIORITY_INSERT, DB_PARAMS(
-		    api_int(req->id, cid), p.v[PRIO_TITLE_FR],
-		    p.v[PRIO_TITLE_EN], p.v[PRIO_DESCRIPTION_FR],
-		    p.v[PRIO_DESCRIPTION_EN], p.v[PRIO_POSITION],
-		    p.v[PRIO_QUESTION], p.v[PRIO_EVIDENCE_STATUS],
-		    p.v[PRIO_EVIDENCE_LINKS]), &rows);
-	if (rc == DB_OK)
-		rc = priority_sources(req, res, api_int(db_int(rows, 0, 0),
-		    pid), cid, &req->fields[PRIO_SOURCES]);
-	if (rc == DB_OK)
-		rc = db_commit(req->db);
-	if (rc != DB_OK) {
-		if (res->status == 0)
-			api_db_error(res, rc);
-		goto out;
-	}
-	priority_answer(req, res, pid, 201);
-out:
+	if ((rc = db_begin(req->db)) != DB_OK)
+		api_db_error(res, rc);
+	else if (api_priority_insert(req->db, res, req->id, req->fields,
+	    &id) == 0 && (rc = db_commit(req->db)) != DB_OK)
+		api_db_error(res, rc);
+	else if (res->status == 0)
+		priority_answer(req, res, api_int(id, pid), 201);
 	db_rollback(req->db);
-	db_rows_free(rows);
-	buf_free(&p.links);
 }
 
 void
@@ -197,7 +207,7 @@ api_priority_patch(struct request *req, struct response *res)
 	    p.v[PRIO_DESCRIPTION_EN], p.v[PRIO_POSITION], p.v[PRIO_QUESTION],
 	    p.v[PRIO_EVIDENCE_STATUS], p.v[PRIO_EVIDENCE_LINKS]), NULL);
 	if (rc == DB_OK)
-		rc = priority_sources(req, res, pid, db_value(cur, 0, 0),
+		rc = priority_sources(req->db, res, pid, db_value(cur, 0, 0),
 		    &req->fields[PRIO_SOURCES]);
 	if (rc == DB_OK)
 		rc = db_commit(req->db);

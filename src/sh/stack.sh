@@ -12,7 +12,8 @@
 #   env       print the path of the env file
 #
 # Environment: PORT (8080), CONCERTO_VAR (state directory, $PWD/var),
-# CONCERTO_BIN (build/concerto), CONCERTO_DEMO (1: load the demo accounts),
+# CONCERTO_BIN (build/concerto), CONCERTO_DEMO (1: load the demo accounts
+# and consultations),
 # CONCERTO_FAST_PG (1: PostgreSQL without fsync, for tests), and
 # CONCERTO_WORKERS / CONCERTO_THREADS, passed through when set.
 #
@@ -459,6 +460,9 @@ cmd_start() {
 			. "$VAR/env"
 			cd /
 			"$BIN" demo
+			for f in "$CONCERTO_SQL_DIR"/demo/*.json; do
+				"$BIN" import consultation "$f" || exit 1
+			done
 		) || die "concerto demo failed"
 	fi
 	concerto_start
