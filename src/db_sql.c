@@ -242,17 +242,20 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	 * consultation $2; returns how many of them exist there.
 	 */
 	[STMT_PRIORITY_SOURCES_SET] = { "priority_sources_set",
-	    "WITH gone AS (DELETE FROM priority_sources WHERE priority_id = $1), "
+	    "WITH gone AS (DELETE FROM priority_sources WHERE priority_id = $1 "
+	    "AND submission_id <> ALL ($3::bigint[])), "
 	    "ins AS (INSERT INTO priority_sources (priority_id, submission_id) "
 	    "SELECT $1, s.id FROM submissions s WHERE s.consultation_id = $2 "
-	    "AND s.id = ANY ($3::bigint[]) RETURNING 1) "
-	    "SELECT count(*) FROM ins", 3 },
+	    "AND s.id = ANY ($3::bigint[]) ON CONFLICT DO NOTHING) "
+	    "SELECT count(*) FROM submissions s WHERE s.consultation_id = $2 "
+	    "AND s.id = ANY ($3::bigint[])", 3 },
 
 	/* Published ones, the caller's own ($3), or all for staff ($4). */
 	[STMT_SUBMISSION_LIST] = { "submission_list",
 	    "SELECT json_build_object('id', s.id, 'consultation_id', "
 	    "s.consultation_id, 'text', s.text, 'status', s.status, "
-	    "'author', a.pseudonym, 'mine', s.account_id = $3, "
+	    "'author', a.pseudonym, 'mine', s.account_id IS NOT DISTINCT "
+	    "FROM $3::bigint, "
 	    "'priority_ids', coalesce((SELECT json_agg(ps.priority_id ORDER BY "
 	    "ps.priority_id) FROM priority_sources ps WHERE ps.submission_id "
 	    "= s.id), '[]'), 'created_at', iso(s.created_at)), s.id "
