@@ -92,7 +92,7 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "VALUES ($1, $2, $3, $4)", 4 },
 	[STMT_OUTBOX_PENDING] = { "outbox_pending",
 	    "SELECT id, recipient, subject, body FROM outbox "
-	    "WHERE sent_at IS NULL ORDER BY id LIMIT 100 "
+	    "WHERE sent_at IS NULL ORDER BY id LIMIT 100 "	/* MAIL_BATCH */
 	    "FOR UPDATE SKIP LOCKED", 0 },
 	[STMT_OUTBOX_SENT] = { "outbox_sent",
 	    "UPDATE outbox SET sent_at = now() WHERE id = $1", 1 },

@@ -154,20 +154,22 @@ out:
 	return rc;
 }
 
-int
-mail_deliver(const struct config *cfg)
-{
-	struct db	*db;
-	struct db_rows	*rows = NULL;
-	size_t		 i, sent = 0;
-	int		 rc = 1;
+/* Rows of STMT_OUTBOX_PENDING, the size of one delivery batch. */
+#define MAIL_BATCH	100
 
-	if (cfg->sendmail == NULL) {
-		fprintf(stderr, "mail: CONCERTO_SENDMAIL is not set; "
-		    "nothing delivered\n");
-		return 1;
-	}
-	db = db_open(cfg->db, cfg->statement_timeout_ms);
+/*
+ * Delivers one batch of pending mail in a transaction (rows stay locked
+ * against another `concerto mail`).  Adds to *sent; sets *more when a
+ * full batch went out.  Returns 0, or -1 once something failed.
+ */
+static int
+mail_batch(const struct config *cfg, struct db *db, size_t *sent, bool *more)
+{
+	struct db_rows	*rows = NULL;
+	size_t		 i, n = 0;
+	int		 rc = -1;
+
+	*more = false;
 	if (db_begin(db) != DB_OK ||
 	    db_exec(db, STMT_OUTBOX_PENDING, NULL, 0, &rows) != DB_OK) {
 		fprintf(stderr, "mail: database unavailable\n");
@@ -183,15 +185,36 @@ mail_deliver(const struct config *cfg)
 		if (db_exec(db, STMT_OUTBOX_SENT,
 		    DB_PARAMS(db_value(rows, i, 0)), NULL) != DB_OK)
 			break;
-		sent++;
+		n++;
 	}
 	if (db_commit(db) != DB_OK)
 		goto out;
-	printf("mail: %zu sent, %zu pending\n", sent, db_nrows(rows) - sent);
-	rc = sent == db_nrows(rows) ? 0 : 1;
+	*sent += n;
+	*more = n == MAIL_BATCH;
+	rc = n == db_nrows(rows) ? 0 : -1;
 out:
 	db_rows_free(rows);
 	db_rollback(db);
-	db_close(db);
 	return rc;
+}
+
+int
+mail_deliver(const struct config *cfg)
+{
+	struct db	*db;
+	size_t		 sent = 0;
+	bool		 more = true;
+	int		 rc = 0;
+
+	if (cfg->sendmail == NULL) {
+		fprintf(stderr, "mail: CONCERTO_SENDMAIL is not set; "
+		    "nothing delivered\n");
+		return 1;
+	}
+	db = db_open(cfg->db, cfg->statement_timeout_ms);
+	while (rc == 0 && more)
+		rc = mail_batch(cfg, db, &sent, &more);
+	printf("mail: %zu sent%s\n", sent, rc == 0 ? "" : ", some still queued");
+	db_close(db);
+	return rc == 0 ? 0 : 1;
 }

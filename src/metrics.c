@@ -1,8 +1,10 @@
 /*
  * Prometheus text exposition of the shared counters (see metrics.h).
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "concerto/http.h"
 #include "concerto/metrics.h"
 #include "concerto/router.h"
 
@@ -68,9 +70,15 @@ load(const uint64_t *p)
 }
 
 static const char *
-route_label(size_t slot)
+route_label(size_t slot, char *out, size_t len)
 {
-	return slot == 0 ? "unmatched" : routes[slot - 1].pattern;
+	if (slot == 0)
+		snprintf(out, len, "method=\"\",route=\"unmatched\"");
+	else
+		snprintf(out, len, "method=\"%s\",route=\"%s\"",
+		    http_method_name(routes[slot - 1].method),
+		    routes[slot - 1].pattern);
+	return out;
 }
 
 static void
@@ -78,6 +86,7 @@ render_requests(const struct metrics *m, struct buf *out)
 {
 	size_t	 r, s;
 	uint64_t n;
+	char	 lab[160];
 
 	buf_puts(out, "# HELP concerto_http_requests_total HTTP requests "
 	    "answered, by route and status.\n"
@@ -88,13 +97,14 @@ render_requests(const struct metrics *m, struct buf *out)
 				continue;
 			if (s < NSTATUSES)
 				buf_printf(out, "concerto_http_requests_total"
-				    "{route=\"%s\",status=\"%d\"} %llu\n",
-				    route_label(r), statuses[s],
+				    "{%s,status=\"%d\"} %llu\n",
+				    route_label(r, lab, sizeof(lab)), statuses[s],
 				    (unsigned long long)n);
 			else
 				buf_printf(out, "concerto_http_requests_total"
-				    "{route=\"%s\",status=\"other\"} %llu\n",
-				    route_label(r), (unsigned long long)n);
+				    "{%s,status=\"other\"} %llu\n",
+				    route_label(r, lab, sizeof(lab)),
+				    (unsigned long long)n);
 		}
 }
 
@@ -103,6 +113,7 @@ render_latency(const struct metrics *m, struct buf *out)
 {
 	size_t	 r, b;
 	uint64_t cum, total;
+	char	 lab[160];
 
 	buf_puts(out, "# HELP concerto_http_request_duration_seconds Time "
 	    "from accept to response, by route.\n"
@@ -117,18 +128,18 @@ render_latency(const struct metrics *m, struct buf *out)
 		for (b = 0; b < METRICS_BUCKETS; b++) {
 			cum += load(&m->latency[r][b]);
 			buf_printf(out, "concerto_http_request_duration_seconds_"
-			    "bucket{route=\"%s\",le=\"%s\"} %llu\n",
-			    route_label(r), bounds_s[b],
+			    "bucket{%s,le=\"%s\"} %llu\n",
+			    route_label(r, lab, sizeof(lab)), bounds_s[b],
 			    (unsigned long long)cum);
 		}
 		buf_printf(out, "concerto_http_request_duration_seconds_bucket"
-		    "{route=\"%s\",le=\"+Inf\"} %llu\n", route_label(r),
+		    "{%s,le=\"+Inf\"} %llu\n", route_label(r, lab, sizeof(lab)),
 		    (unsigned long long)total);
 		buf_printf(out, "concerto_http_request_duration_seconds_sum"
-		    "{route=\"%s\"} %.6f\n", route_label(r),
+		    "{%s} %.6f\n", route_label(r, lab, sizeof(lab)),
 		    (double)load(&m->latency_sum_us[r]) / 1e6);
 		buf_printf(out, "concerto_http_request_duration_seconds_count"
-		    "{route=\"%s\"} %llu\n", route_label(r),
+		    "{%s} %llu\n", route_label(r, lab, sizeof(lab)),
 		    (unsigned long long)total);
 	}
 }
