@@ -176,6 +176,7 @@ CREATE TABLE tally_cells (
 	interests	boolean NOT NULL,
 	shard		smallint NOT NULL,
 	ballots		bigint NOT NULL,
+	assisted	bigint NOT NULL DEFAULT 0,	-- of which entered by a facilitator
 	PRIMARY KEY (consultation_id, stratum, profile, interests, shard)
 );
 
@@ -212,7 +213,8 @@ CREATE INDEX tally_pairs_consultation ON tally_pairs (consultation_id);
 -- deadlock and a replaced ballot costs only its difference.
 CREATE FUNCTION tally_move(c_id bigint, method text, k integer,
     old_choices bigint[], new_choices bigint[],
-    c_stratum text, c_profile text, c_interests boolean) RETURNS void
+    c_stratum text, c_profile text, c_interests boolean,
+    c_assisted boolean DEFAULT false) RETURNS void
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
@@ -222,9 +224,11 @@ DECLARE
 BEGIN
 	IF delta <> 0 THEN
 		INSERT INTO tally_cells AS t VALUES
-		    (c_id, c_stratum, c_profile, c_interests, s, delta)
+		    (c_id, c_stratum, c_profile, c_interests, s, delta,
+		    CASE WHEN c_assisted THEN delta ELSE 0 END)
 		ON CONFLICT (consultation_id, stratum, profile, interests, shard)
-		DO UPDATE SET ballots = t.ballots + excluded.ballots;
+		DO UPDATE SET ballots = t.ballots + excluded.ballots,
+		    assisted = t.assisted + excluded.assisted;
 	END IF;
 
 	INSERT INTO tally_items AS t
@@ -398,15 +402,17 @@ BEGIN
 	    facilitator, note)
 	RETURNING b.id, iso(b.created_at) INTO id, created_at;
 	PERFORM tally_move(c_id, chk.c_method, chk.c_k, '{}', new_choices,
-	    in_stratum, in_profile, in_interests);
+	    in_stratum, in_profile, in_interests, true);
 END
 $$;
 
 -- The tallies of a consultation as its ballots say they should be.
 CREATE FUNCTION recount_cells(c_id bigint)
-RETURNS TABLE (stratum text, profile text, interests boolean, ballots bigint)
+RETURNS TABLE (stratum text, profile text, interests boolean, ballots bigint,
+    assisted bigint)
 LANGUAGE sql STABLE AS $$
-	SELECT b.stratum, b.profile, b.interests, count(*)
+	SELECT b.stratum, b.profile, b.interests, count(*),
+	    count(*) FILTER (WHERE b.assisted_by IS NOT NULL)
 	FROM ballots b WHERE b.consultation_id = c_id
 	GROUP BY 1, 2, 3
 $$;
@@ -441,8 +447,16 @@ CREATE FUNCTION tally_differences(c_id bigint)
 RETURNS TABLE (kind text, key text, kept bigint, recounted bigint)
 LANGUAGE sql STABLE AS $$
 	WITH kc AS (
-		SELECT t.stratum, t.profile, t.interests, sum(t.ballots)::bigint AS n
+		SELECT t.stratum, t.profile, t.interests, sum(t.ballots)::bigint AS n,
+		    sum(t.assisted)::bigint AS a
 		FROM tally_cells t WHERE t.consultation_id = c_id GROUP BY 1, 2, 3
+	), cells AS (
+		SELECT concat_ws(' ', coalesce(k.stratum, r.stratum),
+		    coalesce(k.profile, r.profile), coalesce(k.interests, r.interests))
+		    AS key, coalesce(k.n, 0) AS kn, coalesce(r.ballots, 0) AS rn,
+		    coalesce(k.a, 0) AS ka, coalesce(r.assisted, 0) AS ra
+		FROM kc k FULL JOIN recount_cells(c_id) r
+		    USING (stratum, profile, interests)
 	), ki AS (
 		SELECT t.priority_id, t.stratum, t.profile, t.interests,
 		    sum(t.supporters)::bigint AS s, sum(t.points)::bigint AS pt,
@@ -461,11 +475,10 @@ LANGUAGE sql STABLE AS $$
 		FROM ki k FULL JOIN recount_items(c_id) r
 		    USING (priority_id, stratum, profile, interests)
 	)
-	SELECT 'cell ballots', concat_ws(' ', coalesce(k.stratum, r.stratum),
-	    coalesce(k.profile, r.profile), coalesce(k.interests, r.interests)),
-	    coalesce(k.n, 0), coalesce(r.ballots, 0)
-	FROM kc k FULL JOIN recount_cells(c_id) r USING (stratum, profile, interests)
-	WHERE coalesce(k.n, 0) <> coalesce(r.ballots, 0)
+	SELECT v.kind, c.key, v.kept, v.recounted FROM cells c,
+	    LATERAL (VALUES ('cell ballots', c.kn, c.rn),
+		('cell assisted', c.ka, c.ra)) v(kind, kept, recounted)
+	WHERE v.kept <> v.recounted
 	UNION ALL
 	SELECT v.kind, i.key, v.kept, v.recounted FROM items i,
 	    LATERAL (VALUES ('supporters', i.ks, i.rs), ('points', i.kpt, i.rpt),
@@ -497,7 +510,7 @@ BEGIN
 	DELETE FROM tally_items t WHERE t.consultation_id = c_id;
 	DELETE FROM tally_pairs t WHERE t.consultation_id = c_id;
 	INSERT INTO tally_cells
-	SELECT c_id, r.stratum, r.profile, r.interests, 0, r.ballots
+	SELECT c_id, r.stratum, r.profile, r.interests, 0, r.ballots, r.assisted
 	FROM recount_cells(c_id) r;
 	INSERT INTO tally_items
 	SELECT c_id, r.priority_id, r.stratum, r.profile, r.interests, 0,

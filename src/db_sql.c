@@ -305,12 +305,10 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	 * come in the order of api_profiles[].
 	 */
 	[STMT_RESULTS_HEAD] = { "results_head",
-	    "SELECT c.method, c.k, consultation_phase(c), a.n, iso(now()), "
+	    "SELECT c.method, c.k, consultation_phase(c), iso(now()), "
 	    "c.weighting, t.* FROM consultations c, "
-	    "LATERAL (SELECT count(*) AS n FROM ballots b WHERE "
-	    "b.consultation_id = c.id AND b.assisted_by IS NOT NULL AND "
-	    "($2::boolean OR NOT b.interests)) a, "
-	    "LATERAL (SELECT coalesce(sum(ballots), 0), "
+	    "LATERAL (SELECT coalesce(sum(assisted), 0), "
+	    "coalesce(sum(ballots), 0), "
 	    "coalesce(sum(ballots) FILTER (WHERE profile = 'patient'), "
 	    "0), coalesce(sum(ballots) FILTER (WHERE profile = "
 	    "'carer'), 0), coalesce(sum(ballots) FILTER (WHERE profile "

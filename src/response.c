@@ -137,7 +137,7 @@ response_serialize(const struct response *res, bool head, struct buf *out)
 
 	if (res->json != NULL) {
 		json = json_dumps(res->json, JSON_COMPACT | JSON_PRESERVE_ORDER |
-		    JSON_ENCODE_ANY);
+		    JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
 		if (json == NULL)
 			return -1;
 		body = json;

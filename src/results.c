@@ -18,7 +18,7 @@ static const char *const results_profiles[] = { "patient", "carer",
 #define NPROFILES	(sizeof(results_profiles) / sizeof(results_profiles[0]))
 
 /* Columns of STMT_RESULTS_HEAD and STMT_RESULTS_ITEMS. */
-enum { H_METHOD, H_K, H_PHASE, H_ASSISTED, H_NOW, H_WEIGHTING, H_TOTAL,
+enum { H_METHOD, H_K, H_PHASE, H_NOW, H_WEIGHTING, H_ASSISTED, H_TOTAL,
 	H_PROFILE0 };
 enum { I_ID, I_POSITION, I_TITLE_FR, I_TITLE_EN, I_SUPPORTERS, I_POINTS,
 	I_FIRSTS, I_PROFILE0, I_ANSWERED = I_PROFILE0 + NPROFILES };
@@ -277,12 +277,14 @@ results_json(const struct results *r)
 		json_object_set_new(groups, tally_group_name(g),
 		    json_integer(r->group_ballots[g]));
 	free(o);
-	return json_pack("{s:I,s:s,s:s,s:s,s:I,s:I,s:s,s:I,s:o,s:o,s:o,s:O}",
+	return json_pack("{s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:I,s:o,s:o,s:o,"
+	    "s:O}",
 	    "consultation_id", (json_int_t)r->consultation_id,
 	    "method", r->ranked ? "ranked" : "approval",
 	    "phase", r->phase,
 	    "interests", r->interests ? "include" : "exclude",
 	    "ballots", (json_int_t)r->ballots,
+	    "participants", (json_int_t)r->ballots,
 	    "assisted", (json_int_t)r->assisted,
 	    "computed_at", r->computed_at,
 	    "computation_us", (json_int_t)r->computation_us,

@@ -23,8 +23,8 @@ struct results {
 	bool			 interests;	/* ballots with interests in */
 	char			 phase[16];
 	char			 computed_at[32];
-	int64_t			 ballots;
-	int64_t			 assisted;
+	int64_t			 ballots;	/* = participants: one each */
+	int64_t			 assisted;	/* of which on paper or phone */
 	int64_t			 group_ballots[TALLY_GROUP__MAX];
 	struct tally_item	*items;		/* in the vote, by position */
 	char			**titles_fr;

@@ -23,7 +23,7 @@ import {
   participants, publish, resultsPath, show, vote, votingConsultation,
 } from './consultations-helpers.mjs';
 
-const RESULT_KEYS = ['consultation_id', 'method', 'phase', 'interests', 'ballots', 'assisted', 'computed_at',
+const RESULT_KEYS = ['consultation_id', 'method', 'phase', 'interests', 'ballots', 'participants', 'assisted', 'computed_at',
   'computation_us', 'priorities', 'schulze_order', 'groups', 'not_in_vote'].sort();
 const PRIORITY_KEYS = ['id', 'title_fr', 'title_en', 'position', 'supporters', 'share', 'points', 'firsts', 'rank',
   'schulze_rank', 'jla_points', 'jla_rank'].sort();
@@ -140,6 +140,7 @@ test('approval: supporters, shares, ranks with ties, groups, assisted, not_in_vo
   assert.equal(res.method, 'approval');
   assert.equal(res.interests, 'include', 'interests default to include');
   assert.equal(res.ballots, 5);
+  assert.equal(res.participants, 5, 'one ballot per participant (assisted people included)');
   assert.equal(res.assisted, 2);
   assert.deepEqual(res.groups, { patients_carers: 2, professionals_researchers: 2, citizens: 1 });
   assert.equal(res.schulze_order, null, 'no Schulze order for approval');
