@@ -10,6 +10,11 @@
  * apiece.  So the ratio health/bare measures only Concerto's own overhead
  * (request parsing, routing, logging, metrics, headers).
  *
+ * With the query string consultation=ID it does instead the work of
+ * Concerto's GET /api/v1/consultations/{id}: one prepared read of the
+ * consultation's row and its priorities, as JSON built by the database
+ * (consultation_json(), sql/003_consultations.sql), answered as it comes.
+ *
  * Usage: bare [SOCKET]        (or BARE_SOCKET=...), conninfo in CONCERTO_DB.
  * SIGTERM or SIGINT to the master stops the workers and removes the socket.
  */
@@ -46,6 +51,20 @@ static const char ok_reply[] =
 	"\r\n"
 	"{\"status\":\"ok\",\"db\":\"ok\"}";
 
+static const char read_head[] =
+	"Status: 200 OK\r\n"
+	"Content-Type: application/json; charset=utf-8\r\n"
+	"Cache-Control: no-store\r\n"
+	"Content-Length: %d\r\n"
+	"\r\n";
+
+static const char not_found_reply[] =
+	"Status: 404 Not Found\r\n"
+	"Content-Type: application/json; charset=utf-8\r\n"
+	"Cache-Control: no-store\r\n"
+	"\r\n"
+	"{\"error\":{\"code\":\"not_found\",\"message\":\"There is nothing here.\"}}";
+
 static const char down_reply[] =
 	"Status: 503 Service Unavailable\r\n"
 	"Content-Type: application/json; charset=utf-8\r\n"
@@ -72,8 +91,19 @@ env_int(const char *name, int def, int max)
 	return (int)v;
 }
 
+/* The statements, prepared on each connection. */
+static const struct {
+	const char	*name;
+	const char	*sql;
+	int		 nparams;
+} stmts[] = {
+	{ "one", "SELECT 1", 0 },
+	{ "read", "SELECT consultation_json(c, true) FROM consultations c "
+	  "WHERE id = $1", 1 },
+};
+
 /*
- * Connects and prepares the statement.  Returns the connection, or NULL
+ * Connects and prepares the statements.  Returns the connection, or NULL
  * (the thread then answers 503 and retries on the next request).
  */
 static PGconn *
@@ -81,15 +111,19 @@ db_connect(void)
 {
 	PGconn		*c = PQconnectdb(conninfo);
 	PGresult	*r;
+	size_t		 i;
 
 	if (PQstatus(c) != CONNECTION_OK)
 		goto fail;
-	r = PQprepare(c, "one", "SELECT 1", 0, NULL);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+	for (i = 0; i < sizeof stmts / sizeof stmts[0]; i++) {
+		r = PQprepare(c, stmts[i].name, stmts[i].sql,
+		    stmts[i].nparams, NULL);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			PQclear(r);
+			goto fail;
+		}
 		PQclear(r);
-		goto fail;
 	}
-	PQclear(r);
 	return c;
 fail:
 	fprintf(stderr, "bare: db: %s", PQerrorMessage(c));
@@ -98,29 +132,68 @@ fail:
 }
 
 /*
- * Runs SELECT 1; returns 0 on success.  A connection found broken (the server
+ * Runs the prepared statement name with param (or none); returns its result
+ * when it gave rows, else NULL.  A connection found broken (the server
  * restarted) is replaced and the query retried once.
  */
-static int
-db_ping(PGconn **c)
+static PGresult *
+db_run(PGconn **c, const char *name, const char *param)
 {
 	PGresult	*r;
-	int		 ok, tries;
+	int		 tries;
 
 	for (tries = 0; tries < 2; tries++) {
 		if (*c == NULL && (*c = db_connect()) == NULL)
-			return -1;
-		r = PQexecPrepared(*c, "one", 0, NULL, NULL, NULL, 0);
-		ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+			return NULL;
+		r = PQexecPrepared(*c, name, param != NULL, &param, NULL, NULL, 0);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK)
+			return r;
 		PQclear(r);
-		if (ok)
-			return 0;
 		if (PQstatus(*c) == CONNECTION_OK)
-			return -1;
+			return NULL;
 		PQfinish(*c);
 		*c = NULL;
 	}
-	return -1;
+	return NULL;
+}
+
+/* GET /__bench/bare: SELECT 1, then a fixed answer. */
+static void
+answer_ping(PGconn **c, FCGX_Stream *out)
+{
+	PGresult	*r = db_run(c, "one", NULL);
+
+	if (r != NULL && PQntuples(r) == 1)
+		FCGX_PutStr(ok_reply, sizeof ok_reply - 1, out);
+	else
+		FCGX_PutStr(down_reply, sizeof down_reply - 1, out);
+	PQclear(r);
+}
+
+/* GET /__bench/bare?consultation=ID: the consultation as the database writes it. */
+static void
+answer_read(PGconn **c, const char *id, FCGX_Stream *out)
+{
+	PGresult	*r;
+	size_t		 n = strspn(id, "0123456789");
+	int		 len;
+
+	if (n == 0 || n > 18 || id[n] != '\0') {
+		FCGX_PutStr(not_found_reply, sizeof not_found_reply - 1, out);
+		return;
+	}
+	if ((r = db_run(c, "read", id)) == NULL) {
+		FCGX_PutStr(down_reply, sizeof down_reply - 1, out);
+		return;
+	}
+	if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0))
+		FCGX_PutStr(not_found_reply, sizeof not_found_reply - 1, out);
+	else {
+		len = PQgetlength(r, 0, 0);
+		FCGX_FPrintF(out, read_head, len);
+		FCGX_PutStr(PQgetvalue(r, 0, 0), len, out);
+	}
+	PQclear(r);
 }
 
 static void *
@@ -128,6 +201,7 @@ serve_thread(void *arg)
 {
 	FCGX_Request	 req;
 	PGconn		*c = db_connect();
+	const char	*qs;
 
 	(void)arg;
 	if (FCGX_InitRequest(&req, listen_fd, 0) != 0) {
@@ -135,10 +209,11 @@ serve_thread(void *arg)
 		exit(1);
 	}
 	while (FCGX_Accept_r(&req) >= 0) {
-		if (db_ping(&c) == 0)
-			FCGX_PutStr(ok_reply, sizeof ok_reply - 1, req.out);
+		qs = FCGX_GetParam("QUERY_STRING", req.envp);
+		if (qs != NULL && strncmp(qs, "consultation=", 13) == 0)
+			answer_read(&c, qs + 13, req.out);
 		else
-			FCGX_PutStr(down_reply, sizeof down_reply - 1, req.out);
+			answer_ping(&c, req.out);
 		FCGX_Finish_r(&req);
 	}
 	if (c != NULL)

@@ -8,11 +8,21 @@
 #
 # Adding a benchmark: write a bench_NAME function that calls
 #   measure NAME PATH [wrk options...]
-# and add NAME to BENCHES; to compare two of them, add "A B TARGET" to RATIOS
-# (rate of A / rate of B should be at least TARGET).
+# (or measure_pgbench NAME SCRIPT [pgbench options...]) and add NAME to
+# BENCHES; to compare two of them, add "A B TARGET" to RATIOS (rate of A /
+# rate of B should be at least TARGET).
+#
+# Consultations (issue 4): tests/bench/seed.sql loads two consultations of
+# 20 priorities, one published with BENCH_BALLOTS ballots (1,000,000) whose
+# tallies `concerto results recount` builds, one open to the vote with
+# BENCH_VOTERS (1000) signed-in participants; then its read is measured
+# against bare's prepared read of the same JSON, PUT ballot (ballot.lua)
+# against pgbench upserting ballots (ballot.pgbench) with as many clients
+# for as long, and the results against the read.
 #
 # Environment: BENCH_PORT (8282), BENCH_VAR (state directory, var/bench),
-# BENCH_DURATION (seconds per wrk run, 10),
+# BENCH_DURATION (seconds per wrk or pgbench run, 10),
+# BENCH_BALLOTS (1000000), BENCH_VOTERS (1000),
 # BENCH_ROUNDS (3), BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 2),
 # CONCERTO_WORKERS / CONCERTO_THREADS (the same for Concerto and bare),
 # BENCH_STRICT=1 to exit non-zero when a target is missed.
@@ -34,7 +44,11 @@ DURATION=${BENCH_DURATION:-10}
 ROUNDS=${BENCH_ROUNDS:-3}
 CONNS=${BENCH_CONNECTIONS:-32}
 WRK_THREADS=${BENCH_THREADS:-2}
+BALLOTS=${BENCH_BALLOTS:-1000000}
+VOTERS=${BENCH_VOTERS:-1000}
+MAX_CHOICES=5		# K of both consultations (max_ranks, max_choices)
 BARE=$ROOT/build/bench/bare
+PGBENCH=/usr/lib/postgresql/15/bin/pgbench
 REPORT=$CONCERTO_VAR-report.txt
 
 say() { printf '%s\n' "$*"; }
@@ -45,6 +59,8 @@ for need in "$CONCERTO_BIN" "$ROOT/src/sh/stack.sh"; do
 	[ -e "$need" ] || die "missing $need (run: make bench)"
 done
 command -v wrk >/dev/null || die "wrk is missing (make deps installs it)"
+[ -x "$PGBENCH" ] || die "$PGBENCH is missing (postgresql-15 installs it)"
+command -v psql >/dev/null || die "psql is missing (postgresql-client)"
 
 # ------------------------------------------------------------ set-up, tear-down
 stack_up=0
@@ -122,6 +138,7 @@ start_bare() {
 	location = /__bench/bare {
 	    include $(fastcgi_include);
 	    fastcgi_pass unix:$sock;
+	    gzip off;
 	}
 	EOF
 	nginx_reload
@@ -136,6 +153,67 @@ http_status() {
 		"$CONCERTO_URL$1"
 }
 
+# ---------------------------------------------------------------- consultations
+# Loads tests/bench/seed.sql, builds the tallies of the ballots with the
+# recount command, and checks each consultation request once: READ_ID,
+# VOTE_ID, VOTE_PRIORITIES and the ballot.lua settings come out of it.
+seed_consultations() {
+	local out t0 rc
+	say "== bench: loading $BALLOTS ballots and $VOTERS signed-in participants"
+	t0=$SECONDS
+	out=$(psql -X -q -v ON_ERROR_STOP=1 -v ballots="$BALLOTS" -v voters="$VOTERS" \
+		-v read_method=ranked -v vote_method=approval -v k="$MAX_CHOICES" \
+		-f "$ROOT/tests/bench/seed.sql" "$CONCERTO_DB_ADMIN") ||
+		die "tests/bench/seed.sql failed"
+	READ_ID=$(awk '$1 == "read" {print $2}' <<<"$out")
+	VOTE_ID=$(awk '$1 == "vote" {print $2}' <<<"$out")
+	VOTE_PRIORITIES=$(awk '$1 == "priorities" {print $2}' <<<"$out")
+	awk '$1 == "session" {print $2, $3}' <<<"$out" >"$CONCERTO_VAR/sessions.txt"
+	if [ -z "$READ_ID" ] || [ -z "$VOTE_ID" ] || [ -z "$VOTE_PRIORITIES" ]; then
+		die "tests/bench/seed.sql printed no ids"
+	fi
+	say "   loaded in $((SECONDS - t0)) s; recounting consultation $READ_ID"
+	t0=$SECONDS
+	rc=0
+	"$CONCERTO_BIN" results recount "$READ_ID" >"$CONCERTO_VAR/log/recount.log" 2>&1 || rc=$?
+	# 3: differences found (none were kept yet) and the tallies rebuilt.
+	[ "$rc" = 0 ] || [ "$rc" = 3 ] || { tail -n 5 "$CONCERTO_VAR/log/recount.log" >&2; die "recount failed ($rc)"; }
+	say "   $(tail -n 1 "$CONCERTO_VAR/log/recount.log") in $((SECONDS - t0)) s"
+	export BALLOT_SESSIONS=$CONCERTO_VAR/sessions.txt BALLOT_PRIORITIES=$VOTE_PRIORITIES
+	export BALLOT_K=$MAX_CHOICES BALLOT_THREADS=$WRK_THREADS
+	check_request GET "/api/v1/consultations/$READ_ID"
+	check_request GET "/__bench/bare?consultation=$READ_ID"
+	check_request GET "/api/v1/consultations/$READ_ID/results"
+	check_request PUT "/api/v1/consultations/$VOTE_ID/ballot"
+}
+
+# check_request METHOD PATH: one request as the benchmark makes it (a PUT
+# as the first participant); dies with the request and the answer unless
+# it is a 200.
+check_request() {
+	# shellcheck disable=SC2016  # JavaScript, not shell
+	node -e '
+		const [method, url, sessions, ids] = process.argv.slice(1);
+		const [token, csrf] = require("fs").readFileSync(sessions, "utf8").split("\n")[0].split(" ");
+		const init = { method, headers: {} };
+		if (method === "PUT") {
+			init.headers = { "content-type": "application/json",
+				cookie: `__Host-concerto=${token}`, "x-csrf-token": csrf };
+			init.body = JSON.stringify({ choices: ids.split(",").slice(0, 3).map(Number) });
+		}
+		fetch(url, init).then(async (r) => {
+			const body = await r.text();
+			if (r.status === 200) {
+				console.log(`   ${method} ${new URL(url).pathname}${new URL(url).search}: 200, ${body.length} bytes`);
+				return;
+			}
+			console.log(`${method} ${url} ${JSON.stringify(init)}\n-> ${r.status} ${body}`);
+			process.exit(1);
+		}, (e) => { console.log(`${method} ${url}: ${e.message}`); process.exit(1); });
+	' "$1" "$CONCERTO_URL$2" "$CONCERTO_VAR/sessions.txt" "$VOTE_PRIORITIES" ||
+		die "$1 $2 does not answer 200"
+}
+
 # ---------------------------------------------------------------- measurement
 declare -A RATE P99 ERRS
 declare -a RUN_LOG=()
@@ -146,6 +224,16 @@ to_ms() {
 		n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
 		if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000;
 		printf "%.3f", n }'
+}
+
+# record NAME RATE P99_MS ERRORS: keeps one run's figures under NAME.
+record() {
+	local name=$1 rate=$2 p99=$3 errs=$4
+	RATE[$name]+="$rate "
+	P99[$name]+="$p99 "
+	ERRS[$name]=$(( ${ERRS[$name]:-0} + errs ))
+	RUN_LOG+=("$(printf '%-12s round %s  %10.0f req/s  p99 %8s ms  errors %s' "$name" "$round" "$rate" "$p99" "$errs")")
+	say "   ${RUN_LOG[-1]}"
 }
 
 # measure NAME PATH [wrk options]: one wrk run, recorded under NAME (with
@@ -162,11 +250,34 @@ measure() {
 	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
 	errs=$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {gsub(/,/, ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")
 	[ -n "$rate" ] || { say "$out"; die "$name: no rate in wrk's output"; }
-	RATE[$name]+="$rate "
-	P99[$name]+="$(to_ms "$p99") "
-	ERRS[$name]=$(( ${ERRS[$name]:-0} + errs ))
-	RUN_LOG+=("$(printf '%-10s round %s  %10.0f req/s  p99 %8s ms  errors %s' "$name" "$round" "$rate" "$(to_ms "$p99")" "$errs")")
-	say "   ${RUN_LOG[-1]}"
+	record "$name" "$rate" "$(to_ms "$p99")" "$errs"
+}
+
+# measure_pgbench NAME SCRIPT [pgbench options]: one pgbench run on the
+# stack's database as the application role, with wrk's concurrency and
+# duration (CONNS clients, WRK_THREADS threads, prepared statements);
+# its p99 comes from the per-transaction log.
+measure_pgbench() {
+	local name=$1 script=$2 out rate p99 errs logs=$CONCERTO_VAR/pgbench
+	shift 2
+	if [ "${WARMUP:-0}" = 1 ]; then
+		"$PGBENCH" -n -M prepared -c "$CONNS" -j "$WRK_THREADS" -T 2 \
+			-f "$script" "$@" "$CONCERTO_DB" >/dev/null 2>&1 ||
+			die "$name: pgbench failed (warm-up)"
+		return
+	fi
+	rm -rf "$logs"
+	mkdir -p "$logs"
+	out=$("$PGBENCH" -n -M prepared -c "$CONNS" -j "$WRK_THREADS" -T "$DURATION" \
+		-l --log-prefix="$logs/tx" -f "$script" "$@" "$CONCERTO_DB" 2>&1) ||
+		{ say "$out"; die "$name: pgbench failed"; }
+	rate=$(awk '/^tps = / {print $3; exit}' <<<"$out")
+	errs=$(awk '/^number of failed transactions:/ {print $5} /^number of transactions actually processed:/ {split($6, a, "/"); if (a[2] != "") print a[2] - a[1]}' <<<"$out" | awk '{n += $1} END {print n + 0}')
+	# Log lines: client transaction latency_us script epoch epoch_us.
+	p99=$(cat "$logs"/tx.* | awk '{print $3}' | sort -n |
+		awk '{a[NR] = $1} END {i = int(NR * 0.99); if (i < 1) i = 1; printf "%.3f", a[i] / 1000}')
+	[ -n "$rate" ] || { say "$out"; die "$name: no tps in pgbench's output"; }
+	record "$name" "$rate" "$p99" "$errs"
 }
 
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
@@ -192,10 +303,30 @@ bench_health_flood() {
 	measure health_flood /api/health
 	wait "$flood"
 }
-BENCHES=(health bare signin health_flood)
+
+# A consultation of 20 priorities (READ_ID, with the ballots), anonymously,
+# and bare's prepared read of the same consultation as JSON.
+bench_read()      { measure read "/api/v1/consultations/$READ_ID"; }
+bench_bare_read() { measure bare_read "/__bench/bare?consultation=$READ_ID"; }
+
+# Ballots replaced by VOTERS participants (ballot.lua), against pgbench
+# upserting ballots into bench_ballots with the same clients, for as long.
+bench_ballot() {
+	measure ballot "/api/v1/consultations/$VOTE_ID/ballot" -s "$ROOT/tests/bench/ballot.lua"
+}
+bench_pgbench() {
+	measure_pgbench pgbench "$ROOT/tests/bench/ballot.pgbench" -D cid="$VOTE_ID" \
+		-D voters="$VOTERS" -D k="$MAX_CHOICES" -D first="${VOTE_PRIORITIES%%,*}" -D last="${VOTE_PRIORITIES##*,}"
+}
+
+# The results of the consultation with BALLOTS ballots (published: anonymous).
+bench_results() { measure results "/api/v1/consultations/$READ_ID/results"; }
+
+BENCHES=(health bare signin health_flood read bare_read ballot pgbench results)
 
 # Comparisons: "A B TARGET" means rate(A)/rate(B) should be >= TARGET.
-RATIOS=("health bare 0.9" "health_flood health 0.5")
+RATIOS=("health bare 0.9" "health_flood health 0.5" "read bare_read 0.8"
+	"ballot pgbench 0.5" "results read 0.8")
 
 # ------------------------------------------------------------------------ run
 say "== bench: building $BARE"
@@ -215,6 +346,7 @@ printf '%s\n' "$bench_pw" | "$CONCERTO_BIN" user add --email bench@concerto.test
 	--role participant --pseudonym bench-signin --password-stdin >/dev/null ||
 	die "cannot create the sign-in account"
 export SIGNIN_BODY="{\"email\":\"bench@concerto.test\",\"password\":\"$bench_pw\"}"
+seed_consultations
 
 say "== bench: warming up"
 for b in "${BENCHES[@]}"; do WARMUP=1 "bench_$b"; done
@@ -228,7 +360,7 @@ done
 {
 	say ""
 	say "== bench summary (median of $ROUNDS runs, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ))"
-	printf '%-10s %12s %12s %8s\n' benchmark "req/s" "p99 (ms)" errors
+	printf '%-12s %12s %12s %8s\n' benchmark "req/s" "p99 (ms)" errors
 	for b in "${BENCHES[@]}"; do
 		printf '%-12s %12.0f %12.3f %8s\n' "$b" "$(median "${RATE[$b]}")" "$(median "${P99[$b]}")" "${ERRS[$b]}"
 	done
@@ -246,6 +378,14 @@ for r in "${RATIOS[@]}"; do
 	[ "$verdict" = meets ] || status=1
 done
 errors=0
+# The tallies of the ballots replaced under load must equal their recount.
+rc=0
+"$CONCERTO_BIN" results recount "$VOTE_ID" >"$CONCERTO_VAR/log/recount-vote.log" 2>&1 || rc=$?
+say "after the ballots: $(tail -n 1 "$CONCERTO_VAR/log/recount-vote.log")" | tee -a "$REPORT"
+if [ "$rc" != 0 ]; then
+	say "bench: the tallies of consultation $VOTE_ID differ from its ballots (exit $rc, see $CONCERTO_VAR/log/recount-vote.log)" | tee -a "$REPORT"
+	errors=1
+fi
 for b in "${BENCHES[@]}"; do
 	if [ "${ERRS[$b]}" -gt 0 ]; then
 		say "bench: $b had ${ERRS[$b]} failed requests: its rate means nothing" | tee -a "$REPORT"

@@ -1,0 +1,188 @@
+-- Data of `make bench` (tests/bench/run.sh), loaded once as concerto_owner:
+--   psql -v ballots=N -v voters=M -v read_method=ranked -v vote_method=approval
+--        -v k=K -f seed.sql
+-- Two consultations of 20 priorities each, with texts of realistic length:
+--   * "read": published, with :ballots ballots of 1..:k random choices in
+--     random cells (their tallies are built afterwards by `concerto results
+--     recount`); its read and its results are measured;
+--   * "vote": open to the vote, whose ballots :voters signed-in verified
+--     participants replace during the benchmark (tests/bench/ballot.lua).
+-- And bench_ballots, a table shaped like ballots for pgbench's upserts
+-- (tests/bench/ballot.pgbench).  Prints "read ID", "vote ID", a line
+-- "session TOKEN CSRF" per participant and "priorities ID,ID,..." (vote's).
+\set ON_ERROR_STOP on
+\pset format unaligned
+\pset tuples_only on
+
+BEGIN;
+
+CREATE TEMP TABLE bench_c (name text PRIMARY KEY, id bigint);
+
+WITH ins AS (
+	INSERT INTO consultations (phase, title_fr, title_en, summary_fr,
+	    summary_en, easy_summary_fr, body_fr, body_en, voting_at, closes_at,
+	    method, k)
+	SELECT v.phase,
+	    'Priorités de recherche sur l''après-cancer (' || v.name || ')',
+	    'Research priorities for life after cancer (' || v.name || ')',
+	    repeat('Quelles questions de recherche comptent le plus pour '
+	        || 'les personnes qui vivent après un cancer ? ', 6),
+	    repeat('Which research questions matter most to people living '
+	        || 'after cancer? ', 6),
+	    repeat('Dites-nous ce qui compte pour vous. ', 8),
+	    repeat('Patients, proches, soignants et chercheurs ont proposé '
+	        || 'des questions ; un comité les a regroupées et a vérifié '
+	        || 'ce que la recherche sait déjà. Classez celles qui '
+	        || 'comptent le plus pour vous.' || E'\n\n', 12),
+	    repeat('Patients, carers, clinicians and researchers proposed '
+	        || 'questions; a steering group merged them and checked the '
+	        || 'evidence. Rank those that matter most to you.' || E'\n\n', 12),
+	    v.voting_at, v.closes_at, v.method, :k
+	FROM (VALUES
+	    ('read', 'published', now() - interval '60 days',
+		now() - interval '30 days', :'read_method'),
+	    ('vote', 'voting', now() - interval '1 day',
+		now() + interval '30 days', :'vote_method'))
+	    v(name, phase, voting_at, closes_at, method)
+	RETURNING id, title_fr
+)
+INSERT INTO bench_c
+SELECT substring(title_fr FROM '\((\w+)\)$'), id FROM ins;
+
+INSERT INTO priorities (consultation_id, position, title_fr, title_en,
+    description_fr, description_en, question, evidence_status, evidence_links)
+SELECT c.id, n,
+    'Question ' || n || ' : fatigue, douleur et retour au travail après les traitements',
+    'Question ' || n || ': fatigue, pain and return to work after treatment',
+    repeat('Comment mieux repérer et prendre en charge les effets '
+        || 'tardifs des traitements, à l''hôpital comme en ville ? ', 2),
+    repeat('How best to detect and manage late effects of treatment, '
+        || 'in hospital and in the community? ', 2),
+    'Chez les adultes traités pour un cancer (P), un programme de '
+        || 'réadaptation (I) comparé aux soins habituels (C) réduit-il la '
+        || 'fatigue à un an (O) ?',
+    'unanswered',
+    ARRAY['https://www.cochranelibrary.com/cdsr/doi/10.1002/14651858.CD00' || n,
+          'https://www.has-sante.fr/jcms/p_' || (3000000 + n)]
+FROM bench_c c, generate_series(1, 20) n;
+
+-- Random ballots: a pool of 8192 random orderings of 1..k distinct
+-- priorities of "read", each ballot taking one at random, in one of 19
+-- strata (GeoIP weighting will fill them; results add them up).
+CREATE TEMP TABLE bench_pool AS
+SELECT n, (SELECT array_agg(p.id ORDER BY random())
+	   FROM (SELECT id FROM priorities
+		 WHERE consultation_id = (SELECT id FROM bench_c WHERE name = 'read')
+		 ORDER BY random()
+		 LIMIT 1 + (n + floor(random() * :k)::int) % :k) p) AS choices
+FROM generate_series(0, 8191) n;
+
+CREATE TEMP TABLE bench_strata (i int PRIMARY KEY, stratum text);
+INSERT INTO bench_strata
+SELECT ordinality - 1, s FROM unnest(ARRAY['unknown', 'FR-ARA', 'FR-BFC',
+    'FR-BRE', 'FR-CVL', 'FR-COR', 'FR-GES', 'FR-HDF', 'FR-IDF', 'FR-NOR',
+    'FR-NAQ', 'FR-OCC', 'FR-PDL', 'FR-PAC', 'FR-GP', 'FR-MQ', 'FR-GF',
+    'FR-RE', 'FR-YT']) WITH ORDINALITY s;
+
+-- Loading a million rows through foreign-key triggers and unique indexes
+-- would take a minute: they are dropped for the load and made again after
+-- it, from their own definitions (checked then, in one pass each).
+SET LOCAL maintenance_work_mem = '256MB';
+CREATE TEMP TABLE bench_constraints AS
+SELECT conrelid::regclass::text AS tbl, conname, pg_get_constraintdef(oid) AS def
+FROM pg_constraint
+WHERE conrelid = 'ballots'::regclass AND contype IN ('f', 'u');
+CREATE TEMP TABLE bench_indexes AS
+SELECT indexrelid::regclass::text AS name, pg_get_indexdef(indexrelid) AS def
+FROM pg_index i
+WHERE indrelid = 'accounts'::regclass AND NOT indisprimary
+    AND NOT EXISTS (SELECT FROM pg_constraint WHERE conindid = i.indexrelid);
+DO $$
+DECLARE
+	r	record;
+BEGIN
+	FOR r IN SELECT * FROM bench_constraints LOOP
+		EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.tbl, r.conname);
+	END LOOP;
+	FOR r IN SELECT * FROM bench_indexes LOOP
+		EXECUTE format('DROP INDEX %s', r.name);
+	END LOOP;
+END
+$$;
+
+-- The voters of "read": verified accounts of every profile, one in ten
+-- with declared interests, each with a ballot.
+WITH a AS (
+	INSERT INTO accounts (email, pseudonym, profile, interests_declared,
+	    terms_version, terms_accepted_at, health_consent_version,
+	    health_consent_at, verified_at)
+	SELECT 'bench-' || g || '@concerto.test', 'bench-' || g,
+	    (ARRAY['patient', 'carer', 'citizen', 'health_professional',
+		'researcher', 'other'])[1 + g % 6],
+	    g % 10 = 0, '1', now(), '1', now(), now()
+	FROM generate_series(1, :ballots) g
+	RETURNING id, profile, interests_declared
+)
+INSERT INTO ballots (consultation_id, account_id, choices, stratum, profile,
+    interests)
+SELECT (SELECT id FROM bench_c WHERE name = 'read'), a.id, pool.choices,
+    s.stratum, a.profile, a.interests_declared
+FROM a
+JOIN bench_pool pool ON pool.n = (hashint8(a.id) & 8191)
+JOIN bench_strata s ON s.i = abs(hashint8(a.id * 31) % 19);
+
+DO $$
+DECLARE
+	r	record;
+BEGIN
+	FOR r IN SELECT * FROM bench_indexes LOOP
+		EXECUTE r.def;
+	END LOOP;
+	FOR r IN SELECT * FROM bench_constraints LOOP
+		EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', r.tbl,
+		    r.conname, r.def);
+	END LOOP;
+END
+$$;
+
+-- The participants of "vote", signed in: tokens and CSRF tokens as
+-- src/token.c makes them (43 characters of base64url), stored as SHA-256.
+CREATE TEMP TABLE bench_sessions AS
+SELECT g, translate(rtrim(encode(gen_random_bytes(32), 'base64'), '='),
+	'+/', '-_') AS token,
+    translate(rtrim(encode(gen_random_bytes(32), 'base64'), '='),
+	'+/', '-_') AS csrf
+FROM generate_series(1, :voters) g;
+
+WITH a AS (
+	INSERT INTO accounts (email, pseudonym, profile, interests_declared,
+	    terms_version, terms_accepted_at, health_consent_version,
+	    health_consent_at, verified_at)
+	SELECT 'bench-voter-' || g || '@concerto.test', 'bench-voter-' || g,
+	    (ARRAY['patient', 'carer', 'citizen', 'health_professional',
+		'researcher', 'other'])[1 + g % 6],
+	    g % 10 = 0, '1', now(), '1', now(), now()
+	FROM generate_series(1, :voters) g
+	RETURNING id, pseudonym
+)
+INSERT INTO sessions (token_hash, csrf_hash, account_id, expires_at)
+SELECT digest(s.token, 'sha256'), digest(s.csrf, 'sha256'), a.id,
+    now() + interval '1 day'
+FROM a JOIN bench_sessions s ON a.pseudonym = 'bench-voter-' || s.g;
+
+CREATE TABLE bench_ballots (
+	id		bigserial PRIMARY KEY,
+	consultation_id	bigint NOT NULL,
+	account_id	bigint NOT NULL,
+	choices		bigint[] NOT NULL,
+	updated_at	timestamptz NOT NULL DEFAULT now(),
+	UNIQUE (consultation_id, account_id)
+);
+COMMIT;
+ANALYZE accounts, sessions, consultations, priorities, ballots;
+
+SELECT 'read ' || id FROM bench_c WHERE name = 'read';
+SELECT 'vote ' || id FROM bench_c WHERE name = 'vote';
+SELECT 'session ' || token || ' ' || csrf FROM bench_sessions ORDER BY g;
+SELECT 'priorities ' || string_agg(p.id::text, ',' ORDER BY p.id)
+FROM priorities p JOIN bench_c c ON c.id = p.consultation_id AND c.name = 'vote';
