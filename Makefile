@@ -27,6 +27,8 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 ASANLIB  = $(LIBSRC:src/%.c=build/asan/obj/%.o)
 
+GEOIP_DB = build/geoip/concerto-test.mmdb
+
 DEB_PACKAGES = gcc make pkg-config libc6-dev libfcgi-dev libpq-dev libjansson-dev \
            libargon2-dev libmaxminddb-dev libssl-dev libcmocka-dev \
            postgresql-15 nginx nodejs wrk \
@@ -34,7 +36,7 @@ DEB_PACKAGES = gcc make pkg-config libc6-dev libfcgi-dev libpq-dev libjansson-de
 
 .PHONY: all deps build asan run start stop test unit http bench clean
 
-all: build/concerto
+all: build/concerto $(GEOIP_DB)
 
 build: build/concerto
 
@@ -61,14 +63,28 @@ build/asan/tests/%: tests/unit/%.c $(ASANLIB) $(HDR)
 	@echo "  CCLD    $@"
 	@$(CC) $(BASEFLAGS) $(SANITIZE) -o $@ $< $(ASANLIB) $(LIBS) -lcmocka
 
+# The demo and test GeoIP database (design section 5), from documentation
+# ranges; unit tests read it at run time, so it only has to exist first.
+.PHONY: geoip-check
+
+$(GEOIP_DB): tests/geoip/ranges.csv tests/geoip/build.pl
+	@mkdir -p $(dir $@)
+	@echo "  GEOIP   $@"
+	@perl tests/geoip/build.pl tests/geoip/ranges.csv $@
+
+$(UNIT_BIN): | $(GEOIP_DB)
+
+geoip-check: $(GEOIP_DB)
+	@sh tests/geoip/check.sh $(GEOIP_DB)
+
 # Installs the Debian packages that are missing; quick when none is.
 deps:
 	@sh src/sh/deps.sh $(DEB_PACKAGES)
 
-run: deps build/concerto
+run: deps build/concerto $(GEOIP_DB)
 	@sh src/sh/stack.sh run
 
-start: deps build/concerto
+start: deps build/concerto $(GEOIP_DB)
 	@sh src/sh/stack.sh start
 
 stop:
@@ -77,13 +93,13 @@ stop:
 # The whole suite: unit tests and the HTTP suite under ASan/UBSan, against a
 # stack of its own (its own state directory and port).
 test: deps
-	@$(MAKE) --no-print-directory build/concerto build/asan/concerto $(UNIT_BIN)
+	@$(MAKE) --no-print-directory build/concerto build/asan/concerto $(GEOIP_DB) $(UNIT_BIN)
 	@sh tests/run.sh $(UNIT_BIN)
 
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
 
-bench: deps build/concerto
+bench: deps build/concerto $(GEOIP_DB)
 	@sh tests/bench/run.sh
 
 clean:

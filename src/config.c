@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "concerto/config.h"
@@ -48,6 +49,10 @@ static const struct var vars[] = {
 	  "public base URL, for links in e-mails" },
 	{ "CONCERTO_SENDMAIL", "(none)",
 	  "sendmail program used by `concerto mail`" },
+	{ "CONCERTO_GEOIP", "(required)",
+	  "GeoIP2/GeoLite2 City database (.mmdb), or \"off\"" },
+	{ "CONCERTO_WEIGHT_CAP", "5", "largest weight a participant gets "
+	  "(trimming), 1-100" },
 };
 
 static const char *
@@ -86,7 +91,7 @@ int
 config_load(struct config *cfg)
 {
 	long long	 workers, threads, body, timeout, grace, cores, slots;
-	long long	 am, at, ap, idle, max, recent;
+	long long	 am, at, ap, idle, max, recent, cap;
 
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (cores < 1)
@@ -109,8 +114,15 @@ config_load(struct config *cfg)
 	    config_int("CONCERTO_ARGON2_P", 1, 1, 16, &ap) ||
 	    config_int("CONCERTO_SESSION_IDLE", 3600, 60, 30 * 86400, &idle) ||
 	    config_int("CONCERTO_SESSION_MAX", 86400, 60, 90 * 86400, &max) ||
-	    config_int("CONCERTO_RECENT_AUTH", 900, 30, 86400, &recent))
+	    config_int("CONCERTO_RECENT_AUTH", 900, 30, 86400, &recent) ||
+	    config_int("CONCERTO_WEIGHT_CAP", 5, 1, 100, &cap))
 		return -1;
+	cfg->weight_cap = (double)cap;
+	cfg->geoip = config_str("CONCERTO_GEOIP", NULL);
+	if (cfg->geoip != NULL && strcmp(cfg->geoip, "off") == 0)
+		cfg->geoip = NULL;
+	cfg->geoip_off = cfg->geoip == NULL &&
+	    config_str("CONCERTO_GEOIP", NULL) != NULL;
 	cfg->hash_slots = (int)slots;
 	cfg->argon2_m = (int)am;
 	cfg->argon2_t = (int)at;

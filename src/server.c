@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "concerto/config.h"
+#include "concerto/geo.h"
 #include "concerto/log.h"
 #include "concerto/mem.h"
 #include "concerto/server.h"
@@ -234,6 +235,31 @@ server_stop(struct master *m)
 		server_reap(m);
 }
 
+/*
+ * GeoIP is required unless switched off: a missing or unreadable database
+ * stops the start with a message saying which and why.  Returns 0 or -1.
+ */
+static int
+server_geoip_check(const struct config *cfg)
+{
+	struct geo	*g = NULL;
+	char		 err[256];
+
+	if (cfg->geoip_off)
+		return 0;
+	if (cfg->geoip == NULL) {
+		log_error("CONCERTO_GEOIP is not set: point it at a GeoIP2 or "
+		    "GeoLite2 City database, or set it to \"off\"");
+		return -1;
+	}
+	if (geo_open(cfg->geoip, &g, err, sizeof(err)) < 0) {
+		log_error("GeoIP: %s", err);
+		return -1;
+	}
+	geo_close(g);
+	return 0;
+}
+
 int
 server_run(const struct config *cfg)
 {
@@ -254,6 +280,8 @@ server_run(const struct config *cfg)
 	sigprocmask(SIG_BLOCK, &m.sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (server_geoip_check(cfg) < 0)
+		goto out;
 	if ((m.shared = shared_create(cfg->hash_slots)) == NULL) {
 		log_error("cannot map the shared region");
 		goto out;

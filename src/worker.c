@@ -21,6 +21,7 @@
 
 #include "concerto/config.h"
 #include "concerto/db.h"
+#include "concerto/geo.h"
 #include "concerto/hashpool.h"
 #include "concerto/log.h"
 #include "concerto/mem.h"
@@ -34,6 +35,7 @@ struct worker {
 	const struct config	*cfg;
 	struct shared		*shared;
 	struct hashpool		*hashpool;
+	struct geo		*geo;		/* NULL: GeoIP off */
 	int			 fd;
 	int			 index;
 	int			 wake[2];	/* written once to stop */
@@ -83,6 +85,7 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr)
 	req.db = db;
 	req.shared = w->shared;
 	req.hashpool = w->hashpool;
+	req.geo = w->geo;
 	req.worker = w->index;
 
 	status = request_parse(&req, fr->envp, w->cfg->max_body, worker_read,
@@ -197,7 +200,8 @@ int
 worker_run(const struct config *cfg, struct shared *shared, int fd,
     int index)
 {
-	struct worker	 w = { cfg, shared, NULL, fd, index, { -1, -1 } };
+	struct worker	 w = { cfg, shared, NULL, NULL, fd, index, { -1, -1 } };
+	char		 err[256];
 	pthread_t	*threads;
 	sigset_t	 stop;
 	int		 i, n = 0, sig = 0, rc = 1;
@@ -213,6 +217,11 @@ worker_run(const struct config *cfg, struct shared *shared, int fd,
 	signal(SIGPIPE, SIG_IGN);
 	if (FCGX_Init() != 0 || pipe(w.wake) < 0) {
 		log_error("worker %d: cannot initialise", index);
+		return 1;
+	}
+	if (cfg->geoip != NULL &&
+	    geo_open(cfg->geoip, &w.geo, err, sizeof(err)) < 0) {
+		log_error("worker %d: %s", index, err);
 		return 1;
 	}
 	/* Half the request threads at most may wait on hashing. */
@@ -242,6 +251,7 @@ worker_run(const struct config *cfg, struct shared *shared, int fd,
 	}
 	free(threads);
 	hashpool_stop(w.hashpool);
+	geo_close(w.geo);
 	close(w.wake[0]);
 	close(w.wake[1]);
 	return rc;

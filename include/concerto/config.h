@@ -6,6 +6,7 @@
 #ifndef CONCERTO_CONFIG_H
 #define CONCERTO_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct config {
@@ -29,6 +30,9 @@ struct config {
 	int		 recent_auth_s;	/* CONCERTO_RECENT_AUTH */
 	const char	*public_url;	/* CONCERTO_PUBLIC_URL */
 	const char	*sendmail;	/* CONCERTO_SENDMAIL, may be NULL */
+	const char	*geoip;		/* CONCERTO_GEOIP; NULL if unset or off */
+	bool		 geoip_off;	/* CONCERTO_GEOIP=off: no GeoIP wanted */
+	double		 weight_cap;	/* CONCERTO_WEIGHT_CAP */
 };
 
 /*

@@ -22,6 +22,7 @@ struct field_value;
 struct shared;
 struct hashpool;
 struct session;
+struct geo;
 
 struct kv {
 	char	*key;
@@ -57,6 +58,7 @@ struct request {
 	struct db		*db;
 	struct shared		*shared;
 	struct hashpool		*hashpool;
+	const struct geo	*geo;		/* NULL: GeoIP off */
 	int			 worker;
 };
 

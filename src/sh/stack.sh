@@ -334,6 +334,7 @@ write_env() {
 			"CONCERTO_DB_ADMIN=host=$PGSOCK dbname=concerto user=concerto_owner" \
 			"CONCERTO_SOCKET=$RUN/concerto.sock" \
 			"CONCERTO_SQL_DIR=$ROOT/sql" \
+			"CONCERTO_GEOIP=${CONCERTO_GEOIP:-$ROOT/build/geoip/concerto-test.mmdb}" \
 			"CONCERTO_URL=http://127.0.0.1:$PORT" \
 			"CONCERTO_PUBLIC_URL=${CONCERTO_PUBLIC_URL:-http://127.0.0.1:$PORT}" \
 			"CONCERTO_BIN=$BIN"; do

@@ -1,0 +1,46 @@
+/*
+ * Strata: where a participant counts for a consultation's weighting
+ * scheme, fixed at their first contribution.  A declared postcode wins;
+ * else the GeoIP place of the request; else "unknown".  A place outside the
+ * scheme's territory is "outside".  Only the code is kept, never an address.
+ */
+#ifndef CONCERTO_STRATUM_H
+#define CONCERTO_STRATUM_H
+
+#include <stdbool.h>
+
+struct geo_place;
+
+#define STRATUM_UNKNOWN	"unknown"
+#define STRATUM_OUTSIDE	"outside"
+
+enum stratum_source { STRATUM_DECLARED, STRATUM_GEOIP, STRATUM_NONE };
+
+struct stratum {
+	char			 code[16];	/* "93", "IDF", "outside", "unknown" */
+	enum stratum_source	 source;
+	int			 geoip_agrees;	/* 1, 0, or -1: not compared */
+};
+
+/*
+ * The département of a French postcode into out: "75011" -> "75",
+ * Corsica "20000"-"20199" -> "2A", "20200"-"20999" -> "2B", overseas
+ * "97411" -> "974".  False if s is not a French postcode.
+ */
+bool		 stratum_departement(const char *postcode, char out[4]);
+
+/* The ISO 3166-2:FR region ("IDF", "20R", "971"...) of a département, or NULL. */
+const char	*stratum_region(const char *departement);
+
+/*
+ * The stratum for scheme ("none", "idf-departements", "fr-regions") of a
+ * participant with the given postcode (NULL: none declared) seen at geo
+ * (NULL or not found: no GeoIP answer).
+ */
+void		 stratum_resolve(const char *scheme, const char *postcode,
+		    const struct geo_place *geo, struct stratum *out);
+
+/* "declared", "geoip" or "unknown". */
+const char	*stratum_source_name(enum stratum_source);
+
+#endif
