@@ -345,6 +345,12 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "GROUP BY 1, 2", 2 },
 	[STMT_TALLY_RECOUNT] = { "tally_recount",
 	    "SELECT kind, key, kept, recounted FROM tally_recount($1)", 1 },
+	[STMT_SCHEME_STRATA] = { "scheme_strata",
+	    "SELECT code, name, population, vintage, source "
+	    "FROM scheme_strata($1)", 1 },
+	[STMT_POPULATION_INSERT] = { "population_insert",
+	    "INSERT INTO reference_populations (scheme, vintage, code, name, "
+	    "population, source) VALUES ($1, $2, $3, $4, $5::bigint, $6)", 6 },
 	[STMT_BALLOT_COUNT] = { "ballot_count",
 	    "SELECT count(*) FROM ballots WHERE consultation_id = $1", 1 },
 };

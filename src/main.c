@@ -9,6 +9,7 @@
 
 #include "concerto/config.h"
 #include "concerto/field.h"
+#include "concerto/geo_cmd.h"
 #include "concerto/import.h"
 #include "concerto/mail.h"
 #include "concerto/db_migrate.h"
@@ -91,6 +92,12 @@ cmd_import(const struct config *cfg, int argc, char **argv)
 }
 
 static int
+cmd_geo(const struct config *cfg, int argc, char **argv)
+{
+	return geo_command(cfg, argc, argv);
+}
+
+static int
 cmd_version(const struct config *cfg, int argc, char **argv)
 {
 	printf("concerto %s\n", CONCERTO_VERSION);
@@ -114,6 +121,7 @@ static const struct command commands[] = {
 	  "report differences" },
 	{ "export", cmd_export, "export results ID --format csv|json" },
 	{ "import", cmd_import, "import consultation FILE.json" },
+	{ "geo", cmd_geo, "geo lookup ADDRESS | population [load FILE]" },
 	{ "version", cmd_version, "print the version" },
 };
 

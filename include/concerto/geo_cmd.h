@@ -1,0 +1,16 @@
+/*
+ * `concerto geo`: what the service concludes from an address, and the
+ * reference populations of the weighting schemes.
+ *   geo lookup ADDRESS          country, region, département, strata
+ *   geo population [SCHEME]     the populations in force
+ *   geo population load FILE    loads a vintage (CSV as in sql/data/)
+ */
+#ifndef CONCERTO_GEO_CMD_H
+#define CONCERTO_GEO_CMD_H
+
+struct config;
+
+/* Returns the exit status: 0, 1 on failure, 2 on bad usage. */
+int	 geo_command(const struct config *, int argc, char **argv);
+
+#endif

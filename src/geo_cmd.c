@@ -1,0 +1,165 @@
+/*
+ * The geo commands (see geo_cmd.h).  Lookups print codes only; loading a
+ * vintage connects as the schema owner (reference data is not the
+ * workers' to change) and inserts every row in one transaction.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "concerto/config.h"
+#include "concerto/db.h"
+#include "concerto/geo.h"
+#include "concerto/geo_cmd.h"
+#include "concerto/stratum.h"
+
+static const char *const geo_schemes[] = { "idf-departements",
+	"fr-regions" };
+
+static int
+geo_lookup_cmd(const struct config *cfg, const char *addr)
+{
+	struct geo		*g = NULL;
+	struct geo_place	 p;
+	struct stratum		 s;
+	char			 err[256];
+	size_t			 i;
+
+	if (cfg->geoip == NULL) {
+		fprintf(stderr, "geo: CONCERTO_GEOIP is %s\n", cfg->geoip_off ?
+		    "off" : "not set");
+		return 1;
+	}
+	if (geo_open(cfg->geoip, &g, err, sizeof(err)) < 0) {
+		fprintf(stderr, "geo: %s\n", err);
+		return 1;
+	}
+	if (geo_lookup(g, addr, &p) < 0) {
+		fprintf(stderr, "geo: not an IP address: %s\n", addr);
+		geo_close(g);
+		return 2;
+	}
+	if (!p.found)
+		printf("%s: not in the database\n", addr);
+	else
+		printf("%s: country %s, region %s, departement %s\n", addr,
+		    p.country, p.region[0] ? p.region : "-",
+		    p.departement[0] ? p.departement : "-");
+	for (i = 0; i < sizeof(geo_schemes) / sizeof(geo_schemes[0]); i++) {
+		stratum_resolve(geo_schemes[i], NULL, &p, &s);
+		printf("  %-17s stratum %s (%s)\n", geo_schemes[i], s.code,
+		    stratum_source_name(s.source));
+	}
+	geo_close(g);
+	return 0;
+}
+
+static int
+geo_population_list(const struct config *cfg, const char *scheme)
+{
+	struct db	*db = db_open(cfg->db, 0);
+	struct db_rows	*rows = NULL;
+	size_t		 i, j;
+	int		 rc = 1;
+
+	for (j = 0; j < sizeof(geo_schemes) / sizeof(geo_schemes[0]); j++) {
+		if (scheme != NULL && strcmp(scheme, geo_schemes[j]) != 0)
+			continue;
+		if (db_exec(db, STMT_SCHEME_STRATA, DB_PARAMS(geo_schemes[j]),
+		    &rows) != DB_OK) {
+			fprintf(stderr, "geo: the database is unavailable\n");
+			goto out;
+		}
+		for (i = 0; i < db_nrows(rows); i++) {
+			if (i == 0)
+				printf("%s: %s (%s)\n", geo_schemes[j],
+				    db_value(rows, 0, 3), db_value(rows, 0, 4));
+			printf("  %-4s %-28s %12s\n", db_value(rows, i, 0),
+			    db_value(rows, i, 1), db_value(rows, i, 2));
+		}
+		db_rows_free(rows);
+		rows = NULL;
+	}
+	rc = 0;
+out:
+	db_rows_free(rows);
+	db_close(db);
+	return rc;
+}
+
+/* Splits a CSV line of simple fields (no quotes) in place; count or -1. */
+static int
+geo_csv_split(char *line, char **f, int max)
+{
+	int	 n = 0;
+	char	*p = line;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	while (n < max) {
+		f[n++] = p;
+		if ((p = strchr(p, ',')) == NULL)
+			break;
+		*p++ = '\0';
+	}
+	return p == NULL ? n : -1;
+}
+
+static int
+geo_population_load(const struct config *cfg, const char *path)
+{
+	FILE		*fp;
+	struct db	*db = NULL;
+	char		 line[1024], *f[6];
+	int		 lineno = 0, rc = 1, n = 0;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		perror(path);
+		return 1;
+	}
+	db = db_open(cfg->db_admin, 0);
+	if (db_begin(db) != DB_OK) {
+		fprintf(stderr, "geo: the database is unavailable\n");
+		goto out;
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if (++lineno == 1)
+			continue;	/* scheme,code,name,population,vintage,source */
+		if (geo_csv_split(line, f, 6) != 6) {
+			fprintf(stderr, "%s:%d: expected 6 fields\n", path, lineno);
+			goto out;
+		}
+		if (db_exec(db, STMT_POPULATION_INSERT, DB_PARAMS(f[0], f[4],
+		    f[1], f[2], f[3], f[5]), NULL) != DB_OK) {
+			fprintf(stderr, "%s:%d: refused (unknown scheme, bad "
+			    "population or a row already loaded)\n", path,
+			    lineno);
+			goto out;
+		}
+		n++;
+	}
+	if (db_commit(db) != DB_OK)
+		goto out;
+	printf("geo: %d populations loaded from %s\n", n, path);
+	rc = 0;
+out:
+	db_rollback(db);
+	db_close(db);
+	fclose(fp);
+	return rc;
+}
+
+int
+geo_command(const struct config *cfg, int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "lookup") == 0)
+		return geo_lookup_cmd(cfg, argv[2]);
+	if (argc == 4 && strcmp(argv[1], "population") == 0 &&
+	    strcmp(argv[2], "load") == 0)
+		return geo_population_load(cfg, argv[3]);
+	if ((argc == 2 || argc == 3) && strcmp(argv[1], "population") == 0)
+		return geo_population_list(cfg, argc == 3 ? argv[2] : NULL);
+	fprintf(stderr, "usage: concerto geo lookup ADDRESS\n"
+	    "       concerto geo population [SCHEME]\n"
+	    "       concerto geo population load FILE.csv\n");
+	return 2;
+}
