@@ -271,7 +271,7 @@ $$;
 -- Checks a ballot against the consultation: '' when it may be cast, else
 -- the error code.  Locks out a concurrent recount (shared advisory lock).
 CREATE FUNCTION ballot_check(c_id bigint, choices bigint[],
-    OUT code text, OUT c_method text, OUT c_k integer)
+    OUT code text, OUT c_method text, OUT c_k integer, OUT c_scheme text)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
@@ -287,6 +287,7 @@ BEGIN
 	END IF;
 	c_method := c.method;
 	c_k := c.k;
+	c_scheme := c.weighting;
 	IF c.phase = 'draft' THEN
 		code := 'not_found';		-- drafts are not shown
 	ELSIF consultation_phase(c) <> 'voting' THEN
@@ -308,50 +309,76 @@ BEGIN
 END
 $$;
 
--- Casts or replaces the ballot of account acct.  The participation (the
--- cell) is created at the first contribution and locked, so concurrent
--- ballots of one participant queue instead of racing on a unique key.
--- Returns code '' and the ballot, or an error code and nothing changed.
+-- Casts or replaces the ballot of account acct.  A replacement locks the
+-- ballot's row, so concurrent ballots of one participant queue; a first
+-- ballot that loses a race on the unique key becomes a replacement.  The
+-- participant's cell (participations) is fixed at their first
+-- contribution: without one and without in_stratum, code is
+-- 'need_stratum' (with scheme) and nothing is changed, so that the caller
+-- resolves the stratum only when it is needed.  Returns code '' and the
+-- ballot, or an error code and nothing changed.
 CREATE FUNCTION ballot_put(c_id bigint, acct bigint, new_choices bigint[],
-    in_stratum text, in_source text,
+    in_stratum text, in_source text, in_agrees boolean,
     OUT code text, OUT choices bigint[], OUT created_at text,
-    OUT updated_at text, OUT method text)
+    OUT updated_at text, OUT method text, OUT scheme text)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
 	chk	record;
 	p	participations;
-	old	bigint[];
+	b	ballots;
+	try	integer;
 BEGIN
 	chk := ballot_check(c_id, new_choices);
 	code := chk.code;
 	method := chk.c_method;
+	scheme := chk.c_scheme;
 	IF code <> '' THEN
 		RETURN;
 	END IF;
-	INSERT INTO participations (consultation_id, account_id, stratum,
-	    stratum_source, profile, interests)
-	SELECT c_id, a.id, in_stratum, in_source, a.profile, a.interests_declared
-	FROM accounts a WHERE a.id = acct
-	ON CONFLICT DO NOTHING;
-	SELECT * INTO p FROM participations
-	WHERE consultation_id = c_id AND account_id = acct FOR UPDATE;
-
-	SELECT b.choices INTO old FROM ballots b
-	WHERE b.consultation_id = c_id AND b.account_id = acct;
-	IF old IS NULL THEN
-		INSERT INTO ballots (consultation_id, account_id, choices,
+	FOR try IN 1..2 LOOP
+		SELECT * INTO b FROM ballots x
+		WHERE x.consultation_id = c_id AND x.account_id = acct FOR UPDATE;
+		IF FOUND THEN
+			UPDATE ballots x SET choices = new_choices, updated_at = now()
+			WHERE x.id = b.id
+			RETURNING x.choices, iso(x.created_at), iso(x.updated_at)
+			INTO choices, created_at, updated_at;
+			PERFORM tally_move(c_id, chk.c_method, chk.c_k, b.choices,
+			    new_choices, b.stratum, b.profile, b.interests);
+			RETURN;
+		END IF;
+		SELECT * INTO p FROM participations x
+		WHERE x.consultation_id = c_id AND x.account_id = acct;
+		IF NOT FOUND THEN
+			IF in_stratum IS NULL THEN
+				code := 'need_stratum';
+				RETURN;
+			END IF;
+			INSERT INTO participations (consultation_id, account_id,
+			    stratum, stratum_source, geoip_agrees, profile, interests)
+			SELECT c_id, a.id, in_stratum, in_source, in_agrees,
+			    a.profile, a.interests_declared
+			FROM accounts a WHERE a.id = acct
+			ON CONFLICT DO NOTHING;
+			SELECT * INTO p FROM participations x
+			WHERE x.consultation_id = c_id AND x.account_id = acct;
+		END IF;
+		INSERT INTO ballots AS x (consultation_id, account_id, choices,
 		    stratum, profile, interests)
-		VALUES (c_id, acct, new_choices, p.stratum, p.profile, p.interests);
-	ELSE
-		UPDATE ballots b SET choices = new_choices, updated_at = now()
-		WHERE b.consultation_id = c_id AND b.account_id = acct;
-	END IF;
-	PERFORM tally_move(c_id, chk.c_method, chk.c_k, coalesce(old, '{}'),
-	    new_choices, p.stratum, p.profile, p.interests);
-	SELECT b.choices, iso(b.created_at), iso(b.updated_at)
-	INTO choices, created_at, updated_at
-	FROM ballots b WHERE b.consultation_id = c_id AND b.account_id = acct;
+		VALUES (c_id, acct, new_choices, p.stratum, p.profile, p.interests)
+		ON CONFLICT (consultation_id, account_id) DO NOTHING
+		RETURNING x.choices, iso(x.created_at), iso(x.updated_at)
+		INTO choices, created_at, updated_at;
+		IF FOUND THEN
+			PERFORM tally_move(c_id, chk.c_method, chk.c_k, '{}',
+			    new_choices, p.stratum, p.profile, p.interests);
+			RETURN;
+		END IF;
+		-- A concurrent first ballot was committed: replace it.
+	END LOOP;
+	RAISE EXCEPTION 'ballot of % in % kept changing', acct, c_id
+	    USING ERRCODE = 'serialization_failure';
 END
 $$;
 
@@ -367,8 +394,6 @@ BEGIN
 	IF chk.code <> '' THEN
 		RETURN chk.code;
 	END IF;
-	PERFORM 1 FROM participations
-	WHERE consultation_id = c_id AND account_id = acct FOR UPDATE;
 	DELETE FROM ballots x WHERE x.consultation_id = c_id AND x.account_id = acct
 	RETURNING * INTO b;
 	IF NOT FOUND THEN

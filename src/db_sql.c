@@ -177,7 +177,7 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "FROM consultations c WHERE id = $1", 1 },
 	/* What handlers of its parts need to know of a consultation. */
 	[STMT_CONSULTATION_RULES] = { "consultation_rules",
-	    "SELECT consultation_phase(c), moderation, method, k "
+	    "SELECT consultation_phase(c), moderation, method, k, weighting "
 	    "FROM consultations c WHERE id = $1", 1 },
 	[STMT_CONSULTATION_LIST] = { "consultation_list",
 	    "SELECT consultation_json(c, false), c.id FROM consultations c "
@@ -278,8 +278,15 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "FROM ballots b JOIN consultations c ON c.id = b.consultation_id "
 	    "WHERE b.consultation_id = $1 AND b.account_id = $2", 2 },
 	[STMT_BALLOT_PUT] = { "ballot_put",
-	    "SELECT code, choices, created_at, updated_at, method "
-	    "FROM ballot_put($1, $2, $3::bigint[], $4, $5)", 5 },
+	    "SELECT code, choices, created_at, updated_at, method, scheme "
+	    "FROM ballot_put($1, $2, $3::bigint[], $4, $5, $6::boolean)", 6 },
+	[STMT_PARTICIPATION_ENSURE] = { "participation_ensure",
+	    "INSERT INTO participations (consultation_id, account_id, stratum, "
+	    "stratum_source, geoip_agrees, profile, interests) SELECT $1, a.id, "
+	    "$3, $4, $5::boolean, a.profile, a.interests_declared FROM "
+	    "accounts a WHERE a.id = $2 ON CONFLICT DO NOTHING", 5 },
+	[STMT_ACCOUNT_POSTCODE] = { "account_postcode",
+	    "SELECT postcode FROM accounts WHERE id = $1", 1 },
 	[STMT_BALLOT_DELETE] = { "ballot_delete",
 	    "SELECT ballot_delete($1, $2)", 2 },
 	[STMT_BALLOT_ASSISTED] = { "ballot_assisted",

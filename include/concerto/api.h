@@ -63,6 +63,7 @@ struct consultation_rules {
 	bool	 premoderated;
 	bool	 ranked;
 	int	 k;
+	char	 scheme[24];		/* weighting scheme */
 };
 int		 api_consultation_rules(struct request *, struct response *,
 		    int64_t id, struct consultation_rules *);
@@ -180,6 +181,24 @@ int	 api_idem_begin(struct request *, struct response *,
  */
 void	 api_idem_end(struct request *, struct response *,
 	    struct api_idem *);
+
+/* participation.c */
+struct stratum;
+/*
+ * The stratum of the signed-in participant for scheme: their declared
+ * postcode, else GeoIP of the client address.  0, or -1 with a 503 set.
+ */
+int	 api_stratum(struct request *, struct response *, const char *scheme,
+	    struct stratum *);
+/* "true", "false" or NULL (not compared): whether GeoIP agreed. */
+const char *api_stratum_agrees(const struct stratum *);
+/*
+ * Fixes the participant's cell in consultation cid at their first
+ * contribution (nothing happens afterwards).  0, or -1 with the response
+ * set.
+ */
+int	 api_participation_ensure(struct request *, struct response *,
+	    int64_t cid, const char *scheme);
 
 /* consultations.c */
 void	 api_consultations_list(struct request *, struct response *);

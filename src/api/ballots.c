@@ -6,6 +6,7 @@
  * transaction, the tallies moved with the ballot.  A refused ballot
  * changes nothing.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,12 +16,10 @@
 #include "concerto/field.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
+#include "concerto/stratum.h"
 
 /* Attempts of a statement that lost a deadlock or serialization race. */
 #define BALLOT_TRIES	3
-
-/* The stratum of a new participant until GeoIP weighting resolves it. */
-#define STRATUM_UNKNOWN	"unknown"
 
 static const struct {
 	const char	*code;
@@ -123,6 +122,36 @@ api_ballot_get(struct request *req, struct response *res)
 	db_rows_free(rows);
 }
 
+/*
+ * Runs ballot_put(): first without a stratum, which is enough unless this
+ * is the participant's first contribution; then, if asked, with the
+ * stratum of the consultation's scheme.  The response is set on failure.
+ */
+static enum db_status
+ballot_put_rows(struct request *req, struct response *res, bool in_tx,
+    const char *ids, struct db_rows **rows)
+{
+	struct stratum	 st;
+	enum db_status	 rc;
+	char		 cid[API_INT_LEN], me[API_INT_LEN];
+	char		 scheme[24];
+
+	api_int(req->id, cid);
+	api_int(req->session->account_id, me);
+	rc = ballot_exec(req, in_tx, STMT_BALLOT_PUT, DB_PARAMS(cid, me, ids,
+	    NULL, NULL, NULL), rows);
+	if (rc != DB_OK || strcmp(db_value(*rows, 0, 0), "need_stratum") != 0)
+		return rc;
+	snprintf(scheme, sizeof(scheme), "%s", db_value(*rows, 0, 5));
+	db_rows_free(*rows);
+	*rows = NULL;
+	if (api_stratum(req, res, scheme, &st) < 0)
+		return DB_UNAVAILABLE;
+	return ballot_exec(req, in_tx, STMT_BALLOT_PUT, DB_PARAMS(cid, me, ids,
+	    st.code, stratum_source_name(st.source), api_stratum_agrees(&st)),
+	    rows);
+}
+
 void
 api_ballot_put(struct request *req, struct response *res)
 {
@@ -131,18 +160,16 @@ api_ballot_put(struct request *req, struct response *res)
 	struct db_rows	*rows = NULL;
 	struct buf	 ids;
 	enum db_status	 rc;
-	char		 cid[API_INT_LEN], me[API_INT_LEN];
 
 	if (api_idem_begin(req, res, &idem) != 0)
 		return;
 	buf_init(&ids, 0);
 	api_id_array(ch->ids, ch->nids, &ids);
-	rc = ballot_exec(req, idem.active, STMT_BALLOT_PUT, DB_PARAMS(
-	    api_int(req->id, cid), api_int(req->session->account_id, me),
-	    buf_str(&ids), STRATUM_UNKNOWN, "unknown"), &rows);
-	if (rc != DB_OK)
-		api_db_error(res, rc);
-	else if (!ballot_refuse(res, db_value(rows, 0, 0)))
+	rc = ballot_put_rows(req, res, idem.active, buf_str(&ids), &rows);
+	if (rc != DB_OK) {
+		if (res->status == 0)
+			api_db_error(res, rc);
+	} else if (!ballot_refuse(res, db_value(rows, 0, 0)))
 		response_json(res, 200, ballot_json(req->id, rows, 1, 4));
 	api_idem_end(req, res, &idem);
 	db_rows_free(rows);
@@ -170,19 +197,26 @@ void
 api_assisted_ballot_create(struct request *req, struct response *res)
 {
 	const struct field_value *f = req->fields;
+	struct consultation_rules cr;
 	struct api_idem	 idem;
+	struct stratum	 st;
 	struct db_rows	*rows = NULL;
 	struct buf	 ids;
 	enum db_status	 rc;
 	char		 cid[API_INT_LEN], me[API_INT_LEN];
 
+	/* The person's declared postcode only: not the facilitator's address. */
+	if (api_consultation_rules(req, res, req->id, &cr) < 0)
+		return;
+	stratum_resolve(cr.scheme, f[ASSISTED_POSTCODE].present ?
+	    f[ASSISTED_POSTCODE].s : NULL, NULL, &st);
 	if (api_idem_begin(req, res, &idem) != 0)
 		return;
 	buf_init(&ids, 0);
 	api_id_array(f[ASSISTED_CHOICES].ids, f[ASSISTED_CHOICES].nids, &ids);
 	rc = ballot_exec(req, idem.active, STMT_BALLOT_ASSISTED, DB_PARAMS(
 	    api_int(req->id, cid), api_int(req->session->account_id, me),
-	    buf_str(&ids), f[ASSISTED_PROFILE].s, STRATUM_UNKNOWN,
+	    buf_str(&ids), f[ASSISTED_PROFILE].s, st.code,
 	    f[ASSISTED_INTERESTS].present && f[ASSISTED_INTERESTS].b ?
 	    "true" : "false",
 	    f[ASSISTED_NOTE].present ? f[ASSISTED_NOTE].s : NULL), &rows);

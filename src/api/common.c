@@ -171,6 +171,7 @@ api_consultation_rules(struct request *req, struct response *res, int64_t id,
 	out->premoderated = strcmp(db_value(rows, 0, 1), "pre") == 0;
 	out->ranked = strcmp(db_value(rows, 0, 2), "ranked") == 0;
 	out->k = (int)db_int(rows, 0, 3);
+	snprintf(out->scheme, sizeof(out->scheme), "%s", db_value(rows, 0, 4));
 	ret = 0;
 out:
 	db_rows_free(rows);

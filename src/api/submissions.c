@@ -96,7 +96,8 @@ api_submissions_create(struct request *req, struct response *res)
 		return;
 	}
 	api_int(req->session->account_id, me);
-	if (submission_rate(req, res, me) < 0)
+	if (submission_rate(req, res, me) < 0 ||
+	    api_participation_ensure(req, res, req->id, cr.scheme) < 0)
 		return;
 	rc = db_exec(req->db, STMT_SUBMISSION_INSERT, DB_PARAMS(
 	    api_int(req->id, cid), me, req->fields[SUBMISSION_TEXT].s,
