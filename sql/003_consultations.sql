@@ -111,11 +111,18 @@ LANGUAGE sql STABLE AS $$
 	    'created_at', iso(p.created_at), 'updated_at', iso(p.updated_at))
 $$;
 
--- A consultation as the API shows it; with its priorities when asked.
+-- A consultation as the API shows it; with its priorities when asked
+-- (spliced in as the last key of the object json_build_object made, which
+-- always ends with its closing brace: jsonb would cost twice the time).
 CREATE FUNCTION consultation_json(c consultations, with_priorities boolean)
-RETURNS jsonb
+RETURNS json
 LANGUAGE sql STABLE AS $$
-	SELECT json_build_object('id', c.id, 'phase', consultation_phase(c),
+	SELECT CASE WHEN with_priorities THEN (left(o::text, -1) ||
+	    ',"priorities":' || coalesce((SELECT json_agg(priority_json(p)
+		ORDER BY p.position, p.id)::text FROM priorities p
+		WHERE p.consultation_id = c.id), '[]') || '}')::json
+	ELSE o END
+	FROM (SELECT json_build_object('id', c.id, 'phase', consultation_phase(c),
 	    'title_fr', c.title_fr, 'title_en', c.title_en,
 	    'summary_fr', c.summary_fr, 'summary_en', c.summary_en,
 	    'easy_summary_fr', c.easy_summary_fr, 'easy_summary_en', c.easy_summary_en,
@@ -126,11 +133,7 @@ LANGUAGE sql STABLE AS $$
 	    'max_choices', CASE WHEN c.method = 'approval' THEN c.k END,
 	    'max_ranks', CASE WHEN c.method = 'ranked' THEN c.k END,
 	    'weighting', c.weighting, 'moderation', c.moderation,
-	    'created_at', iso(c.created_at), 'updated_at', iso(c.updated_at))::jsonb
-	    || CASE WHEN with_priorities THEN jsonb_build_object('priorities',
-		coalesce((SELECT jsonb_agg(priority_json(p) ORDER BY p.position, p.id)
-		    FROM priorities p WHERE p.consultation_id = c.id), '[]'))
-	    ELSE '{}' END
+	    'created_at', iso(c.created_at), 'updated_at', iso(c.updated_at)) AS o) x
 $$;
 
 -- A participant's cell in a consultation, fixed at their first

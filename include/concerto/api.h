@@ -38,9 +38,10 @@ void		 api_email_normalize(const char *in, char out[API_EMAIL_LEN]);
 /* True for a moderator or admin session with its second factor. */
 bool		 api_is_staff(const struct request *);
 bool		 api_is_admin(const struct request *);
+#define API_JSON_TYPE	"application/json; charset=utf-8"
 /*
- * Answers 200 (or status) with the JSON text of column col of row 0,
- * parsed by jansson; 500 if the database sent something unparsable.
+ * Answers status with the JSON of column col of row (encoded by the SQL
+ * JSON functions of sql/), as it is; 500 if it is NULL.
  */
 void		 api_json_column(struct response *, int status,
 		    const struct db_rows *, size_t row, size_t col);

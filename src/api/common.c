@@ -86,16 +86,21 @@ api_json_parse(const struct db_rows *rows, size_t row, size_t col)
 	return v != NULL ? json_loads(v, 0, NULL) : NULL;
 }
 
+/*
+ * The column holds JSON that PostgreSQL's JSON functions encoded (a JSON
+ * encoder in its own right, escaping every string); it is sent as it is,
+ * without a second parse and encoding in the worker.
+ */
 void
 api_json_column(struct response *res, int status, const struct db_rows *rows,
     size_t row, size_t col)
 {
-	json_t	*j;
+	const char	*v = db_value(rows, row, col);
 
-	if ((j = api_json_parse(rows, row, col)) == NULL)
+	if (v == NULL)
 		api_db_error(res, DB_ERROR);
 	else
-		response_json(res, status, j);
+		response_text(res, status, API_JSON_TYPE, v, strlen(v));
 }
 
 void

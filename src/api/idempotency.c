@@ -125,6 +125,8 @@ api_idem_end(struct request *req, struct response *res,
 	}
 	if (res->json != NULL)
 		body = json_dumps(res->json, JSON_COMPACT);
+	else if (res->text.len > 0)
+		body = strdup(buf_str(&res->text));
 	rc = db_exec(req->db, STMT_IDEMPOTENCY_STORE, DB_PARAMS(idem->account,
 	    idem->key, api_int(res->status, status), body), NULL);
 	if (rc == DB_OK)
