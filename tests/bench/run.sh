@@ -322,7 +322,8 @@ bench_pgbench() {
 # The results of the consultation with BALLOTS ballots (published: anonymous).
 bench_results() { measure results "/api/v1/consultations/$READ_ID/results"; }
 
-BENCHES=(health bare signin health_flood read bare_read ballot pgbench results)
+# BENCH_ONLY="read bare_read" runs a subset (ratios between them only).
+read -r -a BENCHES <<<"${BENCH_ONLY:-health bare signin health_flood read bare_read ballot pgbench results}"
 
 # Comparisons: "A B TARGET" means rate(A)/rate(B) should be >= TARGET.
 RATIOS=("health bare 0.9" "health_flood health 0.5" "read bare_read 0.8"
@@ -364,13 +365,14 @@ done
 	for b in "${BENCHES[@]}"; do
 		printf '%-12s %12.0f %12.3f %8s\n' "$b" "$(median "${RATE[$b]}")" "$(median "${P99[$b]}")" "${ERRS[$b]}"
 	done
-	say "sign-ins per core: $(awk -v r="$(median "${RATE[signin]}")" -v c="$(nproc)" 'BEGIN {printf "%.1f", r / c}') /s"
+	[ -z "${RATE[signin]:-}" ] || say "sign-ins per core: $(awk -v r="$(median "${RATE[signin]}")" -v c="$(nproc)" 'BEGIN {printf "%.1f", r / c}') /s"
 	say ""
 } | tee "$REPORT"
 
 status=0
 for r in "${RATIOS[@]}"; do
 	read -r a b target <<<"$r"
+	[ -n "${RATE[$a]:-}" ] && [ -n "${RATE[$b]:-}" ] || continue
 	ratio=$(awk -v x="$(median "${RATE[$a]}")" -v y="$(median "${RATE[$b]}")" 'BEGIN {printf "%.3f", x / y}')
 	verdict=$(awk -v r="$ratio" -v t="$target" 'BEGIN {print (r >= t) ? "meets" : "BELOW"}')
 	line="ratio $a/$b = $ratio (target >= $target: $verdict)"
