@@ -94,6 +94,16 @@ CREATE TABLE priority_sources (
 );
 CREATE INDEX priority_sources_submission ON priority_sources (submission_id);
 
+-- Target shares of participant profiles for raking (optional, per
+-- consultation); the shares of a consultation sum to 1.
+CREATE TABLE profile_targets (
+	consultation_id	bigint NOT NULL REFERENCES consultations ON DELETE CASCADE,
+	profile		text NOT NULL CHECK (profile IN ('patient', 'carer', 'citizen',
+			    'health_professional', 'researcher', 'other')),
+	share		double precision NOT NULL CHECK (share >= 0 AND share <= 1),
+	PRIMARY KEY (consultation_id, profile)
+);
+
 -- A priority as the API shows it, with the submissions merged into it.
 CREATE FUNCTION priority_json(p priorities) RETURNS json
 LANGUAGE sql STABLE AS $$
@@ -133,6 +143,9 @@ LANGUAGE sql STABLE AS $$
 	    'max_choices', CASE WHEN c.method = 'approval' THEN c.k END,
 	    'max_ranks', CASE WHEN c.method = 'ranked' THEN c.k END,
 	    'weighting', c.weighting, 'moderation', c.moderation,
+	    'profile_targets', (SELECT json_object_agg(t.profile, t.share
+		ORDER BY t.profile) FROM profile_targets t
+		WHERE t.consultation_id = c.id),
 	    'created_at', iso(c.created_at), 'updated_at', iso(c.updated_at)) AS o) x
 $$;
 

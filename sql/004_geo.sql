@@ -54,13 +54,3 @@ LANGUAGE sql STABLE AS $$
 		ORDER BY r2.loaded_at DESC, r2.vintage DESC LIMIT 1)
 	ORDER BY r.code
 $$;
-
--- Target shares of participant profiles for raking (optional, per
--- consultation); the shares of a consultation sum to 1.
-CREATE TABLE profile_targets (
-	consultation_id	bigint NOT NULL REFERENCES consultations ON DELETE CASCADE,
-	profile		text NOT NULL CHECK (profile IN ('patient', 'carer', 'citizen',
-			    'health_professional', 'researcher', 'other')),
-	share		double precision NOT NULL CHECK (share >= 0 AND share <= 1),
-	PRIMARY KEY (consultation_id, profile)
-);

@@ -201,7 +201,7 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "gathering_at, voting_at, closes_at, publish_at, method, "
 	    "CASE WHEN method = 'approval' THEN k END, "
 	    "CASE WHEN method = 'ranked' THEN k END, weighting, moderation, "
-	    "consultation_phase(c) FROM consultations c WHERE id = $1 "
+	    "NULL, consultation_phase(c) FROM consultations c WHERE id = $1 "
 	    "FOR UPDATE", 1 },
 	[STMT_CONSULTATION_UPDATE] = { "consultation_update",
 	    "UPDATE consultations SET title_fr = $2, title_en = $3, "
@@ -211,6 +211,12 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "publish_at = $13, method = $14, k = $15, weighting = $16, "
 	    "moderation = $17, phase = $18, updated_at = now() "
 	    "WHERE id = $1", 18 },
+
+	[STMT_PROFILE_TARGETS_CLEAR] = { "profile_targets_clear",
+	    "DELETE FROM profile_targets WHERE consultation_id = $1", 1 },
+	[STMT_PROFILE_TARGET_SET] = { "profile_target_set",
+	    "INSERT INTO profile_targets (consultation_id, profile, share) "
+	    "VALUES ($1, $2, $3::double precision)", 3 },
 
 	[STMT_PRIORITY_LIST] = { "priority_list",
 	    "SELECT priority_json(p) FROM priorities p "
@@ -350,6 +356,19 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "SELECT winner, loser, sum(ballots) FROM tally_pairs "
 	    "WHERE consultation_id = $1 AND ($2::boolean OR NOT interests) "
 	    "GROUP BY 1, 2", 2 },
+	/* For weighting: participants and tallies per (stratum, profile). */
+	[STMT_RESULTS_CELLS] = { "results_cells",
+	    "SELECT stratum, profile, sum(ballots) FROM tally_cells "
+	    "WHERE consultation_id = $1 AND ($2::boolean OR NOT interests) "
+	    "GROUP BY 1, 2 HAVING sum(ballots) <> 0", 2 },
+	[STMT_RESULTS_ITEM_CELLS] = { "results_item_cells",
+	    "SELECT priority_id, stratum, profile, sum(supporters), "
+	    "sum(points) FROM tally_items WHERE consultation_id = $1 AND "
+	    "($2::boolean OR NOT interests) GROUP BY 1, 2, 3 "
+	    "HAVING sum(supporters) <> 0 OR sum(points) <> 0", 2 },
+	[STMT_PROFILE_TARGETS] = { "profile_targets",
+	    "SELECT profile, share FROM profile_targets "
+	    "WHERE consultation_id = $1", 1 },
 	[STMT_TALLY_RECOUNT] = { "tally_recount",
 	    "SELECT kind, key, kept, recounted FROM tally_recount($1)", 1 },
 	[STMT_SCHEME_STRATA] = { "scheme_strata",

@@ -144,6 +144,35 @@ field_texts(const struct field *f, json_t *arr, struct field_value *v,
 	return 0;
 }
 
+static int
+field_shares(const struct field *f, json_t *obj, struct field_value *v,
+    struct field_error *err)
+{
+	const char	*key;
+	json_t		*val;
+	size_t		 i, n;
+	double		 x;
+
+	for (n = 0; f->choices[n] != NULL; n++)
+		continue;
+	v->shares = xcalloc(n + 1, sizeof(double));
+	for (i = 0; i < n; i++)
+		v->shares[i] = -1;
+	json_object_foreach(obj, key, val) {
+		for (i = 0; i < n && strcmp(key, f->choices[i]) != 0; i++)
+			continue;
+		if (i == n)
+			return field_fail(err, "invalid_field", f,
+			    "has a key that is not one of the choices");
+		if (!json_is_number(val) || (x = json_number_value(val)) < 0 ||
+		    x > 1)
+			return field_fail(err, "invalid_field", f,
+			    "must map each key to a number from 0 to 1");
+		v->shares[i] = x;
+	}
+	return 0;
+}
+
 /* Validates one present, non-null JSON value. */
 static int
 field_one(const struct field *f, json_t *j, struct field_value *v,
@@ -187,6 +216,11 @@ field_one(const struct field *f, json_t *j, struct field_value *v,
 			return field_fail(err, "invalid_field", f,
 			    "must be an array");
 		return field_texts(f, j, v, err);
+	case FIELD_SHARES:
+		if (!json_is_object(j))
+			return field_fail(err, "invalid_field", f,
+			    "must be an object");
+		return field_shares(f, j, v, err);
 	default:
 		return field_fail(err, "invalid_field", f, "has no validator");
 	}
@@ -328,6 +362,7 @@ field_values_free(struct field_value *vals, size_t n)
 	for (i = 0; i < n; i++) {
 		free(vals[i].ids);
 		free(vals[i].strs);
+		free(vals[i].shares);
 	}
 	free(vals);
 }

@@ -120,18 +120,19 @@ results_schulze(struct results *r, const struct db_rows *pairs)
 }
 
 enum db_status
-results_load(struct db *db, int64_t id, bool interests, struct results *r)
+results_load(struct db *db, int64_t id, const struct results_options *opt,
+    struct results *r)
 {
 	struct db_rows	*head = NULL, *items = NULL, *pairs = NULL;
 	enum db_status	 rc;
-	const char	*in = interests ? "true" : "false";
+	const char	*in = opt->interests ? "true" : "false";
 	char		 ids[24];
 	size_t		*order = NULL;
 	int64_t		 t0 = results_now_us();
 
 	memset(r, 0, sizeof(*r));
 	r->consultation_id = id;
-	r->interests = interests;
+	r->interests = opt->interests;
 	r->not_in_vote = json_array();
 	snprintf(ids, sizeof(ids), "%lld", (long long)id);
 	rc = db_exec(db, STMT_RESULTS_HEAD, DB_PARAMS(ids, in), &head);
@@ -155,6 +156,10 @@ results_load(struct db *db, int64_t id, bool interests, struct results *r)
 		tally_jla(r->items, r->nitems, r->group_ballots, order);
 	}
 	tally_rank(r->items, r->nitems, r->ranked);
+	if (opt->weighted && strcmp(db_value(head, 0, H_WEIGHTING), "none") != 0 &&
+	    (rc = results_weight(db, r, db_value(head, 0, H_WEIGHTING),
+	    opt)) != DB_OK)
+		goto out;
 	r->computation_us = results_now_us() - t0;
 out:
 	free(order);
@@ -177,6 +182,7 @@ results_free(struct results *r)
 	free(r->titles_en);
 	free(r->items);
 	json_decref(r->not_in_vote);
+	results_weight_free(r->weighting);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -242,12 +248,35 @@ results_schulze_order(const struct results *r)
 	return out;
 }
 
+/* A weighted figure of item i, or null when unweighted. */
+static json_t *
+results_weighted(const struct results *r, size_t i, int which)
+{
+	const struct results_weighting *wt = r->weighting;
+	double	 share;
+
+	if (wt == NULL || wt->status != WEIGHT_OK)
+		return json_null();
+	share = wt->total > 0 ? wt->supporters[i] / wt->total : 0;
+	switch (which) {
+	case 0:
+		return json_real(wt->supporters[i]);
+	case 1:
+		return r->ranked ? json_real(wt->points[i]) : json_null();
+	case 2:
+		return json_real(share);
+	default:
+		return json_real(weight_margin95(share, wt->neff));
+	}
+}
+
 static json_t *
 results_item_json(const struct results *r, size_t i)
 {
 	const struct tally_item *it = &r->items[i];
+	json_t	*j;
 
-	return json_pack("{s:I,s:s,s:o,s:i,s:I,s:f,s:o,s:o,s:i,s:o,s:o,s:o}",
+	j = json_pack("{s:I,s:s,s:o,s:i,s:I,s:f,s:o,s:o,s:i,s:o,s:o,s:o}",
 	    "id", (json_int_t)it->id,
 	    "title_fr", r->titles_fr[i],
 	    "title_en", r->titles_en[i] ? json_string(r->titles_en[i]) :
@@ -262,6 +291,11 @@ results_item_json(const struct results *r, size_t i)
 	    json_null(),
 	    "jla_points", r->ranked ? json_real(it->jla_points) : json_null(),
 	    "jla_rank", r->ranked ? json_integer(it->jla_rank) : json_null());
+	json_object_set_new(j, "weighted_supporters", results_weighted(r, i, 0));
+	json_object_set_new(j, "weighted_points", results_weighted(r, i, 1));
+	json_object_set_new(j, "weighted_share", results_weighted(r, i, 2));
+	json_object_set_new(j, "margin_of_error", results_weighted(r, i, 3));
+	return j;
 }
 
 json_t *
@@ -278,7 +312,7 @@ results_json(const struct results *r)
 		    json_integer(r->group_ballots[g]));
 	free(o);
 	return json_pack("{s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:I,s:o,s:o,s:o,"
-	    "s:O}",
+	    "s:O,s:o}",
 	    "consultation_id", (json_int_t)r->consultation_id,
 	    "method", r->ranked ? "ranked" : "approval",
 	    "phase", r->phase,
@@ -291,7 +325,8 @@ results_json(const struct results *r)
 	    "priorities", list,
 	    "schulze_order", r->ranked ? results_schulze_order(r) : json_null(),
 	    "groups", groups,
-	    "not_in_vote", r->not_in_vote);
+	    "not_in_vote", r->not_in_vote,
+	    "weighting", results_weight_json(r->weighting));
 }
 
 void
@@ -299,10 +334,13 @@ results_csv(const struct results *r, struct buf *out)
 {
 	static const char *const head[] = { "rank", "priority_id", "title",
 		"supporters", "share", "points", "firsts", "schulze_rank",
-		"jla_rank" };
+		"jla_rank", "weighted_supporters", "weighted_share",
+		"margin_of_error" };
+	const struct results_weighting *wt = r->weighting;
 	const struct tally_item *it;
 	size_t	*o = results_order(r), i, j;
-	char	 v[8][32];
+	char	 v[11][32];
+	double	 share;
 
 	for (j = 0; j < sizeof(head) / sizeof(head[0]); j++)
 		csv_cell(out, head[j], j == 0);
@@ -324,6 +362,19 @@ results_csv(const struct results *r, struct buf *out)
 		csv_cell(out, v[3], 0);
 		for (j = 4; j < 8; j++)
 			csv_cell(out, r->ranked ? v[j] : "", 0);
+		for (j = 8; j < 11; j++)
+			v[j][0] = '\0';
+		if (wt != NULL && wt->status == WEIGHT_OK) {
+			share = wt->total > 0 ? wt->supporters[o[i]] /
+			    wt->total : 0;
+			snprintf(v[8], sizeof(v[8]), "%.6f",
+			    wt->supporters[o[i]]);
+			snprintf(v[9], sizeof(v[9]), "%.6f", share);
+			snprintf(v[10], sizeof(v[10]), "%.6f",
+			    weight_margin95(share, wt->neff));
+		}
+		for (j = 8; j < 11; j++)
+			csv_cell(out, v[j], 0);
 		csv_row_end(out);
 	}
 	free(o);

@@ -105,6 +105,7 @@ export_command(const struct config *cfg, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char	*format = "json", *interests = "include";
+	struct results_options opt;
 	struct results	 r;
 	struct db	*db;
 	struct buf	 csv;
@@ -134,7 +135,10 @@ export_command(const struct config *cfg, int argc, char **argv)
 		return 2;
 	}
 	db = db_open(cfg->db, 0);
-	rc = results_load(db, id, strcmp(interests, "include") == 0, &r);
+	opt.interests = strcmp(interests, "include") == 0;
+	opt.weighted = true;
+	opt.cap = cfg->weight_cap;
+	rc = results_load(db, id, &opt, &r);
 	if (rc != DB_OK)
 		fprintf(stderr, r.phase[0] == '\0' && rc == DB_ERROR ?
 		    "export: no consultation %s\n" :

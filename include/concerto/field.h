@@ -21,6 +21,7 @@ enum field_type {
 	FIELD_ID_LIST,		/* array of distinct positive integers */
 	FIELD_TIME,		/* RFC 3339 date-time, kept as text */
 	FIELD_TEXT_LIST,	/* array of one-line strings, each valid() */
+	FIELD_SHARES,		/* object: choices[] keys -> numbers in [0, 1] */
 	FIELD__MAX
 };
 
@@ -50,6 +51,8 @@ struct field_value {
 	const char	**strs;		/* FIELD_TEXT_LIST; array owned by the
 					   value, strings by the JSON */
 	size_t		 nstrs;
+	double		*shares;	/* FIELD_SHARES, one per choice, -1 if
+					   absent; owned by the value */
 };
 
 struct field_error {

@@ -15,6 +15,42 @@
 #include "concerto/buf.h"
 #include "concerto/db.h"
 #include "concerto/tally.h"
+#include "concerto/weight.h"
+
+struct results_options {
+	bool	 interests;		/* count ballots with declared interests */
+	bool	 weighted;		/* weight by the scheme, if it has one */
+	double	 cap;			/* trimming cap of weights */
+};
+
+/* A stratum of the weighting scheme, as the results report it. */
+struct results_stratum {
+	char	 code[16];
+	char	*name;
+	double	 population;		/* N_h */
+	double	 participants;		/* n_h */
+	double	 weight_total;		/* Σ n w over the stratum's cells */
+};
+
+/* Weighting of a consultation's participants (results_weight.c). */
+struct results_weighting {
+	char			 scheme[24];
+	char			*vintage;
+	bool			 raking;
+	enum weight_status	 status;
+	int			 iterations;
+	double			 cap;
+	double			 n;		/* participants weighted */
+	double			 total;		/* Σ n w */
+	double			 neff;
+	int64_t			 unknown;	/* excluded: no stratum */
+	int64_t			 outside;	/* excluded: off the territory */
+	struct results_stratum	*strata;
+	size_t			 nstrata;
+	double			*w;		/* per (stratum, profile) cell */
+	double			*supporters;	/* weighted, per item */
+	double			*points;
+};
 
 struct results {
 	int64_t			 consultation_id;
@@ -31,6 +67,7 @@ struct results {
 	char			**titles_en;	/* entries may be NULL */
 	size_t			 nitems;
 	json_t			*not_in_vote;	/* answered priorities */
+	struct results_weighting *weighting;	/* NULL: unweighted */
 	int64_t			 computation_us;
 };
 
@@ -40,8 +77,8 @@ struct results {
  * database failure, or DB_ERROR with r->nitems 0 and r->phase "" if there
  * is no such consultation.
  */
-enum db_status	 results_load(struct db *, int64_t id, bool interests,
-		    struct results *r);
+enum db_status	 results_load(struct db *, int64_t id,
+		    const struct results_options *, struct results *r);
 void		 results_free(struct results *);
 
 /* The results as the API shows them (a new reference). */
@@ -49,5 +86,15 @@ json_t		*results_json(const struct results *);
 
 /* The results as CSV, one row per priority in the vote, into out. */
 void		 results_csv(const struct results *, struct buf *out);
+
+/*
+ * results_weight.c: weights the participants of r (loaded) by scheme from
+ * the tallies per cell, into r->weighting.  Returns DB_OK or the failure.
+ */
+enum db_status	 results_weight(struct db *, struct results *r,
+		    const char *scheme, const struct results_options *);
+void		 results_weight_free(struct results_weighting *);
+/* The "weighting" object of the results JSON. */
+json_t		*results_weight_json(const struct results_weighting *);
 
 #endif

@@ -5,6 +5,7 @@
  * staff only.  Rules on dates are the table's constraints, mapped here to
  * 422 errors naming the field.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "concerto/api.h"
@@ -115,11 +116,51 @@ static const char *
 consultation_param(const struct field_value *v, enum field_type type,
     char buf[API_INT_LEN])
 {
-	if (v->null)
+	if (v->null || type == FIELD_SHARES)
 		return NULL;
 	if (type == FIELD_INT)
 		return api_int(v->i, buf);
 	return v->s;
+}
+
+/*
+ * Replaces the profile targets of consultation id with those of field f
+ * (if given; null clears them).  Shares must add up to 1.  Returns 0, or
+ * -1 with the response set (422, 503).
+ */
+static int
+consultation_targets(struct db *db, struct response *res, const char *id,
+    const struct field_value *f)
+{
+	enum db_status	 rc;
+	double		 sum = 0;
+	size_t		 i;
+	char		 share[32];
+
+	if (!f->present)
+		return 0;
+	for (i = 0; !f->null && api_profiles[i] != NULL; i++)
+		if (f->shares[i] >= 0)
+			sum += f->shares[i];
+	if (!f->null && (sum < 1 - 1e-6 || sum > 1 + 1e-6)) {
+		response_error(res, 422, "invalid_profile_targets",
+		    "The target shares of the profiles must add up to 1.",
+		    "profile_targets");
+		return -1;
+	}
+	rc = db_exec(db, STMT_PROFILE_TARGETS_CLEAR, DB_PARAMS(id), NULL);
+	for (i = 0; rc == DB_OK && !f->null && api_profiles[i] != NULL; i++) {
+		if (f->shares[i] < 0)
+			continue;
+		snprintf(share, sizeof(share), "%.17g", f->shares[i]);
+		rc = db_exec(db, STMT_PROFILE_TARGET_SET,
+		    DB_PARAMS(id, api_profiles[i], share), NULL);
+	}
+	if (rc != DB_OK) {
+		api_db_error(res, rc);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -187,8 +228,10 @@ api_consultation_insert(struct db *db, struct response *res,
 		return -1;
 	}
 	*id = db_int(rows, 0, 0);
+	rc = consultation_targets(db, res, db_value(rows, 0, 0),
+	    &f[CONS_PROFILE_TARGETS]);
 	db_rows_free(rows);
-	return 0;
+	return rc == 0 ? 0 : -1;
 }
 
 void
@@ -197,16 +240,23 @@ api_consultations_create(struct request *req, struct response *res)
 	char		 by[API_INT_LEN];
 	int64_t		 id;
 
-	if (api_consultation_insert(req->db, res, req->fields,
+	enum db_status	 rc;
+
+	if ((rc = db_begin(req->db)) != DB_OK)
+		api_db_error(res, rc);
+	else if (api_consultation_insert(req->db, res, req->fields,
 	    req->route->fields, api_int(req->session->account_id, by),
-	    "draft", &id) == 0)
+	    "draft", &id) == 0 && (rc = db_commit(req->db)) != DB_OK)
+		api_db_error(res, rc);
+	else if (res->status == 0)
 		consultation_answer(req, res, id, 201);
+	db_rollback(req->db);
 }
 
 /* Fields that fix the rules of the vote, frozen once it has opened. */
 static const enum consultation_field voting_rules[] = { CONS_METHOD,
 	CONS_MAX_CHOICES, CONS_MAX_RANKS, CONS_WEIGHTING, CONS_VOTING_AT,
-	CONS_GATHERING_AT };
+	CONS_GATHERING_AT, CONS_PROFILE_TARGETS };
 
 /*
  * Judges a PATCH against the phase in force (rank now): what is frozen,
@@ -295,6 +345,9 @@ api_consultation_patch(struct request *req, struct response *res)
 	    vals[strcmp(method, "approval") == 0 ? CONS_MAX_CHOICES :
 	    CONS_MAX_RANKS], vals[CONS_WEIGHTING], vals[CONS_MODERATION],
 	    phase), NULL);
+	if (rc == DB_OK && consultation_targets(req->db, res, id,
+	    &f[CONS_PROFILE_TARGETS]) < 0)
+		goto out;
 	if (rc == DB_OK)
 		rc = db_commit(req->db);
 	if (rc != DB_OK)

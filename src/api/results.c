@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "concerto/api.h"
+#include "concerto/config.h"
 #include "concerto/field.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
@@ -18,11 +19,17 @@
 static int
 results_visible(struct request *req, struct response *res, struct results *r)
 {
-	const struct field_value *q = &req->qfields[RESULTS_Q_INTERESTS];
+	const struct field_value *q = req->qfields;
+	struct results_options opt;
 	enum db_status	 rc;
 	int		 phase;
 
-	rc = results_load(req->db, req->id, !q->present || q->i == 0, r);
+	opt.interests = !q[RESULTS_Q_INTERESTS].present ||
+	    q[RESULTS_Q_INTERESTS].i == 0;
+	opt.weighted = !q[RESULTS_Q_WEIGHTING].present ||
+	    q[RESULTS_Q_WEIGHTING].i == 0;
+	opt.cap = req->cfg->weight_cap;
+	rc = results_load(req->db, req->id, &opt, r);
 	if (rc == DB_ERROR && r->phase[0] == '\0') {
 		api_not_found(res);
 		return -1;

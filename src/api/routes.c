@@ -28,6 +28,7 @@ static const char *const moderations[] = { "pre", "post", NULL };
 static const char *const evidence_statuses[] = { "unanswered",
 	"partly_answered", "answered", NULL };
 static const char *const interests_views[] = { "include", "exclude", NULL };
+static const char *const weighting_views[] = { "regional", "none", NULL };
 
 /* A French postcode: five digits, département 01-95 or overseas 97x/98x. */
 static bool
@@ -153,7 +154,9 @@ static const struct field me_delete_fields[ME_DELETE__MAX] = {
 	[CONS_WEIGHTING] = { "weighting", FIELD_ENUM, 0, 0, 0, weightings, \
 	    NULL }, \
 	[CONS_MODERATION] = { "moderation", FIELD_ENUM, 0, 0, 0, moderations, \
-	    NULL }
+	    NULL }, \
+	[CONS_PROFILE_TARGETS] = { "profile_targets", FIELD_SHARES, \
+	    FIELD_NULLABLE, 0, 0, api_profiles, NULL }
 
 static const struct field consultation_create_fields[CONS_PHASE] = {
 	CONSULTATION_FIELDS(FIELD_REQUIRED),
@@ -226,6 +229,8 @@ static const struct field assisted_fields[ASSISTED__MAX] = {
 static const struct field results_query[RESULTS_Q__MAX] = {
 	[RESULTS_Q_INTERESTS] = { "interests", FIELD_ENUM, 0, 0, 0,
 	    interests_views, NULL },
+	[RESULTS_Q_WEIGHTING] = { "weighting", FIELD_ENUM, 0, 0, 0,
+	    weighting_views, NULL },
 };
 
 /* The verify route reuses the token table's first field only. */

@@ -18,7 +18,7 @@ import {
 
 const CONSULTATION_KEYS = ['id', 'phase', 'title_fr', 'title_en', 'summary_fr', 'summary_en', 'easy_summary_fr',
   'easy_summary_en', 'body_fr', 'body_en', 'gathering_at', 'voting_at', 'closes_at', 'publish_at', 'method',
-  'max_choices', 'max_ranks', 'weighting', 'moderation', 'created_at', 'updated_at', 'priorities'].sort();
+  'max_choices', 'max_ranks', 'weighting', 'moderation', 'profile_targets', 'created_at', 'updated_at', 'priorities'].sort();
 const PRIORITY_KEYS = ['id', 'consultation_id', 'position', 'title_fr', 'title_en', 'description_fr', 'description_en',
   'question', 'evidence_status', 'evidence_links', 'in_vote', 'sources', 'created_at', 'updated_at'].sort();
 const SUBMISSION_KEYS = ['id', 'consultation_id', 'text', 'status', 'author', 'mine', 'priority_ids', 'created_at'].sort();

@@ -24,10 +24,11 @@ import {
 } from './consultations-helpers.mjs';
 
 const RESULT_KEYS = ['consultation_id', 'method', 'phase', 'interests', 'ballots', 'participants', 'assisted', 'computed_at',
-  'computation_us', 'priorities', 'schulze_order', 'groups', 'not_in_vote'].sort();
+  'computation_us', 'priorities', 'schulze_order', 'groups', 'not_in_vote', 'weighting'].sort();
 const PRIORITY_KEYS = ['id', 'title_fr', 'title_en', 'position', 'supporters', 'share', 'points', 'firsts', 'rank',
-  'schulze_rank', 'jla_points', 'jla_rank'].sort();
-const CSV_HEADER = 'rank,priority_id,title,supporters,share,points,firsts,schulze_rank,jla_rank';
+  'schulze_rank', 'jla_points', 'jla_rank', 'weighted_supporters', 'weighted_points', 'weighted_share',
+  'margin_of_error'].sort();
+const CSV_HEADER = 'rank,priority_id,title,supporters,share,points,firsts,schulze_rank,jla_rank,weighted_supporters,weighted_share,margin_of_error';
 const anon = () => new Client(newNet().addr());
 
 // The voters of this file, made once: ten citizens, two patients, a
@@ -375,7 +376,7 @@ test('the CSV: text/csv, a header row, one row per priority in the vote, formula
   const want = { [P1]: `'${titles[0]}`, [P2]: `'${titles[1]}`, [P3]: `'${titles[2]}`, [P4]: `'${titles[3]}`, [P5]: titles[4] };
   body.forEach((cells, i) => {
     const p = res.priorities[i];
-    assert.equal(cells.length, 9, `9 cells: ${JSON.stringify(cells)}`);
+    assert.equal(cells.length, 12, `12 cells: ${JSON.stringify(cells)}`);
     const [rank, id, title, supporters, share, points, firsts, schulze, jla] = cells;
     assert.equal(Number(id), p.id, `row ${i + 1} is priority ${p.id}, in the order of the results`);
     assert.equal(title, want[p.id], `the title cell of ${p.id}`);
