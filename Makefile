@@ -94,6 +94,7 @@ stop:
 # stack of its own (its own state directory and port).
 test: deps
 	@$(MAKE) --no-print-directory build/concerto build/asan/concerto $(GEOIP_DB) $(UNIT_BIN)
+	@sh tests/geoip/check.sh $(GEOIP_DB) >/dev/null
 	@sh tests/run.sh $(UNIT_BIN)
 
 unit: $(UNIT_BIN)
