@@ -20,6 +20,12 @@
 # against pgbench upserting ballots (ballot.pgbench) with as many clients
 # for as long, and the results against the read.
 #
+# Weighting (issue 5): the ballots of the published consultation lie in
+# the eight IDF départements (scheme idf-departements) across the six
+# profiles, which have target shares: its default results are raked
+# (results_raked), measured against the unweighted ones
+# (results, ?weighting=none).
+#
 # Environment: BENCH_PORT (8282), BENCH_VAR (state directory, var/bench),
 # BENCH_DURATION (seconds per wrk or pgbench run, 10),
 # BENCH_BALLOTS (1000000), BENCH_VOTERS (1000),
@@ -183,7 +189,9 @@ seed_consultations() {
 	export BALLOT_K=$MAX_CHOICES BALLOT_THREADS=$WRK_THREADS
 	check_request GET "/api/v1/consultations/$READ_ID"
 	check_request GET "/__bench/bare?consultation=$READ_ID"
+	check_request GET "/api/v1/consultations/$READ_ID/results?weighting=none"
 	check_request GET "/api/v1/consultations/$READ_ID/results"
+	check_raked "/api/v1/consultations/$READ_ID/results"
 	check_request PUT "/api/v1/consultations/$VOTE_ID/ballot"
 }
 
@@ -214,6 +222,28 @@ check_request() {
 		die "$1 $2 does not answer 200"
 }
 
+# check_raked PATH: dies with the answer unless the results at PATH were
+# raked, and raked to convergence ("weighting":{"method":"raking",
+# "status":"ok",...}).
+check_raked() {
+	# shellcheck disable=SC2016  # JavaScript, not shell
+	node -e '
+		const url = process.argv[1];
+		fetch(url).then(async (r) => {
+			const body = await r.text();
+			let w = null;
+			try { w = JSON.parse(body).weighting; } catch (e) { /* below */ }
+			if (r.status === 200 && w && w.method === "raking" && w.status === "ok") {
+				console.log(`   raked: ${w.scheme}, ${w.iterations} iterations, ` +
+					`n ${w.n}, n_eff ${Math.round(w.n_eff)}`);
+				return;
+			}
+			console.log(`GET ${url}\n-> ${r.status} ${body}`);
+			process.exit(1);
+		}, (e) => { console.log(`GET ${url}: ${e.message}`); process.exit(1); });
+	' "$CONCERTO_URL$1" || die "GET $1 is not raked results"
+}
+
 # ---------------------------------------------------------------- measurement
 declare -A RATE P99 ERRS
 declare -a RUN_LOG=()
@@ -232,7 +262,7 @@ record() {
 	RATE[$name]+="$rate "
 	P99[$name]+="$p99 "
 	ERRS[$name]=$(( ${ERRS[$name]:-0} + errs ))
-	RUN_LOG+=("$(printf '%-12s round %s  %10.0f req/s  p99 %8s ms  errors %s' "$name" "$round" "$rate" "$p99" "$errs")")
+	RUN_LOG+=("$(printf '%-14s round %s  %10.0f req/s  p99 %8s ms  errors %s' "$name" "$round" "$rate" "$p99" "$errs")")
 	say "   ${RUN_LOG[-1]}"
 }
 
@@ -319,15 +349,18 @@ bench_pgbench() {
 		-D voters="$VOTERS" -D k="$MAX_CHOICES" -D first="${VOTE_PRIORITIES%%,*}" -D last="${VOTE_PRIORITIES##*,}"
 }
 
-# The results of the consultation with BALLOTS ballots (published: anonymous).
-bench_results() { measure results "/api/v1/consultations/$READ_ID/results"; }
+# The results of the consultation with BALLOTS ballots (published:
+# anonymous), unweighted, and raked over départements and profiles (its
+# default).
+bench_results() { measure results "/api/v1/consultations/$READ_ID/results?weighting=none"; }
+bench_results_raked() { measure results_raked "/api/v1/consultations/$READ_ID/results"; }
 
 # BENCH_ONLY="read bare_read" runs a subset (ratios between them only).
-read -r -a BENCHES <<<"${BENCH_ONLY:-health bare signin health_flood read bare_read ballot pgbench results}"
+read -r -a BENCHES <<<"${BENCH_ONLY:-health bare signin health_flood read bare_read ballot pgbench results results_raked}"
 
 # Comparisons: "A B TARGET" means rate(A)/rate(B) should be >= TARGET.
 RATIOS=("health bare 0.9" "health_flood health 0.5" "read bare_read 0.8"
-	"ballot pgbench 0.5" "results read 0.8")
+	"ballot pgbench 0.5" "results read 0.8" "results_raked results 0.8")
 
 # ------------------------------------------------------------------------ run
 say "== bench: building $BARE"
@@ -361,9 +394,9 @@ done
 {
 	say ""
 	say "== bench summary (median of $ROUNDS runs, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ))"
-	printf '%-12s %12s %12s %8s\n' benchmark "req/s" "p99 (ms)" errors
+	printf '%-14s %12s %12s %8s\n' benchmark "req/s" "p99 (ms)" errors
 	for b in "${BENCHES[@]}"; do
-		printf '%-12s %12.0f %12.3f %8s\n' "$b" "$(median "${RATE[$b]}")" "$(median "${P99[$b]}")" "${ERRS[$b]}"
+		printf '%-14s %12.0f %12.3f %8s\n' "$b" "$(median "${RATE[$b]}")" "$(median "${P99[$b]}")" "${ERRS[$b]}"
 	done
 	[ -z "${RATE[signin]:-}" ] || say "sign-ins per core: $(awk -v r="$(median "${RATE[signin]}")" -v c="$(nproc)" 'BEGIN {printf "%.1f", r / c}') /s"
 	say ""

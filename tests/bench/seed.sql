@@ -4,7 +4,10 @@
 -- Two consultations of 20 priorities each, with texts of realistic length:
 --   * "read": published, with :ballots ballots of 1..:k random choices in
 --     random cells (their tallies are built afterwards by `concerto results
---     recount`); its read and its results are measured;
+--     recount`), weighted by the eight IDF départements (unevenly, Paris
+--     over-represented) with target shares of the six profiles, so that its
+--     results are raked; its read and its results (unweighted and raked)
+--     are measured;
 --   * "vote": open to the vote, whose ballots :voters signed-in verified
 --     participants replace during the benchmark (tests/bench/ballot.lua).
 -- And bench_ballots, a table shaped like ballots for pgbench's upserts
@@ -21,7 +24,7 @@ CREATE TEMP TABLE bench_c (name text PRIMARY KEY, id bigint);
 WITH ins AS (
 	INSERT INTO consultations (phase, title_fr, title_en, summary_fr,
 	    summary_en, easy_summary_fr, body_fr, body_en, voting_at, closes_at,
-	    method, k)
+	    method, k, weighting)
 	SELECT v.phase,
 	    'Priorités de recherche sur l''après-cancer (' || v.name || ')',
 	    'Research priorities for life after cancer (' || v.name || ')',
@@ -37,13 +40,13 @@ WITH ins AS (
 	    repeat('Patients, carers, clinicians and researchers proposed '
 	        || 'questions; a steering group merged them and checked the '
 	        || 'evidence. Rank those that matter most to you.' || E'\n\n', 12),
-	    v.voting_at, v.closes_at, v.method, :k
+	    v.voting_at, v.closes_at, v.method, :k, v.weighting
 	FROM (VALUES
 	    ('read', 'published', now() - interval '60 days',
-		now() - interval '30 days', :'read_method'),
+		now() - interval '30 days', :'read_method', 'idf-departements'),
 	    ('vote', 'voting', now() - interval '1 day',
-		now() + interval '30 days', :'vote_method'))
-	    v(name, phase, voting_at, closes_at, method)
+		now() + interval '30 days', :'vote_method', 'none'))
+	    v(name, phase, voting_at, closes_at, method, weighting)
 	RETURNING id, title_fr
 )
 INSERT INTO bench_c
@@ -66,9 +69,18 @@ SELECT c.id, n,
           'https://www.has-sante.fr/jcms/p_' || (3000000 + n)]
 FROM bench_c c, generate_series(1, 20) n;
 
+-- Target shares of the six profiles of "read" (summing to 1): with its
+-- weighting scheme, its results are raked over départements and profiles.
+INSERT INTO profile_targets (consultation_id, profile, share)
+SELECT (SELECT id FROM bench_c WHERE name = 'read'), t.profile, t.share
+FROM (VALUES ('patient', 0.3), ('carer', 0.1), ('citizen', 0.3),
+    ('health_professional', 0.1), ('researcher', 0.1), ('other', 0.1))
+    t(profile, share);
+
 -- Random ballots: a pool of 8192 random orderings of 1..k distinct
--- priorities of "read", each ballot taking one at random, in one of 19
--- strata (GeoIP weighting will fill them; results add them up).
+-- priorities of "read", each ballot taking one at random, in one of the
+-- eight IDF départements, unevenly (bench_strata: one row per per cent of
+-- the ballots; Paris has 30 for 18 of the population).
 CREATE TEMP TABLE bench_pool AS
 SELECT n, (SELECT array_agg(p.id ORDER BY random())
 	   FROM (SELECT id FROM priorities
@@ -79,10 +91,10 @@ FROM generate_series(0, 8191) n;
 
 CREATE TEMP TABLE bench_strata (i int PRIMARY KEY, stratum text);
 INSERT INTO bench_strata
-SELECT ordinality - 1, s FROM unnest(ARRAY['unknown', 'FR-ARA', 'FR-BFC',
-    'FR-BRE', 'FR-CVL', 'FR-COR', 'FR-GES', 'FR-HDF', 'FR-IDF', 'FR-NOR',
-    'FR-NAQ', 'FR-OCC', 'FR-PDL', 'FR-PAC', 'FR-GP', 'FR-MQ', 'FR-GF',
-    'FR-RE', 'FR-YT']) WITH ORDINALITY s;
+SELECT row_number() OVER (ORDER BY v.o) - 1, v.stratum
+FROM (VALUES (1, '75', 30), (2, '77', 8), (3, '78', 10), (4, '91', 8),
+    (5, '92', 16), (6, '93', 10), (7, '94', 10), (8, '95', 8))
+    v(o, stratum, pct), generate_series(1, v.pct);
 
 -- Loading a million rows through foreign-key triggers and unique indexes
 -- would take a minute: they are dropped for the load and made again after
@@ -129,7 +141,7 @@ SELECT (SELECT id FROM bench_c WHERE name = 'read'), a.id, pool.choices,
     s.stratum, a.profile, a.interests_declared
 FROM a
 JOIN bench_pool pool ON pool.n = (hashint8(a.id) & 8191)
-JOIN bench_strata s ON s.i = abs(hashint8(a.id * 31) % 19);
+JOIN bench_strata s ON s.i = abs(hashint8(a.id * 31) % 100);
 
 DO $$
 DECLARE
@@ -179,7 +191,8 @@ CREATE TABLE bench_ballots (
 	UNIQUE (consultation_id, account_id)
 );
 COMMIT;
-ANALYZE accounts, sessions, consultations, priorities, ballots;
+ANALYZE accounts, sessions, consultations, priorities, profile_targets,
+    ballots;
 
 SELECT 'read ' || id FROM bench_c WHERE name = 'read';
 SELECT 'vote ' || id FROM bench_c WHERE name = 'vote';
