@@ -337,21 +337,10 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	 * answered by research (out of the vote) with their JSON last.
 	 */
 	[STMT_RESULTS_ITEMS] = { "results_items",
-	    "SELECT p.id, p.position, p.title_fr, p.title_en, "
-	    "coalesce(sum(t.supporters), 0), coalesce(sum(t.points), 0), "
-	    "coalesce(sum(t.firsts), 0), "
-	    "coalesce(sum(t.points) FILTER (WHERE t.profile = "
-	    "'patient'), 0), coalesce(sum(t.points) FILTER (WHERE "
-	    "t.profile = 'carer'), 0), coalesce(sum(t.points) FILTER "
-	    "(WHERE t.profile = 'citizen'), 0), coalesce(sum(t.points) "
-	    "FILTER (WHERE t.profile = 'health_professional'), 0), "
-	    "coalesce(sum(t.points) FILTER (WHERE t.profile = "
-	    "'researcher'), 0), coalesce(sum(t.points) FILTER (WHERE "
-	    "t.profile = 'other'), 0), CASE WHEN p.evidence_status = "
-	    "'answered' THEN priority_json(p) END FROM priorities p "
-	    "LEFT JOIN tally_items t ON t.priority_id = p.id AND "
-	    "($2::boolean OR NOT t.interests) WHERE p.consultation_id = $1 "
-	    "GROUP BY p.id ORDER BY p.position, p.id", 2 },
+	    "SELECT p.id, p.position, p.title_fr, p.title_en, CASE WHEN "
+	    "p.evidence_status = 'answered' THEN priority_json(p) END "
+	    "FROM priorities p WHERE p.consultation_id = $1 "
+	    "ORDER BY p.position, p.id", 1 },
 	[STMT_RESULTS_PAIRS] = { "results_pairs",
 	    "SELECT winner, loser, sum(ballots) FROM tally_pairs "
 	    "WHERE consultation_id = $1 AND ($2::boolean OR NOT interests) "
@@ -363,9 +352,11 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "GROUP BY 1, 2 HAVING sum(ballots) <> 0", 2 },
 	[STMT_RESULTS_ITEM_CELLS] = { "results_item_cells",
 	    "SELECT priority_id, stratum, profile, sum(supporters), "
-	    "sum(points) FROM tally_items WHERE consultation_id = $1 AND "
+	    "sum(points), sum(firsts) FROM tally_items WHERE "
+	    "consultation_id = $1 AND "
 	    "($2::boolean OR NOT interests) GROUP BY 1, 2, 3 "
-	    "HAVING sum(supporters) <> 0 OR sum(points) <> 0", 2 },
+	    "HAVING sum(supporters) <> 0 OR sum(points) <> 0 OR "
+	    "sum(firsts) <> 0", 2 },
 	[STMT_PROFILE_TARGETS] = { "profile_targets",
 	    "SELECT profile, share FROM profile_targets "
 	    "WHERE consultation_id = $1", 1 },

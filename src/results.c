@@ -17,11 +17,11 @@ static const char *const results_profiles[] = { "patient", "carer",
 	"citizen", "health_professional", "researcher", "other" };
 #define NPROFILES	(sizeof(results_profiles) / sizeof(results_profiles[0]))
 
-/* Columns of STMT_RESULTS_HEAD and STMT_RESULTS_ITEMS. */
+/* Columns of STMT_RESULTS_HEAD, _ITEMS and _ITEM_CELLS. */
 enum { H_METHOD, H_K, H_PHASE, H_NOW, H_WEIGHTING, H_ASSISTED, H_TOTAL,
 	H_PROFILE0 };
-enum { I_ID, I_POSITION, I_TITLE_FR, I_TITLE_EN, I_SUPPORTERS, I_POINTS,
-	I_FIRSTS, I_PROFILE0, I_ANSWERED = I_PROFILE0 + NPROFILES };
+enum { I_ID, I_POSITION, I_TITLE_FR, I_TITLE_EN, I_ANSWERED };
+enum { C_ID, C_STRATUM, C_PROFILE, C_SUPPORTERS, C_POINTS, C_FIRSTS };
 
 static int64_t
 results_now_us(void)
@@ -53,7 +53,7 @@ results_head(struct results *r, const struct db_rows *h)
 static void
 results_items(struct results *r, const struct db_rows *rows)
 {
-	size_t			 i, j, n = db_nrows(rows);
+	size_t			 i, n = db_nrows(rows);
 	struct tally_item	*it;
 	json_t			*p;
 
@@ -70,12 +70,6 @@ results_items(struct results *r, const struct db_rows *rows)
 		it = &r->items[r->nitems];
 		it->id = db_int(rows, i, I_ID);
 		it->position = (int)db_int(rows, i, I_POSITION);
-		it->supporters = db_int(rows, i, I_SUPPORTERS);
-		it->points = db_int(rows, i, I_POINTS);
-		it->firsts = db_int(rows, i, I_FIRSTS);
-		for (j = 0; j < NPROFILES; j++)
-			it->group_points[tally_group_of(results_profiles[j])] +=
-			    db_int(rows, i, I_PROFILE0 + j);
 		r->titles_fr[r->nitems] = xstrdup(db_value(rows, i, I_TITLE_FR));
 		r->titles_en[r->nitems] = db_isnull(rows, i, I_TITLE_EN) ? NULL :
 		    xstrdup(db_value(rows, i, I_TITLE_EN));
@@ -93,6 +87,26 @@ results_index(const struct results *r, int64_t id)
 		if (r->items[i].id == id)
 			return (long)i;
 	return -1;
+}
+
+/* Adds up the tallies per (priority, stratum, profile) of rows. */
+static void
+results_tallies(struct results *r, const struct db_rows *rows)
+{
+	struct tally_item	*it;
+	size_t			 i;
+	long			 k;
+
+	for (i = 0; i < db_nrows(rows); i++) {
+		if ((k = results_index(r, db_int(rows, i, C_ID))) < 0)
+			continue;
+		it = &r->items[k];
+		it->supporters += db_int(rows, i, C_SUPPORTERS);
+		it->points += db_int(rows, i, C_POINTS);
+		it->firsts += db_int(rows, i, C_FIRSTS);
+		it->group_points[tally_group_of(db_value(rows, i, C_PROFILE))] +=
+		    db_int(rows, i, C_POINTS);
+	}
 }
 
 /* The Schulze ranks, from the pairs of ranked ballots. */
@@ -123,7 +137,8 @@ enum db_status
 results_load(struct db *db, int64_t id, const struct results_options *opt,
     struct results *r)
 {
-	struct db_rows	*head = NULL, *items = NULL, *pairs = NULL;
+	struct db_rows	*head = NULL, *items = NULL, *pairs = NULL,
+			*cells = NULL;
 	enum db_status	 rc;
 	const char	*in = opt->interests ? "true" : "false";
 	char		 ids[24];
@@ -143,10 +158,12 @@ results_load(struct db *db, int64_t id, const struct results_options *opt,
 		goto out;
 	}
 	results_head(r, head);
-	rc = db_exec(db, STMT_RESULTS_ITEMS, DB_PARAMS(ids, in), &items);
-	if (rc != DB_OK)
+	if ((rc = db_exec(db, STMT_RESULTS_ITEMS, DB_PARAMS(ids),
+	    &items)) != DB_OK || (rc = db_exec(db, STMT_RESULTS_ITEM_CELLS,
+	    DB_PARAMS(ids, in), &cells)) != DB_OK)
 		goto out;
 	results_items(r, items);
+	results_tallies(r, cells);
 	if (r->ranked) {
 		rc = db_exec(db, STMT_RESULTS_PAIRS, DB_PARAMS(ids, in), &pairs);
 		if (rc != DB_OK)
@@ -158,7 +175,7 @@ results_load(struct db *db, int64_t id, const struct results_options *opt,
 	tally_rank(r->items, r->nitems, r->ranked);
 	if (opt->weighted && strcmp(db_value(head, 0, H_WEIGHTING), "none") != 0 &&
 	    (rc = results_weight(db, r, db_value(head, 0, H_WEIGHTING),
-	    opt)) != DB_OK)
+	    cells, opt)) != DB_OK)
 		goto out;
 	r->computation_us = results_now_us() - t0;
 out:
@@ -166,6 +183,7 @@ out:
 	db_rows_free(head);
 	db_rows_free(items);
 	db_rows_free(pairs);
+	db_rows_free(cells);
 	return rc;
 }
 

@@ -177,11 +177,10 @@ weight_items(struct results *r, const struct db_rows *rows)
 
 enum db_status
 results_weight(struct db *db, struct results *r, const char *scheme,
-    const struct results_options *opt)
+    const struct db_rows *items, const struct results_options *opt)
 {
 	struct results_weighting *wt;
-	struct db_rows	*strata = NULL, *cells = NULL, *targets = NULL,
-			*items = NULL;
+	struct db_rows	*strata = NULL, *cells = NULL, *targets = NULL;
 	enum db_status	 rc;
 	const char	*in = opt->interests ? "true" : "false";
 	double		*n = NULL, t[NPROFILES] = { 0 };
@@ -193,9 +192,7 @@ results_weight(struct db *db, struct results *r, const char *scheme,
 	    (rc = db_exec(db, STMT_RESULTS_CELLS, DB_PARAMS(ids, in),
 	    &cells)) != DB_OK ||
 	    (rc = db_exec(db, STMT_PROFILE_TARGETS, DB_PARAMS(ids),
-	    &targets)) != DB_OK ||
-	    (rc = db_exec(db, STMT_RESULTS_ITEM_CELLS, DB_PARAMS(ids, in),
-	    &items)) != DB_OK)
+	    &targets)) != DB_OK)
 		goto out;
 	wt = r->weighting = xcalloc(1, sizeof(*wt));
 	snprintf(wt->scheme, sizeof(wt->scheme), "%s", scheme);
@@ -214,7 +211,6 @@ out:
 	db_rows_free(strata);
 	db_rows_free(cells);
 	db_rows_free(targets);
-	db_rows_free(items);
 	return rc;
 }
 

@@ -89,10 +89,12 @@ void		 results_csv(const struct results *, struct buf *out);
 
 /*
  * results_weight.c: weights the participants of r (loaded) by scheme from
- * the tallies per cell, into r->weighting.  Returns DB_OK or the failure.
+ * the tallies per cell (item_cells: rows of STMT_RESULTS_ITEM_CELLS), into
+ * r->weighting.  Returns DB_OK or the failure.
  */
 enum db_status	 results_weight(struct db *, struct results *r,
-		    const char *scheme, const struct results_options *);
+		    const char *scheme, const struct db_rows *item_cells,
+		    const struct results_options *);
 void		 results_weight_free(struct results_weighting *);
 /* The "weighting" object of the results JSON. */
 json_t		*results_weight_json(const struct results_weighting *);
