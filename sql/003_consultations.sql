@@ -234,7 +234,7 @@ CREATE FUNCTION tally_move(c_id bigint, method text, k integer,
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
-	s	smallint := pg_backend_pid() % 16;
+	s	smallint := pg_backend_pid() % 4;
 	ranked	boolean := method = 'ranked';
 	delta	integer := sign(cardinality(new_choices)) - sign(cardinality(old_choices));
 BEGIN
