@@ -77,8 +77,7 @@ results_items(struct results *r, const struct db_rows *rows)
 	}
 }
 
-/* Index of priority id among the items, or -1. */
-static long
+long
 results_index(const struct results *r, int64_t id)
 {
 	size_t	 i;

@@ -145,18 +145,6 @@ weight_compute(struct results_weighting *wt, const double *n,
 	free(pop);
 }
 
-/* Index of priority id among r's items, or -1. */
-static long
-weight_item(const struct results *r, int64_t id)
-{
-	size_t	 i;
-
-	for (i = 0; i < r->nitems; i++)
-		if (r->items[i].id == id)
-			return (long)i;
-	return -1;
-}
-
 /* Adds each priority's tallies per cell, times the cell's weight. */
 static void
 weight_items(struct results *r, const struct db_rows *rows)
@@ -166,7 +154,7 @@ weight_items(struct results *r, const struct db_rows *rows)
 	long	 c, it;
 
 	for (i = 0; i < db_nrows(rows); i++) {
-		if ((it = weight_item(r, db_int(rows, i, 0))) < 0 ||
+		if ((it = results_index(r, db_int(rows, i, 0))) < 0 ||
 		    (c = weight_cell(wt, db_value(rows, i, 1),
 		    db_value(rows, i, 2))) < 0)
 			continue;

@@ -47,6 +47,15 @@ void		 api_json_column(struct response *, int status,
 		    const struct db_rows *, size_t row, size_t col);
 /* Parses a JSON column into a new value, or NULL. */
 json_t		*api_json_parse(const struct db_rows *, size_t row, size_t col);
+/* The JSON of column 0 of the first max rows, as a new array. */
+json_t		*api_json_rows(const struct db_rows *, size_t max);
+/*
+ * Answers 200 {key: [...], "next_cursor": ...} from rows fetched with
+ * limit + 1: column 0 the item's JSON, column 1 its cursor.  The cursor
+ * is that of the last item shown, or null when nothing follows.
+ */
+void		 api_page(struct response *, const char *key,
+		    const struct db_rows *, int64_t limit);
 /* 404 not_found. */
 void		 api_not_found(struct response *);
 /* Formats ids as a PostgreSQL array literal "{1,2,3}" into out. */

@@ -81,6 +81,9 @@ enum db_status	 results_load(struct db *, int64_t id,
 		    const struct results_options *, struct results *r);
 void		 results_free(struct results *);
 
+/* Index of priority id among r's items (in the vote), or -1. */
+long		 results_index(const struct results *r, int64_t id);
+
 /* The results as the API shows them (a new reference). */
 json_t		*results_json(const struct results *);
 

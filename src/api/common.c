@@ -103,6 +103,30 @@ api_json_column(struct response *res, int status, const struct db_rows *rows,
 		response_text(res, status, API_JSON_TYPE, v, strlen(v));
 }
 
+json_t *
+api_json_rows(const struct db_rows *rows, size_t max)
+{
+	json_t	*list = json_array(), *item;
+	size_t	 i;
+
+	for (i = 0; i < db_nrows(rows) && i < max; i++)
+		if ((item = api_json_parse(rows, i, 0)) != NULL)
+			json_array_append_new(list, item);
+	return list;
+}
+
+void
+api_page(struct response *res, const char *key, const struct db_rows *rows,
+    int64_t limit)
+{
+	size_t	 n = db_nrows(rows);
+
+	response_json(res, 200, json_pack("{s:o,s:o}", key,
+	    api_json_rows(rows, (size_t)limit), "next_cursor",
+	    (int64_t)n > limit ? json_string(db_value(rows, (size_t)limit - 1,
+	    1)) : json_null()));
+}
+
 void
 api_not_found(struct response *res)
 {

@@ -83,10 +83,8 @@ api_consultations_list(struct request *req, struct response *res)
 	const struct field_value *q = req->qfields;
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
-	json_t		*list, *item, *body;
 	int64_t		 limit = q[CONS_Q_LIMIT].present ?
 			    q[CONS_Q_LIMIT].i : PAGE_DEFAULT;
-	size_t		 i, n;
 	char		 cur[API_INT_LEN], lim[API_INT_LEN];
 
 	rc = db_exec(req->db, STMT_CONSULTATION_LIST, DB_PARAMS(
@@ -98,15 +96,7 @@ api_consultations_list(struct request *req, struct response *res)
 		api_db_error(res, rc);
 		goto out;
 	}
-	n = db_nrows(rows);
-	list = json_array();
-	for (i = 0; i < n && (int64_t)i < limit; i++)
-		if ((item = api_json_parse(rows, i, 0)) != NULL)
-			json_array_append_new(list, item);
-	body = json_pack("{s:o,s:o}", "consultations", list, "next_cursor",
-	    (int64_t)n > limit ? json_string(db_value(rows, i - 1, 1)) :
-	    json_null());
-	response_json(res, 200, body);
+	api_page(res, "consultations", rows, limit);
 out:
 	db_rows_free(rows);
 }

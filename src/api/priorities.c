@@ -106,8 +106,6 @@ api_priorities_list(struct request *req, struct response *res)
 	struct consultation_rules cr;
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
-	json_t		*list, *item;
-	size_t		 i;
 	char		 id[API_INT_LEN];
 
 	if (api_consultation_rules(req, res, req->id, &cr) < 0)
@@ -118,11 +116,8 @@ api_priorities_list(struct request *req, struct response *res)
 		api_db_error(res, rc);
 		goto out;
 	}
-	list = json_array();
-	for (i = 0; i < db_nrows(rows); i++)
-		if ((item = api_json_parse(rows, i, 0)) != NULL)
-			json_array_append_new(list, item);
-	response_json(res, 200, json_pack("{s:o}", "priorities", list));
+	response_json(res, 200, json_pack("{s:o}", "priorities",
+	    api_json_rows(rows, db_nrows(rows))));
 out:
 	db_rows_free(rows);
 }

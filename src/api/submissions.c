@@ -23,10 +23,8 @@ api_submissions_list(struct request *req, struct response *res)
 	struct consultation_rules cr;
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
-	json_t		*list, *item;
 	int64_t		 limit = q[PAGE_Q_LIMIT].present ? q[PAGE_Q_LIMIT].i :
 			    PAGE_DEFAULT;
-	size_t		 i, n;
 	char		 cid[API_INT_LEN], cur[API_INT_LEN], me[API_INT_LEN],
 			 lim[API_INT_LEN];
 
@@ -42,14 +40,7 @@ api_submissions_list(struct request *req, struct response *res)
 		api_db_error(res, rc);
 		goto out;
 	}
-	n = db_nrows(rows);
-	list = json_array();
-	for (i = 0; i < n && (int64_t)i < limit; i++)
-		if ((item = api_json_parse(rows, i, 0)) != NULL)
-			json_array_append_new(list, item);
-	response_json(res, 200, json_pack("{s:o,s:o}", "submissions", list,
-	    "next_cursor", (int64_t)n > limit ?
-	    json_string(db_value(rows, i - 1, 1)) : json_null()));
+	api_page(res, "submissions", rows, limit);
 out:
 	db_rows_free(rows);
 }

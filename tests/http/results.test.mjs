@@ -20,7 +20,7 @@ import assert from 'node:assert/strict';
 import { Client, assertError, newNet } from './accounts-helpers.mjs';
 import {
   TIME_RE, admin, assertRecountClean, assisted, csvPath, moderator, newConsultation, ok,
-  participants, publish, resultsPath, show, vote, votingConsultation,
+  parseCsv, participants, publish, resultsPath, show, vote, votingConsultation,
 } from './consultations-helpers.mjs';
 
 const RESULT_KEYS = ['consultation_id', 'method', 'phase', 'interests', 'ballots', 'participants', 'assisted', 'computed_at',
@@ -333,25 +333,6 @@ test('interests=exclude leaves out the ballots of participants who declared inte
 
 // ---------------------------------------------------------------------- CSV
 
-// RFC 4180 rows (quoted fields may hold commas, quotes, line breaks).
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r' && text[i + 1] === '\n') { /* CRLF */ } else if (ch === '\n') {
-      row.push(cell); rows.push(row); row = []; cell = '';
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
-  return rows;
-}
 
 test('the CSV: text/csv, a header row, one row per priority in the vote, formula cells prefixed with \'', async () => {
   const v = await voters();

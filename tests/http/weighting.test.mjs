@@ -34,7 +34,7 @@ import {
 } from './accounts-helpers.mjs';
 import {
   CONSULTATIONS, DAY, HOUR, admin, assisted, at, byId, consultationBody, consultationPath, csvPath, deleteBallot,
-  moderator, newConsultation, newPriority, ok, participants, pool, publish, resultsPath, show, submissionsPath, vote, votingConsultation,
+  moderator, newConsultation, newPriority, ok, parseCsv, participants, pool, publish, resultsPath, show, submissionsPath, vote, votingConsultation,
 } from './consultations-helpers.mjs';
 
 const IDF = 'idf-departements';
@@ -654,31 +654,14 @@ test('weighting=none and scheme "none": weighting null, weighted fields null', a
 
 // ---------------------------------------------------------------- 8. CSV
 
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r' && text[i + 1] === '\n') { /* CRLF */ } else if (ch === '\n') {
-      row.push(cell); rows.push(row); row = []; cell = '';
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
-  return rows.filter((x) => !(x.length === 1 && x[0] === ''));
-}
+const parseCsvRows = (text) => parseCsv(text).filter((x) => !(x.length === 1 && x[0] === ''));
 
 test('the CSV has weighted_supporters, weighted_share and margin_of_error (empty when unweighted)', async () => {
   const { c } = await skewed();
   const res = await publicResults(c.id);
   const r = await anon().get(csvPath(c.id));
   assert.equal(r.status, 200, `CSV: ${show(r)}`);
-  const rows = parseCsv(r.text);
+  const rows = parseCsvRows(r.text);
   const head = rows[0];
   assert.equal(head.slice(0, 9).join(','), CSV_HEADER, `the issue 4 columns first: ${head.join(',')}`);
   assert.deepEqual(head.slice(9), WEIGHTED_COLUMNS, `the three weighted columns: ${head.join(',')}`);
@@ -700,7 +683,7 @@ test('the CSV has weighted_supporters, weighted_share and margin_of_error (empty
   // weighting=none: the same columns, empty.
   const nr = await anon().get(`${csvPath(c.id)}?weighting=none`);
   assert.equal(nr.status, 200, `CSV weighting=none: ${show(nr)}`);
-  const nrows = parseCsv(nr.text);
+  const nrows = parseCsvRows(nr.text);
   assert.deepEqual(nrows[0], head, 'the same header with weighting=none');
   assert.equal(nrows.length, rows.length);
   for (const cells of nrows.slice(1)) {
@@ -714,7 +697,7 @@ test('the CSV has weighted_supporters, weighted_share and margin_of_error (empty
   await publish(a, u.id);
   const ur = await anon().get(csvPath(u.id));
   assert.equal(ur.status, 200, `CSV: ${show(ur)}`);
-  const urows = parseCsv(ur.text);
+  const urows = parseCsvRows(ur.text);
   assert.deepEqual(urows[0].slice(9), WEIGHTED_COLUMNS, 'the same header when unweighted');
   for (const cells of urows.slice(1)) {
     for (const f of WEIGHTED_COLUMNS) assert.equal(cells[urows[0].indexOf(f)], '', `${f} is empty when unweighted: ${cells.join(',')}`);
