@@ -53,6 +53,16 @@ static const struct var vars[] = {
 	  "GeoIP2/GeoLite2 City database (.mmdb), or \"off\"" },
 	{ "CONCERTO_WEIGHT_CAP", "5", "largest weight a participant gets "
 	  "(trimming), 1-100" },
+	{ "CONCERTO_FLAG_THRESHOLD", "3",
+	  "distinct flaggers that hide a contribution until reviewed" },
+	{ "CONCERTO_COMMENTS_PER_MINUTE", "5", "comments an account may post "
+	  "a minute" },
+	{ "CONCERTO_FLAGS_PER_MINUTE", "10", "flags an account may raise a "
+	  "minute" },
+	{ "CONCERTO_EDIT_WINDOW", "900", "seconds an author may edit a "
+	  "comment" },
+	{ "CONCERTO_REDACTION_KEEP_DAYS", "365", "days a redacted original "
+	  "is kept before `concerto purge` erases it" },
 };
 
 static const char *
@@ -92,6 +102,7 @@ config_load(struct config *cfg)
 {
 	long long	 workers, threads, body, timeout, grace, cores, slots;
 	long long	 am, at, ap, idle, max, recent, cap;
+	long long	 flags, cpm, fpm, edit, keep;
 
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (cores < 1)
@@ -115,8 +126,18 @@ config_load(struct config *cfg)
 	    config_int("CONCERTO_SESSION_IDLE", 3600, 60, 30 * 86400, &idle) ||
 	    config_int("CONCERTO_SESSION_MAX", 86400, 60, 90 * 86400, &max) ||
 	    config_int("CONCERTO_RECENT_AUTH", 900, 30, 86400, &recent) ||
-	    config_int("CONCERTO_WEIGHT_CAP", 5, 1, 100, &cap))
+	    config_int("CONCERTO_WEIGHT_CAP", 5, 1, 100, &cap) ||
+	    config_int("CONCERTO_FLAG_THRESHOLD", 3, 1, 1000, &flags) ||
+	    config_int("CONCERTO_COMMENTS_PER_MINUTE", 5, 1, 1000, &cpm) ||
+	    config_int("CONCERTO_FLAGS_PER_MINUTE", 10, 1, 1000, &fpm) ||
+	    config_int("CONCERTO_EDIT_WINDOW", 900, 0, 86400, &edit) ||
+	    config_int("CONCERTO_REDACTION_KEEP_DAYS", 365, 0, 36500, &keep))
 		return -1;
+	cfg->flag_threshold = (int)flags;
+	cfg->comments_per_minute = (int)cpm;
+	cfg->flags_per_minute = (int)fpm;
+	cfg->edit_window_s = (int)edit;
+	cfg->redaction_keep_days = (int)keep;
 	cfg->weight_cap = (double)cap;
 	cfg->geoip = config_str("CONCERTO_GEOIP", NULL);
 	if (cfg->geoip != NULL && strcmp(cfg->geoip, "off") == 0)

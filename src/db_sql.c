@@ -370,4 +370,114 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "population, source) VALUES ($1, $2, $3, $4, $5::bigint, $6)", 6 },
 	[STMT_BALLOT_COUNT] = { "ballot_count",
 	    "SELECT count(*) FROM ballots WHERE consultation_id = $1", 1 },
+
+	/*
+	 * Comment pages: $1 consultation, $2 parent (NULL: top level), $3
+	 * priority (NULL: all), $4 viewer, $5 staff, then the keyset and the
+	 * limit.  Column 1 is the cursor of the row.
+	 */
+#define COMMENT_PAGE_WHERE \
+	"WHERE c.consultation_id = $1 " \
+	"AND c.parent_id IS NOT DISTINCT FROM $2::bigint " \
+	"AND ($3::bigint IS NULL OR c.priority_id = $3) " \
+	"AND comment_visible(c, $4, $5) "
+	[STMT_COMMENT_PAGE_OLDEST] = { "comment_page_oldest",
+	    "SELECT comment_json(c, $4, $5), c.id::text FROM comments c "
+	    COMMENT_PAGE_WHERE
+	    "AND ($6::bigint IS NULL OR c.id > $6) "
+	    "ORDER BY c.id LIMIT $7", 7 },
+	[STMT_COMMENT_PAGE_NEWEST] = { "comment_page_newest",
+	    "SELECT comment_json(c, $4, $5), c.id::text FROM comments c "
+	    COMMENT_PAGE_WHERE
+	    "AND ($6::bigint IS NULL OR c.id < $6) "
+	    "ORDER BY c.id DESC LIMIT $7", 7 },
+	[STMT_COMMENT_PAGE_BEST] = { "comment_page_best",
+	    "SELECT comment_json(c, $4, $5), c.score_key || ',' || c.id "
+	    "FROM comments c " COMMENT_PAGE_WHERE
+	    "AND ($6::bigint IS NULL OR c.score_key < $6 "
+	    "OR (c.score_key = $6 AND c.id > $7::bigint)) "
+	    "ORDER BY c.score_key DESC, c.id LIMIT $8", 8 },
+	/* Replies under the roots $1 down to depth $2, oldest first. */
+	[STMT_COMMENT_DESCENDANTS] = { "comment_descendants",
+	    "SELECT comment_json(c, $3, $4), c.id, c.parent_id "
+	    "FROM comments c WHERE c.path && $1::bigint[] "
+	    "AND NOT c.id = ANY ($1::bigint[]) AND c.depth <= $2 "
+	    "AND comment_visible(c, $3, $4) ORDER BY c.id LIMIT $5", 5 },
+	[STMT_COMMENT_GET] = { "comment_get",
+	    "SELECT comment_json(c, $2, $3) FROM comments c WHERE c.id = $1",
+	    3 },
+	[STMT_COMMENT_POST] = { "comment_post",
+	    "SELECT code, id, retry FROM comment_post($1, $2, $3, $4, $5, $6, "
+	    "$7, $8, $9)", 9 },
+	[STMT_COMMENT_EDIT] = { "comment_edit",
+	    "SELECT comment_edit($1, $2, $3, $4, $5)", 5 },
+	[STMT_COMMENT_DELETE] = { "comment_delete",
+	    "SELECT comment_delete($1, $2)", 2 },
+	[STMT_COMMENT_VOTE] = { "comment_vote",
+	    "SELECT code, up, down, score FROM comment_vote($1, $2, $3, $4)",
+	    4 },
+	[STMT_FLAG_ADD] = { "flag_add",
+	    "SELECT code, created, retry FROM flag_add($1, $2, $3, $4, $5, "
+	    "$6, $7, $8)", 8 },
+
+	/* $1 consultation, $2 flag reason (NULL: any), $3-$6 keyset. */
+	[STMT_QUEUE_PAGE] = { "queue_page",
+	    "SELECT item, concat_ws(',', sort_distress, sort_time, sort_kind, "
+	    "sort_id) FROM moderation_queue($1::bigint, $2::text) "
+	    "WHERE $3::integer IS NULL OR (sort_distress, sort_time, "
+	    "sort_kind, sort_id) > ($3, $4::bigint, $5::integer, $6::bigint) "
+	    "ORDER BY sort_distress, sort_time, sort_kind, sort_id LIMIT $7",
+	    7 },
+	[STMT_QUEUE_COUNTS] = { "queue_counts",
+	    "SELECT count(*) FILTER (WHERE status = 'pending'), "
+	    "count(*) FILTER (WHERE status = 'hidden'), "
+	    "count(*) FILTER (WHERE flag_count > 0), "
+	    "count(*) FILTER (WHERE distress), count(*) "
+	    "FROM moderation_queue($1::bigint, $2::text)", 2 },
+	[STMT_MODERATION_DECIDE] = { "moderation_decide",
+	    "SELECT code, log_id, from_status, to_status, created "
+	    "FROM moderation_decide($1, $2, $3, $4, $5, $6, $7)", 7 },
+	[STMT_MODERATION_LOG] = { "moderation_log",
+	    "SELECT moderation_log_json(l), l.id FROM moderation_log l "
+	    "WHERE ($1::bigint IS NULL OR l.consultation_id = $1) "
+	    "AND ($2::text IS NULL OR l.target_type = $2) "
+	    "AND ($3::bigint IS NULL OR l.target_id = $3) "
+	    "AND ($4::bigint IS NULL OR l.id < $4) "
+	    "ORDER BY l.id DESC LIMIT $5", 5 },
+	[STMT_ACCOUNT_SUSPEND] = { "account_suspend",
+	    "SELECT code, until FROM account_suspend($1, $2, $3, $4)", 4 },
+	[STMT_NOTIFICATION_PAGE] = { "notification_page",
+	    "SELECT notification_json(n), n.id FROM notifications n "
+	    "WHERE n.account_id = $1 AND ($2::bigint IS NULL OR n.id < $2) "
+	    "ORDER BY n.id DESC LIMIT $3", 3 },
+	[STMT_NOTIFICATION_UNREAD] = { "notification_unread",
+	    "SELECT count(*) FROM notifications "
+	    "WHERE account_id = $1 AND read_at IS NULL", 1 },
+	[STMT_NOTIFICATION_READ] = { "notification_read",
+	    "UPDATE notifications SET read_at = now() WHERE account_id = $1 "
+	    "AND id <= $2 AND read_at IS NULL", 2 },
+	[STMT_SUPPORT_LIST] = { "support_list",
+	    "SELECT coalesce(json_agg(support_row_json(s) "
+	    "ORDER BY s.language), '[]') FROM support_texts s", 0 },
+	[STMT_SUPPORT_PUT] = { "support_put",
+	    "UPDATE support_texts SET title = $2, body = $3, "
+	    "contacts = $4::text[], updated_at = now(), updated_by = $5 "
+	    "WHERE language = $1 RETURNING support_row_json(support_texts)", 5 },
+
+	/* `concerto purge`: each answers the number of rows it erased. */
+	[STMT_PURGE_REDACTIONS] = { "purge_redactions",
+	    "WITH p AS (UPDATE redactions SET original = NULL, "
+	    "purged_at = now() WHERE original IS NOT NULL AND created_at < "
+	    "now() - make_interval(days => $1::integer) RETURNING 1) "
+	    "SELECT count(*) FROM p", 1 },
+	[STMT_PURGE_SESSIONS] = { "purge_sessions",
+	    "WITH p AS (DELETE FROM sessions WHERE expires_at < now() OR "
+	    "last_seen_at < now() - make_interval(secs => $1::integer) "
+	    "RETURNING 1) SELECT count(*) FROM p", 1 },
+	[STMT_PURGE_TOKENS] = { "purge_tokens",
+	    "WITH p AS (DELETE FROM account_tokens WHERE expires_at < now() "
+	    "OR used_at IS NOT NULL RETURNING 1) SELECT count(*) FROM p", 0 },
+	[STMT_PURGE_IDEMPOTENCY] = { "purge_idempotency",
+	    "WITH p AS (DELETE FROM idempotency_keys WHERE created_at < "
+	    "now() - interval '1 day' RETURNING 1) SELECT count(*) FROM p", 0 },
 };

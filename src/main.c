@@ -12,6 +12,7 @@
 #include "concerto/geo_cmd.h"
 #include "concerto/import.h"
 #include "concerto/mail.h"
+#include "concerto/purge.h"
 #include "concerto/db_migrate.h"
 #include "concerto/results_cmd.h"
 #include "concerto/router.h"
@@ -74,6 +75,12 @@ cmd_mail(const struct config *cfg, int argc, char **argv)
 }
 
 static int
+cmd_purge(const struct config *cfg, int argc, char **argv)
+{
+	return purge_run(cfg);
+}
+
+static int
 cmd_results(const struct config *cfg, int argc, char **argv)
 {
 	return results_command(cfg, argc, argv);
@@ -117,6 +124,8 @@ static const struct command commands[] = {
 	{ "user", cmd_user, "user add|role: manage accounts and roles" },
 	{ "demo", cmd_demo, "create or reset the demo accounts" },
 	{ "mail", cmd_mail, "deliver the outbox through CONCERTO_SENDMAIL" },
+	{ "purge", cmd_purge, "erase redacted originals, expired sessions "
+	  "and tokens past their time" },
 	{ "results", cmd_results, "results recount ID: rebuild tallies, "
 	  "report differences" },
 	{ "export", cmd_export, "export results ID --format csv|json" },

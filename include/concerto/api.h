@@ -127,6 +127,25 @@ enum ballot_field { BALLOT_CHOICES, BALLOT__MAX };
 enum assisted_field { ASSISTED_CHOICES, ASSISTED_PROFILE, ASSISTED_POSTCODE,
 	ASSISTED_INTERESTS, ASSISTED_NOTE, ASSISTED__MAX };
 enum results_query { RESULTS_Q_INTERESTS, RESULTS_Q_WEIGHTING, RESULTS_Q__MAX };
+/* Comment fields; a PATCH accepts the first two. */
+enum comment_field { COMMENT_BODY, COMMENT_ALIGNMENT, COMMENT_PRIORITY,
+	COMMENT_PARENT, COMMENT__MAX };
+enum comment_query { COMMENT_Q_SORT, COMMENT_Q_PRIORITY, COMMENT_Q_PARENT,
+	COMMENT_Q_LIMIT, COMMENT_Q_CURSOR, COMMENT_Q__MAX };
+enum comment_sort { COMMENT_SORT_OLDEST, COMMENT_SORT_NEWEST,
+	COMMENT_SORT_BEST };
+enum vote_field { VOTE_VALUE, VOTE__MAX };
+enum flag_field { FLAG_REASON, FLAG_NOTE, FLAG__MAX };
+enum queue_query { QUEUE_Q_CONSULTATION, QUEUE_Q_REASON, QUEUE_Q_LIMIT,
+	QUEUE_Q_CURSOR, QUEUE_Q__MAX };
+enum decision_field { DECISION_TARGET_TYPE, DECISION_TARGET_ID,
+	DECISION_ACTION, DECISION_REASON, DECISION_PASSAGE, DECISION__MAX };
+enum log_query { LOG_Q_CONSULTATION, LOG_Q_TARGET_TYPE, LOG_Q_TARGET_ID,
+	LOG_Q_LIMIT, LOG_Q_CURSOR, LOG_Q__MAX };
+enum suspension_field { SUSPENSION_DAYS, SUSPENSION_REASON, SUSPENSION__MAX };
+enum read_field { READ_UP_TO, READ__MAX };
+enum support_field { SUPPORT_TITLE, SUPPORT_BODY, SUPPORT_CONTACTS,
+	SUPPORT__MAX };
 
 extern const char *const api_phases[];
 extern const char *const api_methods[];
@@ -134,6 +153,12 @@ extern const char *const api_methods[];
 /* The participant profiles, in the order of the profile enum fields. */
 extern const char *const api_profiles[];
 extern const char *const api_languages[];
+extern const char *const api_alignments[];
+extern const char *const api_flag_reasons[];
+/* Kinds of contribution a flag or a decision is about. */
+extern const char *const api_target_types[];
+extern const char *const api_decisions[];
+extern const char *const api_log_targets[];
 
 /* Texts whose version is recorded with each consent. */
 #define API_TERMS_VERSION		"2026-11"
@@ -245,6 +270,58 @@ void	 api_ballot_get(struct request *, struct response *);
 void	 api_ballot_put(struct request *, struct response *);
 void	 api_ballot_delete(struct request *, struct response *);
 void	 api_assisted_ballot_create(struct request *, struct response *);
+
+/*
+ * A refusal a SQL function can answer (its code column), and the HTTP
+ * answer it gets.  Tables end with a NULL code.
+ */
+struct api_refusal {
+	const char	*code;
+	int		 status;
+	const char	*message;
+	const char	*field;
+};
+/*
+ * Sets the response for code from table; a code the table lacks is a
+ * server failure (500).  Returns -1, for "return api_refuse(...)".
+ */
+int	 api_refuse(struct response *, const struct api_refusal *,
+	    const char *code);
+/* 429 code with Retry-After: seconds. */
+void	 api_too_many(struct response *, const char *code,
+	    const char *message, int64_t seconds);
+/*
+ * Parses a cursor of exactly n comma-separated numbers into v.  Returns
+ * 0, or -1 with a 400 naming the cursor.
+ */
+int	 api_cursor(struct response *, const char *s, int64_t *v, size_t n);
+/* The session's account id as text into buf, or NULL if signed out. */
+const char *api_viewer(const struct request *, char buf[API_INT_LEN]);
+
+/* comments.c */
+void	 api_comments_list(struct request *, struct response *);
+void	 api_comments_create(struct request *, struct response *);
+void	 api_comment_patch(struct request *, struct response *);
+void	 api_comment_delete(struct request *, struct response *);
+void	 api_comment_vote(struct request *, struct response *);
+
+/* flags.c */
+void	 api_comment_flag(struct request *, struct response *);
+void	 api_submission_flag(struct request *, struct response *);
+
+/* moderation.c */
+void	 api_moderation_queue(struct request *, struct response *);
+void	 api_moderation_decide(struct request *, struct response *);
+void	 api_moderation_log(struct request *, struct response *);
+void	 api_account_suspend(struct request *, struct response *);
+
+/* notifications.c */
+void	 api_notifications_list(struct request *, struct response *);
+void	 api_notifications_read(struct request *, struct response *);
+
+/* support.c */
+void	 api_support_list(struct request *, struct response *);
+void	 api_support_put(struct request *, struct response *);
 
 /* results.c */
 void	 api_results_get(struct request *, struct response *);

@@ -33,6 +33,11 @@ struct config {
 	const char	*geoip;		/* CONCERTO_GEOIP; NULL if unset or off */
 	bool		 geoip_off;	/* CONCERTO_GEOIP=off: no GeoIP wanted */
 	double		 weight_cap;	/* CONCERTO_WEIGHT_CAP */
+	int		 flag_threshold; /* CONCERTO_FLAG_THRESHOLD */
+	int		 comments_per_minute; /* CONCERTO_COMMENTS_PER_MINUTE */
+	int		 flags_per_minute; /* CONCERTO_FLAGS_PER_MINUTE */
+	int		 edit_window_s;	/* CONCERTO_EDIT_WINDOW */
+	int		 redaction_keep_days; /* CONCERTO_REDACTION_KEEP_DAYS */
 };
 
 /*

@@ -3,7 +3,9 @@
  * values to SQL parameters and back.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "concerto/api.h"
@@ -205,4 +207,59 @@ api_consultation_rules(struct request *req, struct response *res, int64_t id,
 out:
 	db_rows_free(rows);
 	return ret;
+}
+
+int
+api_refuse(struct response *res, const struct api_refusal *table,
+    const char *code)
+{
+	for (; table->code != NULL; table++)
+		if (code != NULL && strcmp(code, table->code) == 0) {
+			response_error(res, table->status, table->code,
+			    table->message, table->field);
+			return -1;
+		}
+	api_db_error(res, DB_ERROR);
+	return -1;
+}
+
+void
+api_too_many(struct response *res, const char *code, const char *message,
+    int64_t seconds)
+{
+	char	 wait[API_INT_LEN];
+
+	response_error(res, 429, code, message, NULL);
+	response_header(res, "Retry-After", api_int(seconds > 0 ? seconds : 1,
+	    wait));
+}
+
+int
+api_cursor(struct response *res, const char *s, int64_t *v, size_t n)
+{
+	size_t	 i;
+	char	*end;
+
+	for (i = 0; i < n; i++) {
+		errno = 0;
+		if (*s < '0' || *s > '9')
+			break;
+		v[i] = strtoll(s, &end, 10);
+		if (errno != 0 || *end != (i + 1 < n ? ',' : '\0'))
+			break;
+		s = end + (i + 1 < n);
+	}
+	if (i == n)
+		return 0;
+	response_error(res, 400, "invalid_field",
+	    "This cursor does not belong to this list or this order.",
+	    "cursor");
+	return -1;
+}
+
+const char *
+api_viewer(const struct request *req, char buf[API_INT_LEN])
+{
+	return req->session != NULL ? api_int(req->session->account_id, buf) :
+	    NULL;
 }

@@ -11,6 +11,7 @@
 #include "concerto/api.h"
 #include "concerto/field.h"
 #include "concerto/router.h"
+#include "concerto/utf8.h"
 
 #define FIELDS(a)	(a), (sizeof(a) / sizeof((a)[0]))
 #define NO_FIELDS	NULL, 0
@@ -29,6 +30,16 @@ static const char *const evidence_statuses[] = { "unanswered",
 	"partly_answered", "answered", NULL };
 static const char *const interests_views[] = { "include", "exclude", NULL };
 static const char *const weighting_views[] = { "regional", "none", NULL };
+const char *const api_alignments[] = { "for", "against", "neutral", NULL };
+const char *const api_flag_reasons[] = { "spam", "abuse", "off_topic",
+	"misinformation", "health_data_disclosure", "distress", NULL };
+const char *const api_target_types[] = { "comment", "submission", NULL };
+const char *const api_decisions[] = { "approve", "hide", "reject",
+	"restore", "redact", NULL };
+const char *const api_log_targets[] = { "comment", "submission", "account",
+	NULL };
+static const char *const comment_sorts[] = { "oldest", "newest", "best",
+	NULL };
 
 /* A French postcode: five digits, département 01-95 or overseas 97x/98x. */
 static bool
@@ -233,6 +244,123 @@ static const struct field results_query[RESULTS_Q__MAX] = {
 	    weighting_views, NULL },
 };
 
+/* A list cursor: numbers separated by commas (the handler counts them). */
+static bool
+valid_cursor(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((*s < '0' || *s > '9') && *s != ',')
+			return false;
+	return true;
+}
+
+/* A support contact: one line of at most 300 characters. */
+static bool
+valid_contact(const char *s)
+{
+	size_t	 len = strlen(s);
+
+	return len > 0 && utf8_length(s, len) <= 300;
+}
+
+#define CURSOR_FIELD(I) \
+	[I] = { "cursor", FIELD_STRING, 0, 1, 80, NULL, valid_cursor }
+#define REASON_FIELD(I) \
+	[I] = { "reason", FIELD_STRING, FIELD_REQUIRED | FIELD_MULTILINE, 3, \
+	    1000, NULL, NULL }
+#define ID_QUERY(I, NAME) \
+	[I] = { NAME, FIELD_INT, 0, 1, INT64_MAX, NULL, NULL }
+#define LIMIT_QUERY(I) \
+	[I] = { "limit", FIELD_INT, 0, 1, 100, NULL, NULL }
+
+static const struct field comment_fields[COMMENT__MAX] = {
+	[COMMENT_BODY] = { "body", FIELD_STRING,
+	    FIELD_REQUIRED | FIELD_MULTILINE, 1, 5000, NULL, NULL },
+	[COMMENT_ALIGNMENT] = { "alignment", FIELD_ENUM, 0, 0, 0,
+	    api_alignments, NULL },
+	[COMMENT_PRIORITY] = { "priority_id", FIELD_INT, FIELD_NULLABLE, 1,
+	    INT64_MAX, NULL, NULL },
+	[COMMENT_PARENT] = { "parent_id", FIELD_INT, FIELD_NULLABLE, 1,
+	    INT64_MAX, NULL, NULL },
+};
+
+static const struct field comment_patch_fields[COMMENT_PRIORITY] = {
+	[COMMENT_BODY] = { "body", FIELD_STRING, FIELD_MULTILINE, 1, 5000,
+	    NULL, NULL },
+	[COMMENT_ALIGNMENT] = { "alignment", FIELD_ENUM, 0, 0, 0,
+	    api_alignments, NULL },
+};
+
+static const struct field comment_query[COMMENT_Q__MAX] = {
+	[COMMENT_Q_SORT] = { "sort", FIELD_ENUM, 0, 0, 0, comment_sorts,
+	    NULL },
+	ID_QUERY(COMMENT_Q_PRIORITY, "priority_id"),
+	ID_QUERY(COMMENT_Q_PARENT, "parent_id"),
+	LIMIT_QUERY(COMMENT_Q_LIMIT),
+	CURSOR_FIELD(COMMENT_Q_CURSOR),
+};
+
+static const struct field vote_fields[VOTE__MAX] = {
+	[VOTE_VALUE] = { "value", FIELD_INT, FIELD_REQUIRED, -1, 1, NULL,
+	    NULL },
+};
+
+static const struct field flag_fields[FLAG__MAX] = {
+	[FLAG_REASON] = { "reason", FIELD_ENUM, FIELD_REQUIRED, 0, 0,
+	    api_flag_reasons, NULL },
+	[FLAG_NOTE] = { "note", FIELD_STRING,
+	    FIELD_NULLABLE | FIELD_MULTILINE, 0, 1000, NULL, NULL },
+};
+
+static const struct field queue_query[QUEUE_Q__MAX] = {
+	ID_QUERY(QUEUE_Q_CONSULTATION, "consultation_id"),
+	[QUEUE_Q_REASON] = { "reason", FIELD_ENUM, 0, 0, 0, api_flag_reasons,
+	    NULL },
+	LIMIT_QUERY(QUEUE_Q_LIMIT),
+	CURSOR_FIELD(QUEUE_Q_CURSOR),
+};
+
+static const struct field decision_fields[DECISION__MAX] = {
+	[DECISION_TARGET_TYPE] = { "target_type", FIELD_ENUM, FIELD_REQUIRED,
+	    0, 0, api_target_types, NULL },
+	[DECISION_TARGET_ID] = { "target_id", FIELD_INT, FIELD_REQUIRED, 1,
+	    INT64_MAX, NULL, NULL },
+	[DECISION_ACTION] = { "action", FIELD_ENUM, FIELD_REQUIRED, 0, 0,
+	    api_decisions, NULL },
+	REASON_FIELD(DECISION_REASON),
+	[DECISION_PASSAGE] = { "passage", FIELD_STRING, FIELD_MULTILINE, 1,
+	    5000, NULL, NULL },
+};
+
+static const struct field log_query[LOG_Q__MAX] = {
+	ID_QUERY(LOG_Q_CONSULTATION, "consultation_id"),
+	[LOG_Q_TARGET_TYPE] = { "target_type", FIELD_ENUM, 0, 0, 0,
+	    api_log_targets, NULL },
+	ID_QUERY(LOG_Q_TARGET_ID, "target_id"),
+	LIMIT_QUERY(LOG_Q_LIMIT),
+	[LOG_Q_CURSOR] = { "cursor", FIELD_INT, 0, 1, INT64_MAX, NULL, NULL },
+};
+
+static const struct field suspension_fields[SUSPENSION__MAX] = {
+	[SUSPENSION_DAYS] = { "days", FIELD_INT, FIELD_REQUIRED, 0, 3650,
+	    NULL, NULL },
+	REASON_FIELD(SUSPENSION_REASON),
+};
+
+static const struct field read_fields[READ__MAX] = {
+	[READ_UP_TO] = { "up_to", FIELD_INT, FIELD_REQUIRED, 0, INT64_MAX,
+	    NULL, NULL },
+};
+
+static const struct field support_fields[SUPPORT__MAX] = {
+	[SUPPORT_TITLE] = { "title", FIELD_STRING, FIELD_REQUIRED, 3, 200,
+	    NULL, NULL },
+	[SUPPORT_BODY] = { "body", FIELD_STRING,
+	    FIELD_REQUIRED | FIELD_MULTILINE, 1, 5000, NULL, NULL },
+	[SUPPORT_CONTACTS] = { "contacts", FIELD_TEXT_LIST, FIELD_REQUIRED, 0,
+	    20, NULL, valid_contact },
+};
+
 /* The verify route reuses the token table's first field only. */
 #define TOKEN_ONLY	token_fields, 1
 
@@ -310,6 +438,44 @@ const struct route routes[] = {
 	{ METHOD_GET, "/api/v1/consultations/{id}/results.csv",
 	  api_results_csv,
 	  ROLE_ANY, false, NO_FIELDS, FIELDS(results_query) },
+
+	{ METHOD_GET, "/api/v1/consultations/{id}/comments",
+	  api_comments_list,
+	  ROLE_ANY, false, NO_FIELDS, FIELDS(comment_query) },
+	{ METHOD_POST, "/api/v1/consultations/{id}/comments",
+	  api_comments_create,
+	  ROLE_PARTICIPANT, true, FIELDS(comment_fields), NO_QUERY },
+	{ METHOD_PATCH, "/api/v1/comments/{id}", api_comment_patch,
+	  ROLE_PARTICIPANT, true, FIELDS(comment_patch_fields), NO_QUERY },
+	{ METHOD_DELETE, "/api/v1/comments/{id}", api_comment_delete,
+	  ROLE_PARTICIPANT, true, NO_FIELDS, NO_QUERY },
+	{ METHOD_PUT, "/api/v1/comments/{id}/vote", api_comment_vote,
+	  ROLE_PARTICIPANT, true, FIELDS(vote_fields), NO_QUERY },
+	{ METHOD_POST, "/api/v1/comments/{id}/flags", api_comment_flag,
+	  ROLE_PARTICIPANT, true, FIELDS(flag_fields), NO_QUERY },
+	{ METHOD_POST, "/api/v1/submissions/{id}/flags", api_submission_flag,
+	  ROLE_PARTICIPANT, true, FIELDS(flag_fields), NO_QUERY },
+
+	{ METHOD_GET, "/api/v1/moderation/queue", api_moderation_queue,
+	  ROLE_MODERATOR, false, NO_FIELDS, FIELDS(queue_query) },
+	{ METHOD_POST, "/api/v1/moderation/decisions", api_moderation_decide,
+	  ROLE_MODERATOR, true, FIELDS(decision_fields), NO_QUERY },
+	{ METHOD_GET, "/api/v1/moderation/log", api_moderation_log,
+	  ROLE_MODERATOR, false, NO_FIELDS, FIELDS(log_query) },
+	{ METHOD_POST, "/api/v1/accounts/{id}/suspension",
+	  api_account_suspend,
+	  ROLE_MODERATOR, true, FIELDS(suspension_fields), NO_QUERY },
+
+	{ METHOD_GET, "/api/v1/me/notifications", api_notifications_list,
+	  ROLE_SIGNED_IN, false, NO_FIELDS, FIELDS(page_query) },
+	{ METHOD_POST, "/api/v1/me/notifications/read",
+	  api_notifications_read,
+	  ROLE_SIGNED_IN, true, FIELDS(read_fields), NO_QUERY },
+
+	{ METHOD_GET, "/api/v1/support-texts", api_support_list,
+	  ROLE_ANY, false, NO_FIELDS, NO_QUERY },
+	{ METHOD_PUT, "/api/v1/support-texts/{slug}", api_support_put,
+	  ROLE_ADMIN, true, FIELDS(support_fields), NO_QUERY },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -1,0 +1,367 @@
+/*
+ * Comment threads: a page of threads (top-level comments, or the replies
+ * of one comment) with their replies nested a few levels deep; writing,
+ * editing within a window, deleting (a tombstone), and voting.  The rules
+ * live in the SQL functions of sql/005_comments.sql; this file maps their
+ * answers to HTTP and builds the trees.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "concerto/api.h"
+#include "concerto/auth.h"
+#include "concerto/config.h"
+#include "concerto/field.h"
+#include "concerto/mem.h"
+#include "concerto/request.h"
+#include "concerto/response.h"
+
+#define PHASE_GATHERING		1
+#define PHASE_VOTING		2
+#define COMMENTS_PAGE_DEFAULT	20
+#define COMMENTS_DEPTH_SHOWN	4	/* levels nested below a page's top */
+#define COMMENTS_REPLIES_MAX	1000	/* replies fetched for one page */
+
+static const struct api_refusal comment_refusals[] = {
+	{ "not_found", 404, "There is nothing here.", NULL },
+	{ "not_author", 403, "Only the author may change this comment.",
+	  NULL },
+	{ "comment_deleted", 409, "This comment has been deleted.", NULL },
+	{ "comments_closed", 409,
+	  "Comments are open only while questions are gathered and during "
+	  "the vote.", NULL },
+	{ "edit_window_closed", 409,
+	  "A comment can be edited only in the minutes after it is written.",
+	  NULL },
+	{ "duplicate_comment", 409, "You have already posted this text here.",
+	  "body" },
+	{ "invalid_priority", 422,
+	  "This is not a priority of this consultation (a reply stays on its "
+	  "thread's priority).", "priority_id" },
+	{ "invalid_parent", 422,
+	  "You cannot reply to this comment.", "parent_id" },
+	{ "own_comment", 422, "You cannot vote on your own comment.", NULL },
+	{ "not_votable", 409, "Only published comments can be voted on.",
+	  NULL },
+	{ NULL, 0, NULL, NULL }
+};
+
+/* A comment of a page and where it sits, to hang its replies on. */
+struct node {
+	int64_t	 id;
+	json_t	*obj;		/* borrowed from the tree */
+};
+
+static int
+node_cmp(const void *a, const void *b)
+{
+	const struct node	*x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The node of id among roots[0..nroots) and replies[0..nreplies), or NULL. */
+static struct node *
+node_find(struct node *roots, size_t nroots, struct node *replies,
+    size_t nreplies, int64_t id)
+{
+	struct node	 key = { id, NULL }, *found;
+
+	found = bsearch(&key, roots, nroots, sizeof(*roots), node_cmp);
+	return found != NULL ? found : bsearch(&key, replies, nreplies,
+	    sizeof(*replies), node_cmp);
+}
+
+/* Marks every node that shows fewer replies than it has. */
+static void
+nodes_collapse(const struct node *nodes, size_t n)
+{
+	size_t	 i;
+	json_t	*o;
+
+	for (i = 0; i < n; i++) {
+		o = nodes[i].obj;
+		json_object_set_new(o, "collapsed", json_boolean(
+		    json_integer_value(json_object_get(o, "reply_count")) >
+		    (json_int_t)json_array_size(json_object_get(o,
+		    "replies"))));
+	}
+}
+
+/*
+ * Hangs each reply (rows of STMT_COMMENT_DESCENDANTS: JSON, id, parent,
+ * oldest first) under its parent among roots[0..nroots) or the replies
+ * hung before it; a reply whose parent is not shown is dropped with it.
+ * replies has room for every row.
+ */
+static void
+comments_nest(const struct db_rows *rows, struct node *roots, size_t nroots,
+    struct node *replies)
+{
+	struct node	*parent;
+	size_t		 i, n = 0;
+	json_t		*obj;
+
+	qsort(roots, nroots, sizeof(*roots), node_cmp);
+	for (i = 0; i < db_nrows(rows); i++) {
+		parent = node_find(roots, nroots, replies, n,
+		    db_int(rows, i, 2));
+		if (parent == NULL || (obj = api_json_parse(rows, i, 0)) == NULL)
+			continue;
+		json_array_append_new(json_object_get(parent->obj, "replies"),
+		    obj);
+		/* Rows come by id: appending keeps replies sorted. */
+		replies[n].id = db_int(rows, i, 1);
+		replies[n++].obj = obj;
+	}
+	nodes_collapse(roots, nroots);
+	nodes_collapse(replies, n);
+}
+
+/* The page's top-level comments: rows of a page statement, limit + 1. */
+static enum db_status
+comments_page(struct request *req, int sort, const int64_t *key,
+    const char *me, const char *staff, int64_t limit, struct db_rows **rows)
+{
+	const struct field_value *q = req->qfields;
+	char	 cid[API_INT_LEN], parent[API_INT_LEN], prio[API_INT_LEN],
+		 k0[API_INT_LEN], k1[API_INT_LEN], lim[API_INT_LEN];
+	const char *p0 = api_int(req->id, cid),
+		*p1 = q[COMMENT_Q_PARENT].present ?
+		    api_int(q[COMMENT_Q_PARENT].i, parent) : NULL,
+		*p2 = q[COMMENT_Q_PRIORITY].present ?
+		    api_int(q[COMMENT_Q_PRIORITY].i, prio) : NULL,
+		*c0 = key != NULL ? api_int(key[0], k0) : NULL,
+		*c1 = key != NULL && sort == COMMENT_SORT_BEST ?
+		    api_int(key[1], k1) : NULL;
+
+	api_int(limit + 1, lim);
+	if (sort == COMMENT_SORT_BEST)
+		return db_exec(req->db, STMT_COMMENT_PAGE_BEST, DB_PARAMS(p0,
+		    p1, p2, me, staff, c0, c1, lim), rows);
+	return db_exec(req->db, sort == COMMENT_SORT_NEWEST ?
+	    STMT_COMMENT_PAGE_NEWEST : STMT_COMMENT_PAGE_OLDEST,
+	    DB_PARAMS(p0, p1, p2, me, staff, c0, lim), rows);
+}
+
+void
+api_comments_list(struct request *req, struct response *res)
+{
+	const struct field_value *q = req->qfields;
+	struct consultation_rules cr;
+	struct db_rows	*page = NULL, *deep = NULL;
+	struct node	*nodes = NULL;
+	enum db_status	 rc;
+	struct buf	 roots;
+	json_t		*list = NULL, *obj;
+	int64_t		 limit = q[COMMENT_Q_LIMIT].present ?
+			    q[COMMENT_Q_LIMIT].i : COMMENTS_PAGE_DEFAULT,
+			 key[2], ids[100];
+	int		 sort = q[COMMENT_Q_SORT].present ?
+			    (int)q[COMMENT_Q_SORT].i : COMMENT_SORT_OLDEST;
+	size_t		 i, shown, n = 0;
+	char		 me[API_INT_LEN], depth[API_INT_LEN], max[API_INT_LEN];
+	const char	*viewer = api_viewer(req, me),
+			*staff = api_is_staff(req) ? "true" : "false";
+
+	buf_init(&roots, 0);
+	if (api_consultation_rules(req, res, req->id, &cr) < 0)
+		goto out;
+	if (q[COMMENT_Q_CURSOR].present && api_cursor(res,
+	    q[COMMENT_Q_CURSOR].s, key, sort == COMMENT_SORT_BEST ? 2 : 1) < 0)
+		goto out;
+	rc = comments_page(req, sort, q[COMMENT_Q_CURSOR].present ? key :
+	    NULL, viewer, staff, limit, &page);
+	if (rc != DB_OK) {
+		api_db_error(res, rc);
+		goto out;
+	}
+	shown = db_nrows(page) < (size_t)limit ? db_nrows(page) : (size_t)limit;
+	list = json_array();
+	for (i = 0; i < shown; i++) {
+		if ((obj = api_json_parse(page, i, 0)) == NULL)
+			continue;
+		json_array_append_new(list, obj);
+		ids[n++] = json_integer_value(json_object_get(obj, "id"));
+	}
+	if (n > 0) {
+		nodes = xcalloc(n + COMMENTS_REPLIES_MAX, sizeof(*nodes));
+		for (i = 0; i < n; i++) {
+			nodes[i].id = ids[i];
+			nodes[i].obj = json_array_get(list, i);
+		}
+		api_id_array(ids, n, &roots);
+		rc = db_exec(req->db, STMT_COMMENT_DESCENDANTS, DB_PARAMS(
+		    buf_str(&roots), api_int(json_integer_value(
+		    json_object_get(nodes[0].obj, "depth")) +
+		    COMMENTS_DEPTH_SHOWN, depth), viewer, staff,
+		    api_int(COMMENTS_REPLIES_MAX, max)), &deep);
+		if (rc != DB_OK) {
+			api_db_error(res, rc);
+			goto out;
+		}
+		comments_nest(deep, nodes, n, nodes + n);
+	}
+	response_json(res, 200, json_pack("{s:O,s:o}", "comments", list,
+	    "next_cursor", db_nrows(page) > (size_t)limit ?
+	    json_string(db_value(page, (size_t)limit - 1, 1)) : json_null()));
+out:
+	json_decref(list);
+	free(nodes);
+	buf_free(&roots);
+	db_rows_free(page);
+	db_rows_free(deep);
+}
+
+/* Answers status with comment id as the session sees it. */
+static void
+comment_answer(struct request *req, struct response *res, int status,
+    const char *id)
+{
+	struct db_rows	*rows = NULL;
+	enum db_status	 rc;
+	char		 me[API_INT_LEN];
+
+	rc = db_exec(req->db, STMT_COMMENT_GET, DB_PARAMS(id,
+	    api_viewer(req, me), api_is_staff(req) ? "true" : "false"), &rows);
+	if (rc != DB_OK)
+		api_db_error(res, rc);
+	else if (db_nrows(rows) == 0)
+		api_not_found(res);
+	else
+		api_json_column(res, status, rows, 0, 0);
+	db_rows_free(rows);
+}
+
+/* True if s holds nothing but white space. */
+static bool
+blank(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return false;
+	return true;
+}
+
+void
+api_comments_create(struct request *req, struct response *res)
+{
+	const struct field_value *f = req->fields;
+	struct consultation_rules cr;
+	struct db_rows	*rows = NULL;
+	enum db_status	 rc;
+	char		 cid[API_INT_LEN], me[API_INT_LEN], prio[API_INT_LEN],
+			 parent[API_INT_LEN], per[API_INT_LEN];
+
+	if (api_consultation_rules(req, res, req->id, &cr) < 0)
+		return;
+	if (cr.phase != PHASE_GATHERING && cr.phase != PHASE_VOTING) {
+		api_refuse(res, comment_refusals, "comments_closed");
+		return;
+	}
+	if (blank(f[COMMENT_BODY].s)) {
+		response_error(res, 400, "invalid_field",
+		    "A comment needs some text.", "body");
+		return;
+	}
+	if (api_participation_ensure(req, res, req->id, cr.scheme) < 0)
+		return;
+	rc = db_exec(req->db, STMT_COMMENT_POST, DB_PARAMS(
+	    api_int(req->id, cid), api_viewer(req, me),
+	    f[COMMENT_PRIORITY].present && !f[COMMENT_PRIORITY].null ?
+	    api_int(f[COMMENT_PRIORITY].i, prio) : NULL,
+	    f[COMMENT_PARENT].present && !f[COMMENT_PARENT].null ?
+	    api_int(f[COMMENT_PARENT].i, parent) : NULL,
+	    f[COMMENT_ALIGNMENT].present ?
+	    api_alignments[f[COMMENT_ALIGNMENT].i] : "neutral",
+	    f[COMMENT_BODY].s, cr.premoderated ? "true" : "false",
+	    api_is_staff(req) ? "true" : "false",
+	    api_int(req->cfg->comments_per_minute, per)), &rows);
+	if (rc != DB_OK)
+		api_db_error(res, rc);
+	else if (strcmp(db_value(rows, 0, 0), "too_many_comments") == 0)
+		api_too_many(res, "too_many_comments", "You are commenting "
+		    "quickly; please wait a moment before the next comment.",
+		    db_int(rows, 0, 2));
+	else if (strcmp(db_value(rows, 0, 0), "ok") != 0)
+		api_refuse(res, comment_refusals, db_value(rows, 0, 0));
+	else
+		comment_answer(req, res, 201, db_value(rows, 0, 1));
+	db_rows_free(rows);
+}
+
+/* Runs a statement answering one code about comment req->id. */
+static int
+comment_change(struct request *req, struct response *res, enum stmt stmt,
+    const char *const *params, size_t nparams)
+{
+	struct db_rows	*rows = NULL;
+	enum db_status	 rc;
+	int		 ret = -1;
+
+	rc = db_exec(req->db, stmt, params, nparams, &rows);
+	if (rc != DB_OK)
+		api_db_error(res, rc);
+	else if (strcmp(db_value(rows, 0, 0), "ok") != 0)
+		api_refuse(res, comment_refusals, db_value(rows, 0, 0));
+	else
+		ret = 0;
+	db_rows_free(rows);
+	return ret;
+}
+
+void
+api_comment_patch(struct request *req, struct response *res)
+{
+	const struct field_value *f = req->fields;
+	char		 id[API_INT_LEN], me[API_INT_LEN], win[API_INT_LEN];
+
+	if (f[COMMENT_BODY].present && blank(f[COMMENT_BODY].s)) {
+		response_error(res, 400, "invalid_field",
+		    "A comment needs some text.", "body");
+		return;
+	}
+	if (comment_change(req, res, STMT_COMMENT_EDIT, DB_PARAMS(
+	    api_int(req->id, id), api_viewer(req, me),
+	    f[COMMENT_BODY].present ? f[COMMENT_BODY].s : NULL,
+	    f[COMMENT_ALIGNMENT].present ?
+	    api_alignments[f[COMMENT_ALIGNMENT].i] : NULL,
+	    api_int(req->cfg->edit_window_s, win))) == 0)
+		comment_answer(req, res, 200, id);
+}
+
+void
+api_comment_delete(struct request *req, struct response *res)
+{
+	char		 id[API_INT_LEN], me[API_INT_LEN];
+
+	if (comment_change(req, res, STMT_COMMENT_DELETE, DB_PARAMS(
+	    api_int(req->id, id), api_viewer(req, me))) == 0)
+		response_json(res, 204, NULL);
+}
+
+void
+api_comment_vote(struct request *req, struct response *res)
+{
+	struct db_rows	*rows = NULL;
+	enum db_status	 rc;
+	int64_t		 value = req->fields[VOTE_VALUE].i;
+	char		 id[API_INT_LEN], me[API_INT_LEN], v[API_INT_LEN];
+
+	rc = db_exec(req->db, STMT_COMMENT_VOTE, DB_PARAMS(api_int(req->id,
+	    id), api_viewer(req, me), api_int(value, v),
+	    api_is_staff(req) ? "true" : "false"), &rows);
+	if (rc != DB_OK)
+		api_db_error(res, rc);
+	else if (strcmp(db_value(rows, 0, 0), "ok") != 0)
+		api_refuse(res, comment_refusals, db_value(rows, 0, 0));
+	else
+		response_json(res, 200, json_pack("{s:I,s:I,s:I,s:f,s:I}",
+		    "id", (json_int_t)req->id,
+		    "up", (json_int_t)db_int(rows, 0, 1),
+		    "down", (json_int_t)db_int(rows, 0, 2),
+		    "score", strtod(db_value(rows, 0, 3), NULL),
+		    "my_vote", (json_int_t)value));
+	db_rows_free(rows);
+}

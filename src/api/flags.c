@@ -1,0 +1,68 @@
+/*
+ * Flags: a participant tells the moderators that a comment or a
+ * submission is spam, abusive, off topic, misinformation, discloses health
+ * data, or shows distress.  flag_add() (sql/006_moderation.sql) hides the
+ * target at CONCERTO_FLAG_THRESHOLD distinct flaggers.
+ */
+#include <string.h>
+
+#include "concerto/api.h"
+#include "concerto/config.h"
+#include "concerto/field.h"
+#include "concerto/request.h"
+#include "concerto/response.h"
+
+static const struct api_refusal flag_refusals[] = {
+	{ "not_found", 404, "There is nothing here.", NULL },
+	{ "comment_deleted", 409, "This comment has been deleted.", NULL },
+	{ "own_content", 422, "You cannot flag what you wrote yourself.",
+	  NULL },
+	{ "not_gathering", 409,
+	  "Questions can be flagged only during the gathering phase.", NULL },
+	{ "already_flagged", 409, "You have already flagged this.", NULL },
+	{ NULL, 0, NULL, NULL }
+};
+
+/* Flags req->id, a target of type kind ("comment" or "submission"). */
+static void
+flag_target(struct request *req, struct response *res, const char *kind)
+{
+	const struct field_value *f = req->fields;
+	struct db_rows	*rows = NULL;
+	enum db_status	 rc;
+	char		 id[API_INT_LEN], me[API_INT_LEN], th[API_INT_LEN],
+			 per[API_INT_LEN];
+
+	rc = db_exec(req->db, STMT_FLAG_ADD, DB_PARAMS(kind,
+	    api_int(req->id, id), api_viewer(req, me),
+	    api_flag_reasons[f[FLAG_REASON].i],
+	    f[FLAG_NOTE].present && !f[FLAG_NOTE].null ? f[FLAG_NOTE].s : NULL,
+	    api_is_staff(req) ? "true" : "false",
+	    api_int(req->cfg->flag_threshold, th),
+	    api_int(req->cfg->flags_per_minute, per)), &rows);
+	if (rc != DB_OK)
+		api_db_error(res, rc);
+	else if (strcmp(db_value(rows, 0, 0), "too_many_flags") == 0)
+		api_too_many(res, "too_many_flags", "You are flagging quickly; "
+		    "please wait a moment.", db_int(rows, 0, 2));
+	else if (strcmp(db_value(rows, 0, 0), "ok") != 0)
+		api_refuse(res, flag_refusals, db_value(rows, 0, 0));
+	else
+		response_json(res, 201, json_pack("{s:s,s:I,s:s,s:s}",
+		    "target_type", kind, "target_id", (json_int_t)req->id,
+		    "reason", api_flag_reasons[f[FLAG_REASON].i],
+		    "created_at", db_value(rows, 0, 1)));
+	db_rows_free(rows);
+}
+
+void
+api_comment_flag(struct request *req, struct response *res)
+{
+	flag_target(req, res, "comment");
+}
+
+void
+api_submission_flag(struct request *req, struct response *res)
+{
+	flag_target(req, res, "submission");
+}
