@@ -384,3 +384,47 @@ BEGIN
 	END IF;
 END;
 $$;
+
+-- Everything an account contributed, for its data export.
+CREATE FUNCTION account_contributions(aid bigint) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+	    'participations', coalesce((SELECT json_agg(json_build_object(
+		'consultation_id', p.consultation_id, 'stratum', p.stratum,
+		'stratum_source', p.stratum_source, 'profile', p.profile,
+		'created_at', iso(p.created_at)) ORDER BY p.consultation_id)
+		FROM participations p WHERE p.account_id = aid), '[]'),
+	    'ballots', coalesce((SELECT json_agg(json_build_object(
+		'consultation_id', b.consultation_id, 'choices', b.choices,
+		'created_at', iso(b.created_at),
+		'updated_at', iso(b.updated_at)) ORDER BY b.id)
+		FROM ballots b WHERE b.account_id = aid), '[]'),
+	    'submissions', coalesce((SELECT json_agg(json_build_object(
+		'id', s.id, 'consultation_id', s.consultation_id,
+		'text', s.text, 'status', s.status,
+		'created_at', iso(s.created_at)) ORDER BY s.id)
+		FROM submissions s WHERE s.account_id = aid), '[]'),
+	    'comments', coalesce((SELECT json_agg(json_build_object(
+		'id', c.id, 'consultation_id', c.consultation_id,
+		'priority_id', c.priority_id, 'parent_id', c.parent_id,
+		'alignment', c.alignment, 'body', c.body, 'status', c.status,
+		'created_at', iso(c.created_at), 'edited_at', iso(c.edited_at),
+		'deleted_at', iso(c.deleted_at),
+		'edits', (SELECT coalesce(json_agg(json_build_object(
+		    'body', e.body, 'edited_at', iso(e.edited_at))
+		    ORDER BY e.id), '[]') FROM comment_edits e
+		    WHERE e.comment_id = c.id)) ORDER BY c.id)
+		FROM comments c WHERE c.account_id = aid), '[]'),
+	    'comment_votes', coalesce((SELECT json_agg(json_build_object(
+		'comment_id', v.comment_id, 'value', v.value,
+		'created_at', iso(v.created_at)) ORDER BY v.comment_id)
+		FROM comment_votes v WHERE v.account_id = aid), '[]'),
+	    'flags', coalesce((SELECT json_agg(json_build_object(
+		'target_type', f.target_type, 'target_id', f.target_id,
+		'reason', f.reason, 'note', f.note,
+		'created_at', iso(f.created_at)) ORDER BY f.id)
+		FROM flags f WHERE f.account_id = aid), '[]'),
+	    'notifications', coalesce((SELECT json_agg(notification_json(n)
+		ORDER BY n.id) FROM notifications n
+		WHERE n.account_id = aid), '[]'))
+$$;

@@ -167,6 +167,10 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	[STMT_EXPORT_RECOVERY] = { "export_recovery",
 	    "SELECT count(*) FILTER (WHERE used_at IS NULL), count(*) "
 	    "FROM recovery_codes WHERE account_id = $1", 1 },
+	[STMT_EXPORT_CONTRIBUTIONS] = { "export_contributions",
+	    "SELECT account_contributions($1)", 1 },
+	[STMT_NOTIFICATIONS_DELETE] = { "notifications_delete",
+	    "DELETE FROM notifications WHERE account_id = $1", 1 },
 
 	/*
 	 * Consultations.  Resources leave as JSON built by the SQL functions

@@ -224,7 +224,7 @@ api_me_delete(struct request *req, struct response *res)
 	enum db_status	 rc;
 	static const enum stmt erase[] = { STMT_ACCOUNT_ERASE,
 	    STMT_SESSION_DELETE_ALL, STMT_TOKENS_DELETE, STMT_OUTBOX_DELETE,
-	    STMT_RECOVERY_DELETE };
+	    STMT_RECOVERY_DELETE, STMT_NOTIFICATIONS_DELETE };
 	size_t		 i;
 
 	if ((rc = me_load(req, &r)) != DB_OK)
@@ -288,8 +288,10 @@ api_me_export(struct request *req, struct response *res)
 	struct db_rows	*r = NULL;
 	json_t		*out = NULL, *sessions = json_array();
 	json_t		*roles = json_array(), *mail = json_array();
-	json_t		*codes = json_array();
+	json_t		*codes = json_array(), *contributions = NULL;
+	struct db_rows	*c = NULL;
 	enum db_status	 rc;
+	char		 id[API_INT_LEN];
 
 	if (req->session->auth_age_s > req->cfg->recent_auth_s) {
 		response_error(res, 403, "reauthentication_required",
@@ -303,7 +305,8 @@ api_me_export(struct request *req, struct response *res)
 	    roles)) != DB_OK ||
 	    (rc = me_export_rows(req, STMT_EXPORT_MAIL, mkeys, mail)) != DB_OK ||
 	    (rc = me_export_rows(req, STMT_EXPORT_RECOVERY, ckeys, codes)) !=
-	    DB_OK) {
+	    DB_OK || (rc = db_exec(req->db, STMT_EXPORT_CONTRIBUTIONS,
+	    DB_PARAMS(api_int(req->session->account_id, id)), &c)) != DB_OK) {
 		api_db_error(res, rc);
 		goto out;
 	}
@@ -312,10 +315,15 @@ api_me_export(struct request *req, struct response *res)
 		    NULL);
 		goto out;
 	}
-	out = json_pack("{s:s,s:o,s:O,s:O,s:O,s:O,s:{}}",
+	if ((contributions = api_json_parse(c, 0, 0)) == NULL) {
+		api_db_error(res, DB_ERROR);
+		goto out;
+	}
+	out = json_pack("{s:s,s:o,s:O,s:O,s:O,s:O,s:o}",
 	    "format", "concerto-export-1", "account", me_json(r),
 	    "sessions", sessions, "role_changes", roles, "mail", mail,
-	    "recovery_codes", json_array_get(codes, 0), "contributions");
+	    "recovery_codes", json_array_get(codes, 0), "contributions",
+	    contributions);
 	response_json(res, 200, out);
 	response_header(res, "Content-Disposition",
 	    "attachment; filename=\"concerto-export.json\"");
@@ -325,4 +333,5 @@ out:
 	json_decref(mail);
 	json_decref(codes);
 	db_rows_free(r);
+	db_rows_free(c);
 }

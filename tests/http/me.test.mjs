@@ -229,7 +229,9 @@ test('the export holds what is stored about the account, as an attachment that i
   assert.ok(x.mail.some((m) => m.subject === 'Confirm your e-mail address for Concerto'), `the verification mail is listed: ${JSON.stringify(x.mail)}`);
   for (const m of x.mail) assert.deepEqual(Object.keys(m).sort(), ['created_at', 'sent_at', 'subject']);
   assert.equal(typeof x.recovery_codes, 'object');
-  assert.deepEqual(x.contributions, {});
+  assert.deepEqual(x.contributions, {
+    participations: [], ballots: [], submissions: [], comments: [], comment_votes: [], flags: [], notifications: [],
+  }, 'a new account has contributed nothing yet');
 
   // Secrets stay out of it: no hash, no token, no TOTP secret.
   for (const s of [a.client.cookie, a.client.csrf, a.password]) assert.ok(!r.text.includes(s), 'no token or password');
