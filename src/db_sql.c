@@ -378,13 +378,16 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	/*
 	 * Comment pages: $1 consultation, $2 parent (NULL: top level), $3
 	 * priority (NULL: all), $4 viewer, $5 staff, then the keyset and the
-	 * limit.  Column 1 is the cursor of the row.
+	 * limit.  Column 1 is the cursor of the row.  Replies under a comment
+	 * the viewer may not see are not shown either.
 	 */
 #define COMMENT_PAGE_WHERE \
 	"WHERE c.consultation_id = $1 " \
 	"AND c.parent_id IS NOT DISTINCT FROM $2::bigint " \
 	"AND ($3::bigint IS NULL OR c.priority_id = $3) " \
-	"AND comment_visible(c, $4, $5) "
+	"AND comment_visible(c, $4, $5) " \
+	"AND NOT EXISTS (SELECT 1 FROM comments a WHERE a.id = ANY (c.path) " \
+	"AND a.id <> c.id AND NOT comment_visible(a, $4, $5)) "
 	[STMT_COMMENT_PAGE_OLDEST] = { "comment_page_oldest",
 	    "SELECT comment_json(c, $4, $5), c.id::text FROM comments c "
 	    COMMENT_PAGE_WHERE
