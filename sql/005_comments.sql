@@ -221,15 +221,33 @@ LANGUAGE sql STABLE AS $$
 	    ELSE '{}' END
 $$;
 
--- Seconds until the oldest of account's rows in the last minute ages out,
--- if it already has per_minute of them; 0 if it may go on.
-CREATE FUNCTION minute_wait(times timestamptz[], per_minute integer)
+-- An account's budget of comments (what = 'comment') or flags ('flag')
+-- per minute: 0 if it may go on, else the seconds until its oldest of the
+-- last minute ages out.  Holds a lock per account and kind until the end
+-- of the transaction, so that concurrent requests cannot overspend.
+CREATE FUNCTION minute_budget(what text, who bigint, per_minute integer)
 RETURNS integer
-LANGUAGE sql STABLE AS $$
-	SELECT CASE WHEN cardinality(times) < per_minute THEN 0 ELSE
-	    greatest(1, ceil(extract(epoch FROM
-		(SELECT min(t) FROM unnest(times) t) + interval '1 minute'
-		- now())))::integer END
+LANGUAGE plpgsql AS $$
+DECLARE
+	times	timestamptz[];
+BEGIN
+	PERFORM pg_advisory_xact_lock(CASE what WHEN 'comment' THEN 7303
+	    ELSE 7304 END, (who % 2147483647)::integer);
+	IF what = 'comment' THEN
+		times := ARRAY(SELECT c.created_at FROM comments c
+		    WHERE c.account_id = who
+		    AND c.created_at > now() - interval '1 minute');
+	ELSE
+		times := ARRAY(SELECT f.created_at FROM flags f
+		    WHERE f.account_id = who
+		    AND f.created_at > now() - interval '1 minute');
+	END IF;
+	IF cardinality(times) < per_minute THEN
+		RETURN 0;
+	END IF;
+	RETURN greatest(1, ceil(extract(epoch FROM (SELECT min(t)
+	    FROM unnest(times) t) + interval '1 minute' - now())))::integer;
+END;
 $$;
 
 -- Writes a comment.  code: ok (with id), too_many_comments (with retry
@@ -246,12 +264,8 @@ DECLARE
 	fp	text := text_fingerprint(txt);
 	d	boolean := distress_in(txt);
 BEGIN
-	retry := 0;
-	-- One writer per account at a time: the limits below cannot race.
-	PERFORM pg_advisory_xact_lock(7303, (author % 2147483647)::integer);
-	retry := minute_wait(ARRAY(SELECT c.created_at FROM comments c
-	    WHERE c.account_id = author
-	    AND c.created_at > now() - interval '1 minute'), per_minute);
+	-- Under the account's lock, the duplicate check cannot race either.
+	retry := minute_budget('comment', author, per_minute);
 	IF retry > 0 THEN
 		code := 'too_many_comments';
 		RETURN;

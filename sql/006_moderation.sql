@@ -127,11 +127,7 @@ DECLARE
 	t	moderation_target;
 	n	integer;
 BEGIN
-	retry := 0;
-	PERFORM pg_advisory_xact_lock(7304, (flagger % 2147483647)::integer);
-	retry := minute_wait(ARRAY(SELECT f.created_at FROM flags f
-	    WHERE f.account_id = flagger
-	    AND f.created_at > now() - interval '1 minute'), per_minute);
+	retry := minute_budget('flag', flagger, per_minute);
 	IF retry > 0 THEN
 		code := 'too_many_flags';
 		RETURN;

@@ -45,6 +45,12 @@ bool		 api_is_admin(const struct request *);
  */
 void		 api_json_column(struct response *, int status,
 		    const struct db_rows *, size_t row, size_t col);
+/*
+ * After a statement that answered rc: a failure as api_db_error(), no row
+ * as 404, else status with the JSON of column 0 of the first row.
+ */
+void		 api_json_found(struct response *, int status, enum db_status,
+		    const struct db_rows *);
 /* Parses a JSON column into a new value, or NULL. */
 json_t		*api_json_parse(const struct db_rows *, size_t row, size_t col);
 /* The JSON of column 0 of the first max rows, as a new array. */
@@ -280,6 +286,7 @@ struct api_refusal {
 	int		 status;
 	const char	*message;
 	const char	*field;
+	int		 retry_col;	/* > 0: Retry-After seconds are there */
 };
 /*
  * Sets the response for code from table; a code the table lacks is a
@@ -287,9 +294,13 @@ struct api_refusal {
  */
 int	 api_refuse(struct response *, const struct api_refusal *,
 	    const char *code);
-/* 429 code with Retry-After: seconds. */
-void	 api_too_many(struct response *, const char *code,
-	    const char *message, int64_t seconds);
+/*
+ * After a statement that answered rc with a code in column 0: true if it
+ * ran and the code is "ok"; otherwise the response is set (the failure,
+ * or the refusal of table, with its Retry-After).
+ */
+bool	 api_code_ok(struct response *, enum db_status,
+	    const struct db_rows *, const struct api_refusal *);
 /*
  * Parses a cursor of exactly n comma-separated numbers into v.  Returns
  * 0, or -1 with a 400 naming the cursor.

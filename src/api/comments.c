@@ -24,27 +24,29 @@
 #define COMMENTS_REPLIES_MAX	1000	/* replies fetched for one page */
 
 static const struct api_refusal comment_refusals[] = {
-	{ "not_found", 404, "There is nothing here.", NULL },
+	{ "not_found", 404, "There is nothing here.", NULL, 0 },
 	{ "not_author", 403, "Only the author may change this comment.",
-	  NULL },
-	{ "comment_deleted", 409, "This comment has been deleted.", NULL },
+	  NULL, 0 },
+	{ "comment_deleted", 409, "This comment has been deleted.", NULL, 0 },
 	{ "comments_closed", 409,
 	  "Comments are open only while questions are gathered and during "
-	  "the vote.", NULL },
+	  "the vote.", NULL, 0 },
 	{ "edit_window_closed", 409,
 	  "A comment can be edited only in the minutes after it is written.",
-	  NULL },
+	  NULL, 0 },
 	{ "duplicate_comment", 409, "You have already posted this text here.",
-	  "body" },
+	  "body", 0 },
 	{ "invalid_priority", 422,
 	  "This is not a priority of this consultation (a reply stays on its "
-	  "thread's priority).", "priority_id" },
+	  "thread's priority).", "priority_id", 0 },
 	{ "invalid_parent", 422,
-	  "You cannot reply to this comment.", "parent_id" },
-	{ "own_comment", 422, "You cannot vote on your own comment.", NULL },
+	  "You cannot reply to this comment.", "parent_id", 0 },
+	{ "own_comment", 422, "You cannot vote on your own comment.", NULL, 0 },
 	{ "not_votable", 409, "Only published comments can be voted on.",
-	  NULL },
-	{ NULL, 0, NULL, NULL }
+	  NULL, 0 },
+	{ "too_many_comments", 429, "You are commenting quickly; please wait "
+	  "a moment before the next comment.", NULL, 2 },
+	{ NULL, 0, NULL, NULL, 0 }
 };
 
 /* A comment of a page and where it sits, to hang its replies on. */
@@ -225,12 +227,7 @@ comment_answer(struct request *req, struct response *res, int status,
 
 	rc = db_exec(req->db, STMT_COMMENT_GET, DB_PARAMS(id,
 	    api_viewer(req, me), api_is_staff(req) ? "true" : "false"), &rows);
-	if (rc != DB_OK)
-		api_db_error(res, rc);
-	else if (db_nrows(rows) == 0)
-		api_not_found(res);
-	else
-		api_json_column(res, status, rows, 0, 0);
+	api_json_found(res, status, rc, rows);
 	db_rows_free(rows);
 }
 
@@ -278,15 +275,7 @@ api_comments_create(struct request *req, struct response *res)
 	    f[COMMENT_BODY].s, cr.premoderated ? "true" : "false",
 	    api_is_staff(req) ? "true" : "false",
 	    api_int(req->cfg->comments_per_minute, per)), &rows);
-	if (rc != DB_OK)
-		api_db_error(res, rc);
-	else if (strcmp(db_value(rows, 0, 0), "too_many_comments") == 0)
-		api_too_many(res, "too_many_comments", "You are commenting "
-		    "quickly; please wait a moment before the next comment.",
-		    db_int(rows, 0, 2));
-	else if (strcmp(db_value(rows, 0, 0), "ok") != 0)
-		api_refuse(res, comment_refusals, db_value(rows, 0, 0));
-	else
+	if (api_code_ok(res, rc, rows, comment_refusals))
 		comment_answer(req, res, 201, db_value(rows, 0, 1));
 	db_rows_free(rows);
 }
@@ -301,11 +290,7 @@ comment_change(struct request *req, struct response *res, enum stmt stmt,
 	int		 ret = -1;
 
 	rc = db_exec(req->db, stmt, params, nparams, &rows);
-	if (rc != DB_OK)
-		api_db_error(res, rc);
-	else if (strcmp(db_value(rows, 0, 0), "ok") != 0)
-		api_refuse(res, comment_refusals, db_value(rows, 0, 0));
-	else
+	if (api_code_ok(res, rc, rows, comment_refusals))
 		ret = 0;
 	db_rows_free(rows);
 	return ret;
@@ -352,11 +337,7 @@ api_comment_vote(struct request *req, struct response *res)
 	rc = db_exec(req->db, STMT_COMMENT_VOTE, DB_PARAMS(api_int(req->id,
 	    id), api_viewer(req, me), api_int(value, v),
 	    api_is_staff(req) ? "true" : "false"), &rows);
-	if (rc != DB_OK)
-		api_db_error(res, rc);
-	else if (strcmp(db_value(rows, 0, 0), "ok") != 0)
-		api_refuse(res, comment_refusals, db_value(rows, 0, 0));
-	else
+	if (api_code_ok(res, rc, rows, comment_refusals))
 		response_json(res, 200, json_pack("{s:I,s:I,s:I,s:f,s:I}",
 		    "id", (json_int_t)req->id,
 		    "up", (json_int_t)db_int(rows, 0, 1),

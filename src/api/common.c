@@ -209,29 +209,49 @@ out:
 	return ret;
 }
 
+/* The entry of table for code, or NULL. */
+static const struct api_refusal *
+refusal_find(const struct api_refusal *table, const char *code)
+{
+	for (; table->code != NULL; table++)
+		if (code != NULL && strcmp(code, table->code) == 0)
+			return table;
+	return NULL;
+}
+
 int
 api_refuse(struct response *res, const struct api_refusal *table,
     const char *code)
 {
-	for (; table->code != NULL; table++)
-		if (code != NULL && strcmp(code, table->code) == 0) {
-			response_error(res, table->status, table->code,
-			    table->message, table->field);
-			return -1;
-		}
-	api_db_error(res, DB_ERROR);
+	const struct api_refusal *r = refusal_find(table, code);
+
+	if (r == NULL)
+		api_db_error(res, DB_ERROR);
+	else
+		response_error(res, r->status, r->code, r->message, r->field);
 	return -1;
 }
 
-void
-api_too_many(struct response *res, const char *code, const char *message,
-    int64_t seconds)
+bool
+api_code_ok(struct response *res, enum db_status rc,
+    const struct db_rows *rows, const struct api_refusal *table)
 {
-	char	 wait[API_INT_LEN];
+	const struct api_refusal *r;
+	char		 wait[API_INT_LEN];
 
-	response_error(res, 429, code, message, NULL);
-	response_header(res, "Retry-After", api_int(seconds > 0 ? seconds : 1,
-	    wait));
+	if (rc != DB_OK) {
+		api_db_error(res, rc);
+		return false;
+	}
+	if (strcmp(db_value(rows, 0, 0), "ok") == 0)
+		return true;
+	api_refuse(res, table, db_value(rows, 0, 0));
+	r = refusal_find(table, db_value(rows, 0, 0));
+	if (r != NULL && r->retry_col > 0)
+		response_header(res, "Retry-After", api_int(db_int(rows, 0,
+		    (size_t)r->retry_col) > 0 ? db_int(rows, 0,
+		    (size_t)r->retry_col) : 1, wait));
+	return false;
 }
 
 int
@@ -262,4 +282,16 @@ api_viewer(const struct request *req, char buf[API_INT_LEN])
 {
 	return req->session != NULL ? api_int(req->session->account_id, buf) :
 	    NULL;
+}
+
+void
+api_json_found(struct response *res, int status, enum db_status rc,
+    const struct db_rows *rows)
+{
+	if (rc != DB_OK)
+		api_db_error(res, rc);
+	else if (db_nrows(rows) == 0)
+		api_not_found(res);
+	else
+		api_json_column(res, status, rows, 0, 0);
 }

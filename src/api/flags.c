@@ -13,14 +13,16 @@
 #include "concerto/response.h"
 
 static const struct api_refusal flag_refusals[] = {
-	{ "not_found", 404, "There is nothing here.", NULL },
-	{ "comment_deleted", 409, "This comment has been deleted.", NULL },
+	{ "not_found", 404, "There is nothing here.", NULL, 0 },
+	{ "comment_deleted", 409, "This comment has been deleted.", NULL, 0 },
 	{ "own_content", 422, "You cannot flag what you wrote yourself.",
-	  NULL },
+	  NULL, 0 },
 	{ "not_gathering", 409,
-	  "Questions can be flagged only during the gathering phase.", NULL },
-	{ "already_flagged", 409, "You have already flagged this.", NULL },
-	{ NULL, 0, NULL, NULL }
+	  "Questions can be flagged only during the gathering phase.", NULL, 0 },
+	{ "already_flagged", 409, "You have already flagged this.", NULL, 0 },
+	{ "too_many_flags", 429, "You are flagging quickly; please wait a "
+	  "moment.", NULL, 2 },
+	{ NULL, 0, NULL, NULL, 0 }
 };
 
 /* Flags req->id, a target of type kind ("comment" or "submission"). */
@@ -40,14 +42,7 @@ flag_target(struct request *req, struct response *res, const char *kind)
 	    api_is_staff(req) ? "true" : "false",
 	    api_int(req->cfg->flag_threshold, th),
 	    api_int(req->cfg->flags_per_minute, per)), &rows);
-	if (rc != DB_OK)
-		api_db_error(res, rc);
-	else if (strcmp(db_value(rows, 0, 0), "too_many_flags") == 0)
-		api_too_many(res, "too_many_flags", "You are flagging quickly; "
-		    "please wait a moment.", db_int(rows, 0, 2));
-	else if (strcmp(db_value(rows, 0, 0), "ok") != 0)
-		api_refuse(res, flag_refusals, db_value(rows, 0, 0));
-	else
+	if (api_code_ok(res, rc, rows, flag_refusals))
 		response_json(res, 201, json_pack("{s:s,s:I,s:s,s:s}",
 		    "target_type", kind, "target_id", (json_int_t)req->id,
 		    "reason", api_flag_reasons[f[FLAG_REASON].i],

@@ -17,18 +17,18 @@
 #define REDACTION_MARKER	"[retiré par la modération]"
 
 static const struct api_refusal moderation_refusals[] = {
-	{ "not_found", 404, "There is nothing here.", NULL },
+	{ "not_found", 404, "There is nothing here.", NULL, 0 },
 	{ "comment_deleted", 409, "Its author has deleted this comment.",
-	  NULL },
+	  NULL, 0 },
 	{ "invalid_transition", 409,
 	  "This action does not apply to the contribution as it stands.",
-	  "action" },
+	  "action", 0 },
 	{ "passage_not_found", 422,
-	  "This passage is not in the text.", "passage" },
+	  "This passage is not in the text.", "passage", 0 },
 	{ "staff_account", 422,
 	  "Moderators and administrators (and yourself) cannot be suspended "
-	  "here.", NULL },
-	{ NULL, 0, NULL, NULL }
+	  "here.", NULL, 0 },
+	{ NULL, 0, NULL, NULL, 0 }
 };
 
 void
@@ -102,11 +102,7 @@ api_moderation_decide(struct request *req, struct response *res)
 	    api_int(f[DECISION_TARGET_ID].i, id), api_viewer(req, me), action,
 	    f[DECISION_REASON].s, redact ? f[DECISION_PASSAGE].s : NULL,
 	    REDACTION_MARKER), &rows);
-	if (rc != DB_OK)
-		api_db_error(res, rc);
-	else if (strcmp(db_value(rows, 0, 0), "ok") != 0)
-		api_refuse(res, moderation_refusals, db_value(rows, 0, 0));
-	else
+	if (api_code_ok(res, rc, rows, moderation_refusals))
 		response_json(res, 200, json_pack(
 		    "{s:I,s:s,s:I,s:s,s:s,s:s,s:s,s:s}",
 		    "log_id", (json_int_t)db_int(rows, 0, 1),
@@ -159,11 +155,7 @@ api_account_suspend(struct request *req, struct response *res)
 	    api_int(req->id, id), api_viewer(req, me),
 	    api_int(f[SUSPENSION_DAYS].i, days), f[SUSPENSION_REASON].s),
 	    &rows);
-	if (rc != DB_OK)
-		api_db_error(res, rc);
-	else if (strcmp(db_value(rows, 0, 0), "ok") != 0)
-		api_refuse(res, moderation_refusals, db_value(rows, 0, 0));
-	else
+	if (api_code_ok(res, rc, rows, moderation_refusals))
 		response_json(res, 200, json_pack("{s:I,s:o,s:s}",
 		    "account_id", (json_int_t)req->id,
 		    "suspended_until", api_json_text(rows, 0, 1),

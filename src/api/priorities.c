@@ -84,12 +84,7 @@ priority_answer(struct request *req, struct response *res, const char *id,
 	enum db_status	 rc;
 
 	rc = db_exec(req->db, STMT_PRIORITY_GET, DB_PARAMS(id), &rows);
-	if (rc != DB_OK)
-		api_db_error(res, rc);
-	else if (db_nrows(rows) == 0)
-		api_not_found(res);
-	else
-		api_json_column(res, status, rows, 0, 0);
+	api_json_found(res, status, rc, rows);
 	db_rows_free(rows);
 }
 

@@ -52,12 +52,7 @@ api_support_put(struct request *req, struct response *res)
 	rc = db_exec(req->db, STMT_SUPPORT_PUT, DB_PARAMS(lang,
 	    f[SUPPORT_TITLE].s, f[SUPPORT_BODY].s, buf_str(&contacts),
 	    api_viewer(req, me)), &rows);
-	if (rc != DB_OK)
-		api_db_error(res, rc);
-	else if (db_nrows(rows) == 0)
-		api_not_found(res);
-	else
-		api_json_column(res, 200, rows, 0, 0);
+	api_json_found(res, 200, rc, rows);
 	buf_free(&contacts);
 	db_rows_free(rows);
 }
