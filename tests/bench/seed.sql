@@ -197,5 +197,8 @@ ANALYZE accounts, sessions, consultations, priorities, profile_targets,
 SELECT 'read ' || id FROM bench_c WHERE name = 'read';
 SELECT 'vote ' || id FROM bench_c WHERE name = 'vote';
 SELECT 'session ' || token || ' ' || csrf FROM bench_sessions ORDER BY g;
+-- The voters' accounts are consecutive (one INSERT): the first one's id.
+SELECT 'first_voter ' || min(id) FROM accounts
+WHERE email LIKE 'bench-voter-%@concerto.test';
 SELECT 'priorities ' || string_agg(p.id::text, ',' ORDER BY p.id)
 FROM priorities p JOIN bench_c c ON c.id = p.consultation_id AND c.name = 'vote';
