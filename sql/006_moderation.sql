@@ -66,6 +66,13 @@ CREATE TABLE redactions (
 	created_at	timestamptz NOT NULL DEFAULT now(),
 	purged_at	timestamptz
 );
+-- What the queue starts from: contributions waiting or hidden (flagged
+-- ones come from flags_open).
+CREATE INDEX comments_review ON comments (id)
+    WHERE status IN ('pending', 'hidden');
+CREATE INDEX submissions_review ON submissions (id)
+    WHERE status IN ('pending', 'hidden');
+
 CREATE INDEX redactions_kept ON redactions (created_at) WHERE original IS NOT NULL;
 
 -- A comment or submission as moderation sees it.
@@ -190,17 +197,19 @@ LANGUAGE sql STABLE AS $$
 		    c.body, c.account_id, c.created_at, c.edited_at, c.distress
 		FROM comments c
 		WHERE c.deleted_at IS NULL AND (cid IS NULL OR c.consultation_id = cid)
-		AND (c.status IN ('pending', 'hidden') OR EXISTS (SELECT 1
-		    FROM flags f WHERE f.target_type = 'comment'
-		    AND f.target_id = c.id AND f.resolved_at IS NULL))
+		AND c.id IN (SELECT x.id FROM comments x
+		    WHERE x.status IN ('pending', 'hidden')
+		    UNION SELECT f.target_id FROM flags f
+		    WHERE f.target_type = 'comment' AND f.resolved_at IS NULL)
 		UNION ALL
 		SELECT 'submission', s.id, s.consultation_id, NULL, NULL,
 		    s.status, s.text, s.account_id, s.created_at, NULL, false
 		FROM submissions s
 		WHERE (cid IS NULL OR s.consultation_id = cid)
-		AND (s.status IN ('pending', 'hidden') OR EXISTS (SELECT 1
-		    FROM flags f WHERE f.target_type = 'submission'
-		    AND f.target_id = s.id AND f.resolved_at IS NULL))
+		AND s.id IN (SELECT x.id FROM submissions x
+		    WHERE x.status IN ('pending', 'hidden')
+		    UNION SELECT f.target_id FROM flags f
+		    WHERE f.target_type = 'submission' AND f.resolved_at IS NULL)
 	), q AS (
 		SELECT t.*, coalesce(f.n, 0) AS n, coalesce(f.reasons, '{}') AS reasons,
 		    f.list, t.distress OR 'distress' = ANY (coalesce(f.reasons, '{}'))
