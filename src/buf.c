@@ -81,6 +81,19 @@ buf_putc(struct buf *b, char c)
 }
 
 void
+buf_putu(struct buf *b, uint64_t v)
+{
+	char	 d[20];
+	size_t	 i = sizeof(d);
+
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	buf_append(b, d + i, sizeof(d) - i);
+}
+
+void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list	 ap;

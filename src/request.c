@@ -210,23 +210,65 @@ request_query(const struct request *r, const char *name)
 	return kv_find(r->query, r->nquery, name);
 }
 
+/* The parameters request_parse() reads, in the order of enum scan_param. */
+enum scan_param {
+	SCAN_METHOD, SCAN_CONTENT_TYPE, SCAN_REMOTE_ADDR, SCAN_URI,
+	SCAN_COOKIE, SCAN_CONTENT_LENGTH, SCAN__MAX
+};
+
+static const struct {
+	const char	*name;
+	size_t		 len;
+} scan_names[SCAN__MAX] = {
+	{ "REQUEST_METHOD", 14 }, { "CONTENT_TYPE", 12 },
+	{ "REMOTE_ADDR", 11 }, { "REQUEST_URI", 11 }, { "HTTP_COOKIE", 11 },
+	{ "CONTENT_LENGTH", 14 },
+};
+
+/*
+ * Finds the parameters of scan_names in one pass over envp (rather than
+ * one request_param() each), the first occurrence of each as
+ * request_param() would; those absent are NULL.
+ */
+static void
+request_scan(char *const *envp, const char *val[SCAN__MAX])
+{
+	char *const	*e;
+	size_t		 i, n, found = 0;
+
+	for (i = 0; i < SCAN__MAX; i++)
+		val[i] = NULL;
+	for (e = envp; e != NULL && *e != NULL && found < SCAN__MAX; e++)
+		for (i = 0; i < SCAN__MAX; i++) {
+			n = scan_names[i].len;
+			if (val[i] != NULL || (*e)[0] != scan_names[i].name[0] ||
+			    strncmp(*e, scan_names[i].name, n) != 0 ||
+			    (*e)[n] != '=')
+				continue;
+			val[i] = *e + n + 1;
+			found++;
+			break;
+		}
+}
+
 int
 request_parse(struct request *r, char *const *envp, size_t max_body,
     request_read_fn rd, void *arg, const char **code, const char **msg)
 {
-	const char	*uri, *q, *cl, *cookie;
+	const char	*uri, *q, *cl, *cookie, *val[SCAN__MAX];
 	char		*end;
 	unsigned long long len = 0;
 
 	r->envp = envp;
 	r->route_index = -1;
-	r->method = http_method_parse(request_param(r, "REQUEST_METHOD"));
-	r->content_type = request_param(r, "CONTENT_TYPE");
+	request_scan(envp, val);
+	r->method = http_method_parse(val[SCAN_METHOD]);
+	r->content_type = val[SCAN_CONTENT_TYPE];
 	if (r->content_type != NULL && *r->content_type == '\0')
 		r->content_type = NULL;
-	r->remote_addr = request_param(r, "REMOTE_ADDR");
+	r->remote_addr = val[SCAN_REMOTE_ADDR];
 
-	if ((uri = request_param(r, "REQUEST_URI")) == NULL)
+	if ((uri = val[SCAN_URI]) == NULL)
 		uri = "/";
 	q = strchr(uri, '?');
 	r->path = request_path(uri, q ? (size_t)(q - uri) : strlen(uri));
@@ -240,10 +282,10 @@ request_parse(struct request *r, char *const *envp, size_t max_body,
 		*msg = "The query string is badly encoded.";
 		return 400;
 	}
-	if ((cookie = request_param(r, "HTTP_COOKIE")) != NULL)
+	if ((cookie = val[SCAN_COOKIE]) != NULL)
 		request_cookies_parse(r, cookie);
 
-	if ((cl = request_param(r, "CONTENT_LENGTH")) != NULL && *cl != '\0') {
+	if ((cl = val[SCAN_CONTENT_LENGTH]) != NULL && *cl != '\0') {
 		errno = 0;
 		len = strtoull(cl, &end, 10);
 		if (errno != 0 || *end != '\0' || *cl < '0' || *cl > '9') {

@@ -127,6 +127,16 @@ response_security(const struct response *res, struct buf *out)
 		    "Cache-Control: no-store\r\n");
 }
 
+/* Appends "name: value\r\n". */
+static void
+response_put_header(struct buf *out, const char *name, const char *value)
+{
+	buf_puts(out, name);
+	buf_append(out, ": ", 2);
+	buf_puts(out, value);
+	buf_append(out, "\r\n", 2);
+}
+
 int
 response_serialize(const struct response *res, bool head, struct buf *out)
 {
@@ -146,16 +156,24 @@ response_serialize(const struct response *res, bool head, struct buf *out)
 		body = buf_str(&res->text);
 		len = res->text.len;
 	}
-	buf_printf(out, "Status: %d %s\r\n", status, http_status_text(status));
+	/* By hand rather than printf: this runs for every response. */
+	buf_append(out, "Status: ", 8);
+	buf_putu(out, (uint64_t)(status < 0 ? 0 : status));
+	buf_putc(out, ' ');
+	buf_puts(out, http_status_text(status));
+	buf_append(out, "\r\n", 2);
 	if (status != 204 && res->content_type != NULL)
-		buf_printf(out, "Content-Type: %s\r\n", res->content_type);
-	if (status != 204)
-		buf_printf(out, "Content-Length: %zu\r\n", len);
+		response_put_header(out, "Content-Type", res->content_type);
+	if (status != 204) {
+		buf_puts(out, "Content-Length: ");
+		buf_putu(out, len);
+		buf_append(out, "\r\n", 2);
+	}
 	response_security(res, out);
 	for (i = 0; i < res->nheaders; i++)
-		buf_printf(out, "%s: %s\r\n", res->headers[i].name,
+		response_put_header(out, res->headers[i].name,
 		    res->headers[i].value);
-	buf_puts(out, "\r\n");
+	buf_append(out, "\r\n", 2);
 	if (!head && status != 204)
 		buf_append(out, body, len);
 	free(json);

@@ -1,9 +1,12 @@
 /*
  * Worker processes (see worker.h).  Each thread owns one FCGX_Request and
  * one database connection for its whole life and runs the request flow:
- * accept, parse, route, handle, respond, free.  Threads wait in epoll on
- * the listening socket (exclusively, so a connection wakes one thread) and
- * on a pipe that the worker's main thread writes when it must stop; so
+ * accept, parse, route, handle, respond, free.  A thread that finishes a
+ * request takes the next waiting connection at once (the socket does not
+ * block); only when there is none does it wait, in epoll, on the listening
+ * socket (exclusively, so a connection wakes one thread) and on a pipe that
+ * the worker's main thread writes when it must stop.  The main thread also
+ * sets the stopping flag, which a thread checks before each accept; so
  * stopping never interrupts a request in flight.
  */
 #include <sys/epoll.h>
@@ -39,7 +42,11 @@ struct worker {
 	int			 fd;
 	int			 index;
 	int			 wake[2];	/* written once to stop */
+	int			 stopping;	/* atomic; set before wake */
 };
+
+/* Beyond this, a thread's response buffer is released after the request. */
+#define WORKER_OUT_KEEP	(64 * 1024)
 
 static uint64_t
 now_us(void)
@@ -66,13 +73,17 @@ worker_drain(FCGX_Request *fr)
 		continue;
 }
 
-/* One request, from parameters to the log line. */
+/*
+ * One request, from parameters to the log line.  out is the thread's
+ * response buffer, empty on entry and left empty (its memory is kept for
+ * the next request unless it grew past WORKER_OUT_KEEP).
+ */
 static void
-worker_handle(struct worker *w, struct db *db, FCGX_Request *fr)
+worker_handle(struct worker *w, struct db *db, FCGX_Request *fr,
+    struct buf *out)
 {
 	struct request	 req;
 	struct response	 res;
-	struct buf	 out;
 	const char	*code = NULL, *msg = NULL;
 	int		 status, route;
 	uint64_t	 t0 = now_us(), dt;
@@ -80,7 +91,6 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr)
 
 	memset(&req, 0, sizeof(req));
 	response_init(&res);
-	buf_init(&out, 0);
 	req.cfg = w->cfg;
 	req.db = db;
 	req.shared = w->shared;
@@ -95,14 +105,14 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr)
 	else
 		router_dispatch(&req, &res);
 	worker_drain(fr);
-	if (response_serialize(&res, req.method == METHOD_HEAD, &out) < 0) {
+	if (response_serialize(&res, req.method == METHOD_HEAD, out) < 0) {
 		log_error("response could not be encoded");
 		response_error(&res, 500, "internal_error",
 		    "The response could not be encoded.", NULL);
-		buf_reset(&out);
-		(void)response_serialize(&res, false, &out);
+		buf_reset(out);
+		(void)response_serialize(&res, false, out);
 	}
-	if (FCGX_PutStr(buf_str(&out), (int)out.len, fr->out) < 0)
+	if (FCGX_PutStr(buf_str(out), (int)out->len, fr->out) < 0)
 		log_warn("client went away before the response was sent");
 
 	dt = now_us() - t0;
@@ -113,7 +123,10 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr)
 	    routes[route].pattern : "unmatched", res.status, dt);
 	request_free(&req);
 	response_free(&res);
-	buf_free(&out);
+	if (out->cap > WORKER_OUT_KEEP)
+		buf_free(out);
+	else
+		buf_reset(out);
 }
 
 /*
@@ -149,6 +162,7 @@ worker_thread(void *arg)
 	struct worker		*w = arg;
 	FCGX_Request		 fr;
 	struct db		*db;
+	struct buf		 out;
 	struct epoll_event	 ev;
 	int			 ep, n;
 
@@ -158,23 +172,28 @@ worker_thread(void *arg)
 		return NULL;
 	}
 	db = db_open(w->cfg->db, w->cfg->statement_timeout_ms);
-	for (;;) {
+	buf_init(&out, 0);
+	while (!__atomic_load_n(&w->stopping, __ATOMIC_ACQUIRE)) {
+		/*
+		 * A waiting connection first: under load there usually is
+		 * one, and this saves the epoll_wait.  None (EAGAIN: the
+		 * queue is empty or another thread or worker took it): wait.
+		 */
+		if (FCGX_Accept_r(&fr) >= 0) {
+			worker_handle(w, db, &fr, &out);
+			FCGX_Finish_r(&fr);
+			continue;
+		}
 		if ((n = epoll_wait(ep, &ev, 1, -1)) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_error("epoll_wait: %s", strerror(errno));
 			break;
 		}
-		if (n == 0)
-			continue;
-		if (ev.data.fd == w->wake[0])
+		if (n == 1 && ev.data.fd == w->wake[0])
 			break;
-		/* Another worker may still have won the race: EAGAIN. */
-		if (FCGX_Accept_r(&fr) < 0)
-			continue;
-		worker_handle(w, db, &fr);
-		FCGX_Finish_r(&fr);
 	}
+	buf_free(&out);
 	close(ep);
 	FCGX_Free(&fr, 0);
 	db_close(db);
@@ -200,7 +219,8 @@ int
 worker_run(const struct config *cfg, struct shared *shared, int fd,
     int index)
 {
-	struct worker	 w = { cfg, shared, NULL, NULL, fd, index, { -1, -1 } };
+	struct worker	 w = { cfg, shared, NULL, NULL, fd, index, { -1, -1 },
+			    0 };
 	char		 err[256];
 	pthread_t	*threads;
 	sigset_t	 stop;
@@ -228,6 +248,9 @@ worker_run(const struct config *cfg, struct shared *shared, int fd,
 	w.hashpool = hashpool_start(cfg->hash_slots < cfg->threads ?
 	    cfg->hash_slots : cfg->threads, cfg->threads > 1 ?
 	    cfg->threads / 2 : 1);
+	/* Request lines go through the log writer (written directly if not). */
+	if (log_start() < 0)
+		log_warn("worker %d: no log writer thread", index);
 	threads = xcalloc((size_t)cfg->threads, sizeof(pthread_t));
 	for (i = 0; i < cfg->threads; i++) {
 		if (pthread_create(&threads[i], NULL, worker_thread, &w) != 0) {
@@ -242,13 +265,16 @@ worker_run(const struct config *cfg, struct shared *shared, int fd,
 			continue;
 		rc = 0;
 	}
+	__atomic_store_n(&w.stopping, 1, __ATOMIC_RELEASE);
 	if (write(w.wake[1], "x", 1) != 1)
 		rc = 1;
 	if (worker_join(&w, threads, n) < 0) {
 		log_warn("worker %d: requests still running at the deadline",
 		    index);
+		log_stop();
 		_exit(1);
 	}
+	log_stop();
 	free(threads);
 	hashpool_stop(w.hashpool);
 	geo_close(w.geo);

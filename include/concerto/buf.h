@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf {
 	char	*data;		/* NUL-terminated; NULL until first append */
@@ -23,6 +24,8 @@ void	 buf_reset(struct buf *);
 void	 buf_append(struct buf *, const void *, size_t);
 void	 buf_puts(struct buf *, const char *);
 void	 buf_putc(struct buf *, char);
+/* Appends the decimal digits of an unsigned number (no printf). */
+void	 buf_putu(struct buf *, uint64_t);
 void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 const char *buf_str(const struct buf *);

@@ -9,6 +9,18 @@
 #include <stdint.h>
 
 void	 log_set_worker(int worker);
+/*
+ * log_start() starts the process's log writer thread: from then on request
+ * lines (log_request()) are queued and written by it within about 10 ms,
+ * whole lines at a time, rather than by each request; messages are still
+ * written at once.  For worker processes, after fork and before the
+ * request threads; -1 if the thread could not start (lines are then
+ * written directly).  log_stop() writes what is queued and ends the writer
+ * (request lines are then written directly again); call it before the
+ * process exits.
+ */
+int	 log_start(void);
+void	 log_stop(void);
 void	 log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	 log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	 log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
