@@ -80,17 +80,25 @@ buf_putc(struct buf *b, char c)
 	buf_append(b, &c, 1);
 }
 
-void
-buf_putu(struct buf *b, uint64_t v)
+size_t
+buf_digits(uint64_t v, char d[BUF_DIGITS])
 {
-	char	 d[20];
-	size_t	 i = sizeof(d);
+	size_t	 i = BUF_DIGITS;
 
 	do {
 		d[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v != 0);
-	buf_append(b, d + i, sizeof(d) - i);
+	return i;
+}
+
+void
+buf_putu(struct buf *b, uint64_t v)
+{
+	char	 d[BUF_DIGITS];
+	size_t	 i = buf_digits(v, d);
+
+	buf_append(b, d + i, BUF_DIGITS - i);
 }
 
 void

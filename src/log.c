@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "concerto/buf.h"
 #include "concerto/log.h"
 
 #define LOG_TIME_LEN	24	/* 2026-01-31T23:59:59.999Z */
@@ -315,14 +316,10 @@ lline_puts(struct lline *l, const char *s)
 static void
 lline_uint(struct lline *l, uint64_t v)
 {
-	char	 d[20];
-	size_t	 i = sizeof(d);
+	char	 d[BUF_DIGITS];
+	size_t	 i = buf_digits(v, d);
 
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	lline_put(l, d + i, sizeof(d) - i);
+	lline_put(l, d + i, BUF_DIGITS - i);
 }
 
 /*

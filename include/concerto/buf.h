@@ -25,6 +25,13 @@ void	 buf_append(struct buf *, const void *, size_t);
 void	 buf_puts(struct buf *, const char *);
 void	 buf_putc(struct buf *, char);
 /* Appends the decimal digits of an unsigned number (no printf). */
+/* Room for the decimal digits of any uint64_t. */
+#define BUF_DIGITS	20
+/*
+ * Writes the decimal digits of v at the end of d[0..BUF_DIGITS) and
+ * returns the index of the first.
+ */
+size_t	 buf_digits(uint64_t v, char d[BUF_DIGITS]);
 void	 buf_putu(struct buf *, uint64_t);
 void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
