@@ -18,6 +18,7 @@
 #include "concerto/buf.h"
 #include "concerto/config.h"
 #include "concerto/db_migrate.h"
+#include "concerto/sql_split.h"
 #include "concerto/mem.h"
 
 #define MIGRATE_LOCK	"7301"	/* pg_advisory_lock key for migrations */
@@ -192,30 +193,49 @@ out:
 	return rc;
 }
 
+/*
+ * Runs the statements of a migration script one by one, each through the
+ * extended protocol (no multi-statement string ever reaches the server).
+ * Returns 0, or -1 after saying which statement failed.
+ */
+static int
+migration_statements(PGconn *conn, const struct migration *m)
+{
+	const char	*p = m->sql, *stmt;
+	size_t		 len, nth = 0;
+	char		*one;
+	bool		 ok;
+	int		 more;
+
+	while ((more = sql_split_next(&p, &stmt, &len)) == 1) {
+		nth++;
+		one = xstrndup(stmt, len);
+		ok = run(conn, one, 0, NULL, NULL);
+		free(one);
+		if (!ok) {
+			fprintf(stderr, "migrate: %s: statement %zu failed\n",
+			    m->name, nth);
+			return -1;
+		}
+	}
+	if (more < 0) {
+		fprintf(stderr, "migrate: %s: a quote, dollar quote or comment "
+		    "is not closed after statement %zu\n", m->name, nth);
+		return -1;
+	}
+	return 0;
+}
+
 /* Applies one migration in its own transaction. */
 static int
 migration_apply(PGconn *conn, const struct migration *m)
 {
-	PGresult	*res;
 	const char	*params[2] = { m->name, m->sum };
 
 	if (!run(conn, "BEGIN", 0, NULL, NULL))
 		return -1;
-	/*
-	 * A migration file is a script of several statements from sql/, not
-	 * input: the simple-query protocol is the way to run it.
-	 */
-	res = PQexec(conn, m->sql);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
-	    PQresultStatus(res) != PGRES_TUPLES_OK) {
-		fprintf(stderr, "migrate: %s: %s", m->name,
-		    PQerrorMessage(conn));
-		PQclear(res);
-		run(conn, "ROLLBACK", 0, NULL, NULL);
-		return -1;
-	}
-	PQclear(res);
-	if (!run(conn, "INSERT INTO schema_migrations (name, checksum) "
+	if (migration_statements(conn, m) < 0 ||
+	    !run(conn, "INSERT INTO schema_migrations (name, checksum) "
 	    "VALUES ($1, $2)", 2, params, NULL) ||
 	    !run(conn, "COMMIT", 0, NULL, NULL)) {
 		run(conn, "ROLLBACK", 0, NULL, NULL);
