@@ -28,8 +28,17 @@
 # (results_raked), measured against the unweighted ones
 # (results, ?weighting=none).
 #
+# Drift: this 2-core machine's speed wanders by a tenth from one second to
+# the next, and the ballot load leaves background work (autovacuum,
+# checkpoints) behind it.  So benchmarks that are compared run as a set
+# (SETS below): within each round their runs alternate in BENCH_SLICES
+# slices of BENCH_DURATION / BENCH_SLICES seconds (health, bare, health,
+# bare, ...), and the ratio of two members of a set is the median of the
+# ratios of their adjacent slices, which drift hits alike.
+#
 # Environment: BENCH_PORT (8282), BENCH_VAR (state directory, var/bench),
-# BENCH_DURATION (seconds per wrk or pgbench run, 10),
+# BENCH_DURATION (seconds of each benchmark per round, 10), BENCH_SLICES
+# (slices per round, 5),
 # BENCH_BALLOTS (1000000), BENCH_VOTERS (1000),
 # BENCH_ROUNDS (3), BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 2),
 # CONCERTO_WORKERS / CONCERTO_THREADS (the same for Concerto and bare),
@@ -49,12 +58,15 @@ export CONCERTO_WORKERS=${CONCERTO_WORKERS:-2}
 export CONCERTO_THREADS=${CONCERTO_THREADS:-4}
 
 DURATION=${BENCH_DURATION:-10}
+SLICES=${BENCH_SLICES:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
 CONNS=${BENCH_CONNECTIONS:-32}
 WRK_THREADS=${BENCH_THREADS:-2}
 BALLOTS=${BENCH_BALLOTS:-1000000}
 VOTERS=${BENCH_VOTERS:-1000}
 MAX_CHOICES=5		# K of both consultations (max_ranks, max_choices)
+SLICE=$((DURATION / SLICES))	# seconds of one wrk or pgbench run
+[ "$SLICE" -ge 1 ] || SLICE=1
 BARE=$ROOT/build/bench/bare
 PGBENCH=/usr/lib/postgresql/15/bin/pgbench
 REPORT=$CONCERTO_VAR-report.txt
@@ -130,7 +142,9 @@ fastcgi_include() {
 }
 
 # Starts bare on a socket beside Concerto's (run/ may be relocated by
-# stack.sh to keep socket paths short) and routes /__bench/bare to it.
+# stack.sh to keep socket paths short) and routes /__bench/bare to it, with
+# the settings of the /api/ location (nginx/concerto.conf.in), so that
+# nginx does the same work for both and the ratio is the worker's alone.
 start_bare() {
 	local run=${CONCERTO_RUN:-$CONCERTO_VAR/run}
 	local sock=$run/bare.sock
@@ -144,9 +158,19 @@ start_bare() {
 	cat >"$CONCERTO_VAR/nginx/conf.d/bare.conf" <<-EOF
 	# Written by tests/bench/run.sh; removed when the benchmark ends.
 	location = /__bench/bare {
-	    include $(fastcgi_include);
 	    fastcgi_pass unix:$sock;
+	    include $(fastcgi_include);
+	    fastcgi_read_timeout 30s;
+	    fastcgi_send_timeout 30s;
+	    fastcgi_buffering on;
 	    gzip off;
+	    limit_req zone=concerto_writes burst=400 nodelay;
+	    error_page 400 /__concerto/bad_request;
+	    error_page 413 @api_413;
+	    error_page 429 @api_429;
+	    error_page 502 @api_502;
+	    error_page 503 @api_503;
+	    error_page 504 @api_504;
 	}
 	EOF
 	nginx_reload
@@ -259,13 +283,14 @@ to_ms() {
 		printf "%.3f", n }'
 }
 
-# record NAME RATE P99_MS ERRORS: keeps one run's figures under NAME.
+# record NAME RATE P99_MS ERRORS: keeps one run's figures under NAME (in
+# the order of the runs: the i-th runs of a set's members are adjacent).
 record() {
 	local name=$1 rate=$2 p99=$3 errs=$4
 	RATE[$name]+="$rate "
 	P99[$name]+="$p99 "
 	ERRS[$name]=$(( ${ERRS[$name]:-0} + errs ))
-	RUN_LOG+=("$(printf '%-14s round %s  %10.0f req/s  p99 %8s ms  errors %s' "$name" "$round" "$rate" "$p99" "$errs")")
+	RUN_LOG+=("$(printf '%-14s round %s.%s  %10.0f req/s  p99 %8s ms  errors %s' "$name" "$round" "$slice" "$rate" "$p99" "$errs")")
 	say "   ${RUN_LOG[-1]}"
 }
 
@@ -278,7 +303,7 @@ measure() {
 		wrk -t"$WRK_THREADS" -c"$CONNS" -d2s "$@" "$CONCERTO_URL$path" >/dev/null
 		return
 	fi
-	out=$(wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" --latency "$@" "$CONCERTO_URL$path")
+	out=$(wrk -t"$WRK_THREADS" -c"$CONNS" -d"${SLICE}s" --latency "$@" "$CONCERTO_URL$path")
 	rate=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
 	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
 	errs=$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {gsub(/,/, ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")
@@ -301,7 +326,7 @@ measure_pgbench() {
 	fi
 	rm -rf "$logs"
 	mkdir -p "$logs"
-	out=$("$PGBENCH" -n -M prepared -c "$CONNS" -j "$WRK_THREADS" -T "$DURATION" \
+	out=$("$PGBENCH" -n -M prepared -c "$CONNS" -j "$WRK_THREADS" -T "$SLICE" \
 		-l --log-prefix="$logs/tx" -f "$script" "$@" "$CONCERTO_DB" 2>&1) ||
 		{ say "$out"; die "$name: pgbench failed"; }
 	rate=$(awk '/^tps = / {print $3; exit}' <<<"$out")
@@ -329,7 +354,7 @@ bench_signin() {
 bench_health_flood() {
 	local flood
 	if [ "${WARMUP:-0}" = 1 ]; then return; fi
-	wrk -t1 -c$((HASH_SLOTS * 4)) -d"$((DURATION + 2))s" -s "$ROOT/tests/bench/signin.lua" \
+	wrk -t1 -c$((HASH_SLOTS * 4)) -d"$((SLICE + 2))s" -s "$ROOT/tests/bench/signin.lua" \
 		"$CONCERTO_URL/api/v1/session" >/dev/null &
 	flood=$!
 	sleep 1
@@ -369,6 +394,11 @@ bench_results_raked() { measure results_raked "/api/v1/consultations/$READ_ID/re
 # BENCH_ONLY="read bare_read" runs a subset (ratios between them only).
 read -r -a BENCHES <<<"${BENCH_ONLY:-health bare signin health_flood read bare_read ballot pgbench pgbench_ballot results results_raked}"
 
+# The sets whose members alternate slice by slice (see Drift above); a
+# benchmark of BENCHES in no set runs alone.
+SETS=("health bare" "signin" "health_flood" "read bare_read"
+	"ballot pgbench pgbench_ballot" "results results_raked")
+
 # Comparisons: "A B TARGET" means rate(A)/rate(B) should be >= TARGET.
 RATIOS=("health bare 0.9" "health_flood health 0.5" "read bare_read 0.8"
 	"ballot pgbench_ballot 0.5" "results read 0.8" "results_raked results 0.8")
@@ -396,15 +426,34 @@ seed_consultations
 say "== bench: warming up"
 for b in "${BENCHES[@]}"; do WARMUP=1 "bench_$b"; done
 
-say "== bench: wrk -t$WRK_THREADS -c$CONNS -d${DURATION}s, $ROUNDS rounds, workers=$CONCERTO_WORKERS threads=$CONCERTO_THREADS"
+# The sets to run: those of SETS restricted to BENCHES, then the
+# benchmarks of BENCHES that no set names.
+declare -a RUN_SETS=()
+declare -A SET_OF=()
+for g in "${SETS[@]}" "${BENCHES[@]}"; do
+	members=
+	for b in $g; do
+		[[ " ${BENCHES[*]} " == *" $b "* ]] && [ -z "${SET_OF[$b]:-}" ] || continue
+		members+="$b "
+	done
+	[ -n "$members" ] || continue
+	for b in $members; do SET_OF[$b]=${#RUN_SETS[@]}; done
+	RUN_SETS+=("$members")
+done
+
+say "== bench: wrk -t$WRK_THREADS -c$CONNS, $ROUNDS rounds of $SLICES slices of ${SLICE}s, workers=$CONCERTO_WORKERS threads=$CONCERTO_THREADS"
 for round in $(seq "$ROUNDS"); do
-	for b in "${BENCHES[@]}"; do "bench_$b"; done
+	for g in "${RUN_SETS[@]}"; do
+		for slice in $(seq "$SLICES"); do
+			for b in $g; do "bench_$b"; done
+		done
+	done
 done
 
 # -------------------------------------------------------------------- summary
 {
 	say ""
-	say "== bench summary (median of $ROUNDS runs, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ))"
+	say "== bench summary (median of $((ROUNDS * SLICES)) runs of ${SLICE}s, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ))"
 	printf '%-14s %12s %12s %8s\n' benchmark "req/s" "p99 (ms)" errors
 	for b in "${BENCHES[@]}"; do
 		printf '%-14s %12.0f %12.3f %8s\n' "$b" "$(median "${RATE[$b]}")" "$(median "${P99[$b]}")" "${ERRS[$b]}"
@@ -417,7 +466,14 @@ status=0
 for r in "${RATIOS[@]}"; do
 	read -r a b target <<<"$r"
 	[ -n "${RATE[$a]:-}" ] && [ -n "${RATE[$b]:-}" ] || continue
-	ratio=$(awk -v x="$(median "${RATE[$a]}")" -v y="$(median "${RATE[$b]}")" 'BEGIN {printf "%.3f", x / y}')
+	if [ "${SET_OF[$a]}" = "${SET_OF[$b]}" ]; then
+		# Paired: the median of the ratios of adjacent runs.
+		ratio=$(median "$(paste -d' ' <(tr ' ' '\n' <<<"${RATE[$a]}" | grep .) \
+			<(tr ' ' '\n' <<<"${RATE[$b]}" | grep .) | awk '{print $1 / $2}')")
+		ratio=$(awk -v r="$ratio" 'BEGIN {printf "%.3f", r}')
+	else
+		ratio=$(awk -v x="$(median "${RATE[$a]}")" -v y="$(median "${RATE[$b]}")" 'BEGIN {printf "%.3f", x / y}')
+	fi
 	verdict=$(awk -v r="$ratio" -v t="$target" 'BEGIN {print (r >= t) ? "meets" : "BELOW"}')
 	line="ratio $a/$b = $ratio (target >= $target: $verdict)"
 	say "$line" | tee -a "$REPORT"
