@@ -15,6 +15,12 @@
  * consultation's row and its priorities, as JSON built by the database
  * (consultation_json(), sql/003_consultations.sql), answered as it comes.
  *
+ * It ends each request as a plain libfcgi program does: FCGX_Finish_r()
+ * shuts the socket down and waits for nginx to close its end first.
+ * Concerto closes at once (src/worker.c, worker_finish()); with the query
+ * string close=at-once bare does the same, so that `make bench` can show
+ * how much of the ratio that one difference makes.
+ *
  * Usage: bare [SOCKET]        (or BARE_SOCKET=...), conninfo in CONCERTO_DB.
  * SIGTERM or SIGINT to the master stops the workers and removes the socket.
  */
@@ -214,6 +220,8 @@ serve_thread(void *arg)
 			answer_read(&c, qs + 13, req.out);
 		else
 			answer_ping(&c, req.out);
+		if (qs != NULL && strcmp(qs, "close=at-once") == 0)
+			(void)FCGX_Detach(&req);
 		FCGX_Finish_r(&req);
 	}
 	if (c != NULL)
