@@ -34,7 +34,11 @@
 # (SETS below): within each round their runs alternate in BENCH_SLICES
 # slices of BENCH_DURATION / BENCH_SLICES seconds (health, bare, health,
 # bare, ...), and the ratio of two members of a set is the median of the
-# ratios of their adjacent slices, which drift hits alike.
+# ratios of their adjacent slices, which drift hits alike.  pgbench runs
+# are not sliced: each opens new database sessions, whose first
+# transactions (catalog caches, plpgsql compiled anew) would weigh on a
+# 2-second run, while the service's connections stay warm; so the set that
+# holds pgbench runs whole rounds of BENCH_DURATION.
 #
 # Environment: BENCH_PORT (8282), BENCH_VAR (state directory, var/bench),
 # BENCH_DURATION (seconds of each benchmark per round, 10), BENCH_SLICES
@@ -65,8 +69,9 @@ WRK_THREADS=${BENCH_THREADS:-2}
 BALLOTS=${BENCH_BALLOTS:-1000000}
 VOTERS=${BENCH_VOTERS:-1000}
 MAX_CHOICES=5		# K of both consultations (max_ranks, max_choices)
-SLICE=$((DURATION / SLICES))	# seconds of one wrk or pgbench run
+SLICE=$((DURATION / SLICES))	# seconds of one sliced run
 [ "$SLICE" -ge 1 ] || SLICE=1
+RUN_SECS=$SLICE			# seconds of the current run
 BARE=$ROOT/build/bench/bare
 PGBENCH=/usr/lib/postgresql/15/bin/pgbench
 REPORT=$CONCERTO_VAR-report.txt
@@ -303,7 +308,7 @@ measure() {
 		wrk -t"$WRK_THREADS" -c"$CONNS" -d2s "$@" "$CONCERTO_URL$path" >/dev/null
 		return
 	fi
-	out=$(wrk -t"$WRK_THREADS" -c"$CONNS" -d"${SLICE}s" --latency "$@" "$CONCERTO_URL$path")
+	out=$(wrk -t"$WRK_THREADS" -c"$CONNS" -d"${RUN_SECS}s" --latency "$@" "$CONCERTO_URL$path")
 	rate=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
 	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
 	errs=$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {gsub(/,/, ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")
@@ -326,7 +331,7 @@ measure_pgbench() {
 	fi
 	rm -rf "$logs"
 	mkdir -p "$logs"
-	out=$("$PGBENCH" -n -M prepared -c "$CONNS" -j "$WRK_THREADS" -T "$SLICE" \
+	out=$("$PGBENCH" -n -M prepared -c "$CONNS" -j "$WRK_THREADS" -T "$RUN_SECS" \
 		-l --log-prefix="$logs/tx" -f "$script" "$@" "$CONCERTO_DB" 2>&1) ||
 		{ say "$out"; die "$name: pgbench failed"; }
 	rate=$(awk '/^tps = / {print $3; exit}' <<<"$out")
@@ -357,7 +362,7 @@ bench_signin() {
 bench_health_flood() {
 	local flood
 	if [ "${WARMUP:-0}" = 1 ]; then return; fi
-	wrk -t1 -c$((HASH_SLOTS * 4)) -d"$((SLICE + 2))s" -s "$ROOT/tests/bench/signin.lua" \
+	wrk -t1 -c$((HASH_SLOTS * 4)) -d"$((RUN_SECS + 2))s" -s "$ROOT/tests/bench/signin.lua" \
 		"$CONCERTO_URL/api/v1/session" >/dev/null &
 	flood=$!
 	sleep 1
@@ -445,10 +450,12 @@ for g in "${SETS[@]}" "${BENCHES[@]}"; do
 	RUN_SETS+=("$members")
 done
 
-say "== bench: wrk -t$WRK_THREADS -c$CONNS, $ROUNDS rounds of $SLICES slices of ${SLICE}s, workers=$CONCERTO_WORKERS threads=$CONCERTO_THREADS"
+say "== bench: wrk -t$WRK_THREADS -c$CONNS, $ROUNDS rounds of $SLICES slices of ${SLICE}s (pgbench: of one ${DURATION}s run), workers=$CONCERTO_WORKERS threads=$CONCERTO_THREADS"
 for round in $(seq "$ROUNDS"); do
 	for g in "${RUN_SETS[@]}"; do
-		for slice in $(seq "$SLICES"); do
+		n=$SLICES RUN_SECS=$SLICE
+		if [[ " $g" == *" pgbench"* ]]; then n=1 RUN_SECS=$DURATION; fi
+		for slice in $(seq "$n"); do
 			for b in $g; do "bench_$b"; done
 		done
 	done
@@ -457,7 +464,7 @@ done
 # -------------------------------------------------------------------- summary
 {
 	say ""
-	say "== bench summary (median of $((ROUNDS * SLICES)) runs of ${SLICE}s, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ))"
+	say "== bench summary (medians of $((ROUNDS * SLICES)) runs of ${SLICE}s, of $ROUNDS of ${DURATION}s for the pgbench set; $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ))"
 	printf '%-14s %12s %12s %8s\n' benchmark "req/s" "p99 (ms)" errors
 	for b in "${BENCHES[@]}"; do
 		printf '%-14s %12.0f %12.3f %8s\n' "$b" "$(median "${RATE[$b]}")" "$(median "${P99[$b]}")" "${ERRS[$b]}"
