@@ -6,6 +6,7 @@
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
@@ -60,6 +61,9 @@ now_s(void)
 static int
 server_listen(const struct config *cfg)
 {
+	/* accept(2) gives up after this (EAGAIN): see worker.h. */
+	const struct timeval	 accept_wait = { 0,
+				    WORKER_ACCEPT_WAIT_MS * 1000 };
 	struct sockaddr_un	 sun;
 	struct group		*gr;
 	int			 fd = -1;
@@ -72,7 +76,9 @@ server_listen(const struct config *cfg)
 		return -1;
 	}
 	memcpy(sun.sun_path, cfg->socket_path, strlen(cfg->socket_path) + 1);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0)) < 0)
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &accept_wait,
+	    sizeof(accept_wait)) < 0)
 		goto fail;
 	if (unlink(cfg->socket_path) < 0 && errno != ENOENT)
 		goto fail;

@@ -1,15 +1,13 @@
 /*
  * Worker processes (see worker.h).  Each thread owns one FCGX_Request and
  * one database connection for its whole life and runs the request flow:
- * accept, parse, route, handle, respond, free.  A thread that finishes a
- * request takes the next waiting connection at once (the socket does not
- * block); only when there is none does it wait, in epoll, on the listening
- * socket (exclusively, so a connection wakes one thread) and on a pipe that
- * the worker's main thread writes when it must stop.  The main thread also
- * sets the stopping flag, which a thread checks before each accept; so
+ * accept, parse, route, handle, respond, free.  Threads wait in accept(2)
+ * itself, where the kernel wakes one waiter per connection; the listening
+ * socket's receive timeout (WORKER_ACCEPT_WAIT_MS) brings an idle thread
+ * back every so often to look at the stopping flag, which the worker's main
+ * thread sets on SIGTERM.  A thread looks at it only between requests, so
  * stopping never interrupts a request in flight.
  */
-#include <sys/epoll.h>
 #include <sys/prctl.h>
 
 #include <errno.h>
@@ -41,8 +39,7 @@ struct worker {
 	struct geo		*geo;		/* NULL: GeoIP off */
 	int			 fd;
 	int			 index;
-	int			 wake[2];	/* written once to stop */
-	int			 stopping;	/* atomic; set before wake */
+	int			 stopping;	/* atomic */
 };
 
 /* Beyond this, a thread's response buffer is released after the request. */
@@ -146,30 +143,20 @@ worker_finish(FCGX_Request *fr)
 }
 
 /*
- * An epoll set of the listening socket (exclusive: a connection wakes one
- * waiting thread, not all of them) and the stop pipe.  -1 on failure.
+ * After a failed accept: nothing, if it only timed out (EAGAIN) or was
+ * interrupted; a short pause otherwise (EMFILE and the like), so that a
+ * lasting error does not spin the thread.
  */
-static int
-worker_epoll(const struct worker *w)
+static void
+worker_accept_failed(int rc)
 {
-	struct epoll_event	 ev;
-	int			 ep;
+	const struct timespec	 pause = { 0, 10 * 1000000L };
 
-	if ((ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
-		return -1;
-	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN | EPOLLEXCLUSIVE;
-	ev.data.fd = w->fd;
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, w->fd, &ev) < 0)
-		goto fail;
-	ev.events = EPOLLIN;
-	ev.data.fd = w->wake[0];
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, w->wake[0], &ev) < 0)
-		goto fail;
-	return ep;
-fail:
-	close(ep);
-	return -1;
+	if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR)
+		return;
+	log_warn("accept: %s", rc < 0 && rc > -4096 ? strerror(-rc) :
+	    "libfcgi error");
+	nanosleep(&pause, NULL);
 }
 
 static void *
@@ -179,38 +166,23 @@ worker_thread(void *arg)
 	FCGX_Request		 fr;
 	struct db		*db;
 	struct buf		 out;
-	struct epoll_event	 ev;
-	int			 ep, n;
+	int			 rc;
 
-	if (FCGX_InitRequest(&fr, w->fd, 0) != 0 ||
-	    (ep = worker_epoll(w)) < 0) {
+	if (FCGX_InitRequest(&fr, w->fd, 0) != 0) {
 		log_error("worker thread: cannot initialise");
 		return NULL;
 	}
 	db = db_open(w->cfg->db, w->cfg->statement_timeout_ms);
 	buf_init(&out, 0);
 	while (!__atomic_load_n(&w->stopping, __ATOMIC_ACQUIRE)) {
-		/*
-		 * A waiting connection first: under load there usually is
-		 * one, and this saves the epoll_wait.  None (EAGAIN: the
-		 * queue is empty or another thread or worker took it): wait.
-		 */
-		if (FCGX_Accept_r(&fr) >= 0) {
-			worker_handle(w, db, &fr, &out);
-			worker_finish(&fr);
+		if ((rc = FCGX_Accept_r(&fr)) < 0) {
+			worker_accept_failed(rc);
 			continue;
 		}
-		if ((n = epoll_wait(ep, &ev, 1, -1)) < 0) {
-			if (errno == EINTR)
-				continue;
-			log_error("epoll_wait: %s", strerror(errno));
-			break;
-		}
-		if (n == 1 && ev.data.fd == w->wake[0])
-			break;
+		worker_handle(w, db, &fr, &out);
+		worker_finish(&fr);
 	}
 	buf_free(&out);
-	close(ep);
 	FCGX_Free(&fr, 0);
 	db_close(db);
 	return NULL;
@@ -235,8 +207,7 @@ int
 worker_run(const struct config *cfg, struct shared *shared, int fd,
     int index)
 {
-	struct worker	 w = { cfg, shared, NULL, NULL, fd, index, { -1, -1 },
-			    0 };
+	struct worker	 w = { cfg, shared, NULL, NULL, fd, index, 0 };
 	char		 err[256];
 	pthread_t	*threads;
 	sigset_t	 stop;
@@ -251,7 +222,7 @@ worker_run(const struct config *cfg, struct shared *shared, int fd,
 	sigaddset(&stop, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (FCGX_Init() != 0 || pipe(w.wake) < 0) {
+	if (FCGX_Init() != 0) {
 		log_error("worker %d: cannot initialise", index);
 		return 1;
 	}
@@ -281,9 +252,8 @@ worker_run(const struct config *cfg, struct shared *shared, int fd,
 			continue;
 		rc = 0;
 	}
+	/* Idle threads see it within WORKER_ACCEPT_WAIT_MS. */
 	__atomic_store_n(&w.stopping, 1, __ATOMIC_RELEASE);
-	if (write(w.wake[1], "x", 1) != 1)
-		rc = 1;
 	if (worker_join(&w, threads, n) < 0) {
 		log_warn("worker %d: requests still running at the deadline",
 		    index);
@@ -294,7 +264,5 @@ worker_run(const struct config *cfg, struct shared *shared, int fd,
 	free(threads);
 	hashpool_stop(w.hashpool);
 	geo_close(w.geo);
-	close(w.wake[0]);
-	close(w.wake[1]);
 	return rc;
 }

@@ -9,6 +9,13 @@
 struct config;
 struct shared;
 
+/*
+ * How long a thread waits in accept(2) before it looks again at whether
+ * its worker is stopping: the listening socket's receive timeout, set by
+ * the master (server.c).  It bounds how long a stop waits on idle threads.
+ */
+#define WORKER_ACCEPT_WAIT_MS	200
+
 /* Runs until SIGTERM; returns the process exit status. */
 int	 worker_run(const struct config *, struct shared *, int listen_fd,
 	    int worker);
