@@ -144,13 +144,13 @@ worker_finish(FCGX_Request *fr)
 
 /*
  * After a failed accept: nothing, if it only timed out (EAGAIN) or was
- * interrupted; a short pause otherwise (EMFILE and the like), so that a
- * lasting error does not spin the thread.
+ * interrupted; a pause of 100 ms otherwise (EMFILE and the like), so that
+ * a lasting error neither spins the thread nor floods the log.
  */
 static void
 worker_accept_failed(int rc)
 {
-	const struct timespec	 pause = { 0, 10 * 1000000L };
+	const struct timespec	 pause = { 0, 100 * 1000000L };
 
 	if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR)
 		return;
