@@ -1,7 +1,8 @@
 // What an operator counts on: with PostgreSQL away the service answers 503
 // with Retry-After at once (no hang, no crash) and recovers by itself when the
 // database is back; a worker killed with SIGKILL is replaced and the service
-// goes on. These tests stop the database and kill workers, so tests/run.sh
+// goes on; a reload (SIGHUP) rolls the workers over without failing a request.
+// These tests stop the database and kill workers, so tests/run.sh
 // runs this file alone; each test puts the stack back as it found it.
 
 import { test, after } from 'node:test';
@@ -147,5 +148,48 @@ test('a worker killed with SIGKILL is replaced and the service goes on', { timeo
 
   const restartsAfter = metricSum(await metrics(), 'concerto_worker_restarts_total');
   assert.ok(restartsAfter > restartsBefore, `concerto_worker_restarts_total rose: ${restartsBefore} -> ${restartsAfter}`);
+  assert.ok(await healthy());
+});
+
+test('a reload (SIGHUP) replaces every worker and fails no request', { timeout: 60_000 }, async () => {
+  const master = masterPid();
+  const before = procChildren(master);
+  assert.equal(before.length, WORKERS);
+
+  // Requests keep coming while the old workers stop and the new ones start:
+  // an old worker finishes what it accepted, idle threads leave their
+  // accept() within its wait, and the socket never stops answering.
+  let stop = false;
+  let ok = 0;
+  const failures = [];
+  const load = async () => {
+    while (!stop) {
+      try {
+        const r = await req('/api/health');
+        await r.arrayBuffer();
+        if (r.status === 200) ok++;
+        else failures.push(r.status);
+      } catch (e) {
+        failures.push(String(e.cause?.code || e.name));
+      }
+    }
+  };
+  const loops = Array.from({ length: 4 }, load);
+  await sleep(300);
+  const okBeforeReload = ok;
+  process.kill(master, 'SIGHUP');
+  const replaced = await waitFor(() => {
+    const now = procChildren(master);
+    return now.length === WORKERS && now.every((p) => !before.includes(p)) ? now : null;
+  }, 10_000, 50);
+  await sleep(500);
+  stop = true;
+  await Promise.all(loops);
+
+  assert.ok(replaced, `every worker was replaced within 10 s (before: ${before}, now: ${procChildren(master)})`);
+  for (const old of before) assert.ok(!procAlive(old), `old worker ${old} is gone`);
+  assert.equal(masterPid(), master, 'master pid unchanged');
+  assert.ok(ok > okBeforeReload, `requests succeeded during the reload (${ok - okBeforeReload})`);
+  assert.deepEqual(failures, [], 'no request failed during the reload');
   assert.ok(await healthy());
 });
