@@ -28,6 +28,30 @@ async function healthy() {
   }
 }
 
+// Clients asking for /api/health in a loop until stop() (which waits for
+// them): load.ok counts the 200s, load.failures holds every other answer.
+function healthLoad(clients) {
+  const load = { ok: 0, failures: [], going: true };
+  const client = async () => {
+    while (load.going) {
+      try {
+        const r = await req('/api/health');
+        await r.arrayBuffer();
+        if (r.status === 200) load.ok++;
+        else load.failures.push(r.status);
+      } catch (e) {
+        load.failures.push(String(e.cause?.code || e.name));
+      }
+    }
+  };
+  const running = Array.from({ length: clients }, client);
+  load.stop = async () => {
+    load.going = false;
+    await Promise.all(running);
+  };
+  return load;
+}
+
 test('the stack is up: a master with its workers, health 200', async () => {
   const master = masterPid();
   assert.ok(procAlive(master), `master ${master} is alive`);
@@ -101,32 +125,16 @@ test('a worker killed with SIGKILL is replaced and the service goes on', { timeo
 
   // Load on the service while the worker dies: only requests in flight on the
   // dead worker (at most its THREADS) may fail.
-  let stop = false;
-  let ok = 0;
-  const failures = [];
-  const load = async () => {
-    while (!stop) {
-      try {
-        const r = await req('/api/health');
-        await r.arrayBuffer();
-        if (r.status === 200) ok++;
-        else failures.push(r.status);
-      } catch (e) {
-        failures.push(String(e.cause?.code || e.name));
-      }
-    }
-  };
-  const loops = Array.from({ length: 4 }, load);
+  const load = healthLoad(4);
   await sleep(300);
   const victim = workers[0];
-  const okBeforeKill = ok;
+  const okBeforeKill = load.ok;
   process.kill(victim, 'SIGKILL');
   await sleep(1000);
-  stop = true;
-  await Promise.all(loops);
+  await load.stop();
   assert.ok(okBeforeKill > 0, 'requests succeeded before the kill');
-  assert.ok(ok > okBeforeKill, `requests kept succeeding after the kill (${ok - okBeforeKill} in 1 s)`);
-  assert.ok(failures.length <= THREADS, `at most the dead worker's in-flight requests failed: ${JSON.stringify(failures)}`);
+  assert.ok(load.ok > okBeforeKill, `requests kept succeeding after the kill (${load.ok - okBeforeKill} in 1 s)`);
+  assert.ok(load.failures.length <= THREADS, `at most the dead worker's in-flight requests failed: ${JSON.stringify(load.failures)}`);
 
   // From now on every request succeeds (a single retry for one still in flight).
   for (let i = 0; i < 20; i++) {
@@ -159,37 +167,21 @@ test('a reload (SIGHUP) replaces every worker and fails no request', { timeout: 
   // Requests keep coming while the old workers stop and the new ones start:
   // an old worker finishes what it accepted, idle threads leave their
   // accept() within its wait, and the socket never stops answering.
-  let stop = false;
-  let ok = 0;
-  const failures = [];
-  const load = async () => {
-    while (!stop) {
-      try {
-        const r = await req('/api/health');
-        await r.arrayBuffer();
-        if (r.status === 200) ok++;
-        else failures.push(r.status);
-      } catch (e) {
-        failures.push(String(e.cause?.code || e.name));
-      }
-    }
-  };
-  const loops = Array.from({ length: 4 }, load);
+  const load = healthLoad(4);
   await sleep(300);
-  const okBeforeReload = ok;
+  const okBeforeReload = load.ok;
   process.kill(master, 'SIGHUP');
   const replaced = await waitFor(() => {
     const now = procChildren(master);
     return now.length === WORKERS && now.every((p) => !before.includes(p)) ? now : null;
   }, 10_000, 50);
   await sleep(500);
-  stop = true;
-  await Promise.all(loops);
+  await load.stop();
 
   assert.ok(replaced, `every worker was replaced within 10 s (before: ${before}, now: ${procChildren(master)})`);
   for (const old of before) assert.ok(!procAlive(old), `old worker ${old} is gone`);
   assert.equal(masterPid(), master, 'master pid unchanged');
-  assert.ok(ok > okBeforeReload, `requests succeeded during the reload (${ok - okBeforeReload})`);
-  assert.deepEqual(failures, [], 'no request failed during the reload');
+  assert.ok(load.ok > okBeforeReload, `requests succeeded during the reload (${load.ok - okBeforeReload})`);
+  assert.deepEqual(load.failures, [], 'no request failed during the reload');
   assert.ok(await healthy());
 });
