@@ -18,8 +18,8 @@
 #include "concerto/buf.h"
 #include "concerto/config.h"
 #include "concerto/db_migrate.h"
-#include "concerto/sql_split.h"
 #include "concerto/mem.h"
+#include "concerto/sql_split.h"
 
 #define MIGRATE_LOCK	"7301"	/* pg_advisory_lock key for migrations */
 

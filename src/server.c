@@ -62,8 +62,8 @@ static int
 server_listen(const struct config *cfg)
 {
 	/* accept(2) gives up after this (EAGAIN): see worker.h. */
-	const struct timeval	 accept_wait = { 0,
-				    WORKER_ACCEPT_WAIT_MS * 1000 };
+	const struct timeval	 accept_wait = { WORKER_ACCEPT_WAIT_MS / 1000,
+				    WORKER_ACCEPT_WAIT_MS % 1000 * 1000 };
 	struct sockaddr_un	 sun;
 	struct group		*gr;
 	int			 fd = -1;

@@ -24,7 +24,6 @@ void	 buf_reset(struct buf *);
 void	 buf_append(struct buf *, const void *, size_t);
 void	 buf_puts(struct buf *, const char *);
 void	 buf_putc(struct buf *, char);
-/* Appends the decimal digits of an unsigned number (no printf). */
 /* Room for the decimal digits of any uint64_t. */
 #define BUF_DIGITS	20
 /*
@@ -32,6 +31,7 @@ void	 buf_putc(struct buf *, char);
  * returns the index of the first.
  */
 size_t	 buf_digits(uint64_t v, char d[BUF_DIGITS]);
+/* Appends the decimal digits of an unsigned number (no printf). */
 void	 buf_putu(struct buf *, uint64_t);
 void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
