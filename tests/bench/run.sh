@@ -137,19 +137,11 @@ nginx_reload() {
 	sleep 1
 }
 
-# The FastCGI parameters that the stack's own locations include.
-fastcgi_include() {
-	local f
-	for f in "$ROOT/nginx/fastcgi.conf" /etc/nginx/fastcgi.conf; do
-		[ -f "$f" ] && { say "$f"; return; }
-	done
-	die "no fastcgi.conf found"
-}
-
 # Starts bare on a socket beside Concerto's (run/ may be relocated by
-# stack.sh to keep socket paths short) and routes /__bench/bare to it, with
-# the settings of the /api/ location (nginx/concerto.conf.in), so that
-# nginx does the same work for both and the ratio is the worker's alone.
+# stack.sh to keep socket paths short) and routes /__bench/bare to it with
+# the /api/ location's parameters and settings (nginx/fastcgi.conf and
+# nginx/api-upstream.conf), so that nginx does the same work for both and
+# the ratio is the worker's alone.
 start_bare() {
 	local run=${CONCERTO_RUN:-$CONCERTO_VAR/run}
 	local sock=$run/bare.sock
@@ -164,18 +156,8 @@ start_bare() {
 	# Written by tests/bench/run.sh; removed when the benchmark ends.
 	location = /__bench/bare {
 	    fastcgi_pass unix:$sock;
-	    include $(fastcgi_include);
-	    fastcgi_read_timeout 30s;
-	    fastcgi_send_timeout 30s;
-	    fastcgi_buffering on;
-	    gzip off;
-	    limit_req zone=concerto_writes burst=400 nodelay;
-	    error_page 400 /__concerto/bad_request;
-	    error_page 413 @api_413;
-	    error_page 429 @api_429;
-	    error_page 502 @api_502;
-	    error_page 503 @api_503;
-	    error_page 504 @api_504;
+	    include $ROOT/nginx/fastcgi.conf;
+	    include $ROOT/nginx/api-upstream.conf;
 	}
 	EOF
 	nginx_reload
