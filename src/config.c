@@ -63,6 +63,14 @@ static const struct var vars[] = {
 	  "comment" },
 	{ "CONCERTO_REDACTION_KEEP_DAYS", "365", "days a redacted original "
 	  "is kept before `concerto purge` erases it" },
+	{ "CONCERTO_MAIL_KEEP_DAYS", "30", "days a sent message's record "
+	  "(kind, recipient, subject) is kept before `concerto purge` erases "
+	  "it" },
+	{ "CONCERTO_HASHES_PER_NETWORK", "20", "passwords hashed for "
+	  "registrations and resets per client network per 10 minutes "
+	  "(then 429)" },
+	{ "CONCERTO_THROTTLE_KEY_FILE", "required by serve", "file of 32 to "
+	  "64 random bytes, mode 0600, keying the throttling HMACs" },
 };
 
 static const char *
@@ -102,7 +110,7 @@ config_load(struct config *cfg)
 {
 	long long	 workers, threads, body, timeout, grace, cores, slots;
 	long long	 am, at, ap, idle, max, recent, cap;
-	long long	 flags, cpm, fpm, edit, keep;
+	long long	 flags, cpm, fpm, edit, keep, mkeep, hpn;
 
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (cores < 1)
@@ -131,8 +139,14 @@ config_load(struct config *cfg)
 	    config_int("CONCERTO_COMMENTS_PER_MINUTE", 5, 1, 1000, &cpm) ||
 	    config_int("CONCERTO_FLAGS_PER_MINUTE", 10, 1, 1000, &fpm) ||
 	    config_int("CONCERTO_EDIT_WINDOW", 900, 0, 86400, &edit) ||
-	    config_int("CONCERTO_REDACTION_KEEP_DAYS", 365, 0, 36500, &keep))
+	    config_int("CONCERTO_REDACTION_KEEP_DAYS", 365, 0, 36500, &keep) ||
+	    config_int("CONCERTO_MAIL_KEEP_DAYS", 30, 0, 36500, &mkeep) ||
+	    config_int("CONCERTO_HASHES_PER_NETWORK", 20, 1, 100000, &hpn))
 		return -1;
+	cfg->mail_keep_days = (int)mkeep;
+	cfg->hashes_per_network = (int)hpn;
+	cfg->throttle_key_file = config_str("CONCERTO_THROTTLE_KEY_FILE", NULL);
+	cfg->throttle_key = NULL;
 	cfg->flag_threshold = (int)flags;
 	cfg->comments_per_minute = (int)cpm;
 	cfg->flags_per_minute = (int)fpm;

@@ -17,6 +17,10 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	[STMT_ACCOUNT_BY_EMAIL] = { "account_by_email",
 	    "SELECT id, password_hash, role, language, pseudonym "
 	    "FROM accounts WHERE email = $1 AND deleted_at IS NULL", 1 },
+	[STMT_ACCOUNT_BY_EMAIL_LOCKED] = { "account_by_email_locked",
+	    "SELECT id, password_hash, role, language, pseudonym "
+	    "FROM accounts WHERE email = $1 AND deleted_at IS NULL "
+	    "FOR UPDATE", 1 },
 	[STMT_PSEUDONYM_TAKEN] = { "pseudonym_taken",
 	    "SELECT 1 FROM accounts WHERE lower(pseudonym) = lower($1) "
 	    "AND id IS DISTINCT FROM $2::bigint", 2 },
@@ -69,6 +73,9 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "INSERT INTO role_changes (account_id, old_role, new_role, "
 	    "changed_by) SELECT id, old_role, $2, $3 FROM upd "
 	    "RETURNING account_id, old_role", 3 },
+	[STMT_ACCOUNT_CONTACT] = { "account_contact",
+	    "SELECT email, language, id FROM accounts "
+	    "WHERE id = $1 AND deleted_at IS NULL", 1 },
 	[STMT_ROLE_CHANGE_INSERT] = { "role_change_insert",
 	    "INSERT INTO role_changes (account_id, old_role, new_role, "
 	    "changed_by) VALUES ($1, $2, $3, $4)", 4 },
@@ -82,22 +89,31 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "WHERE token_hash = $1::bytea AND purpose = $2 "
 	    "AND used_at IS NULL AND expires_at > now() RETURNING account_id",
 	    2 },
+	[STMT_TOKEN_VALID] = { "token_valid",
+	    "SELECT 1 FROM account_tokens WHERE token_hash = $1::bytea "
+	    "AND purpose = $2 AND used_at IS NULL AND expires_at > now()", 2 },
 	[STMT_TOKEN_RECENT] = { "token_recent",
 	    "SELECT count(*) FROM account_tokens WHERE account_id = $1 "
 	    "AND purpose = $2 AND created_at > now() - interval '1 hour'", 2 },
+	[STMT_TOKENS_END] = { "tokens_end",
+	    "UPDATE account_tokens SET used_at = now() WHERE account_id = $1 "
+	    "AND purpose = $2 AND used_at IS NULL", 2 },
 	[STMT_TOKENS_DELETE] = { "tokens_delete",
 	    "DELETE FROM account_tokens WHERE account_id = $1", 1 },
 	[STMT_OUTBOX_INSERT] = { "outbox_insert",
-	    "INSERT INTO outbox (account_id, recipient, subject, body) "
-	    "VALUES ($1, $2, $3, $4)", 4 },
+	    "INSERT INTO outbox (account_id, recipient, subject, body, kind) "
+	    "VALUES ($1, $2, $3, $4, $5)", 5 },
 	[STMT_OUTBOX_PENDING] = { "outbox_pending",
 	    "SELECT id, recipient, subject, body FROM outbox "
 	    "WHERE sent_at IS NULL ORDER BY id LIMIT 100 "	/* MAIL_BATCH */
 	    "FOR UPDATE SKIP LOCKED", 0 },
 	[STMT_OUTBOX_SENT] = { "outbox_sent",
-	    "UPDATE outbox SET sent_at = now() WHERE id = $1", 1 },
+	    "UPDATE outbox SET sent_at = now(), body = NULL WHERE id = $1", 1 },
 	[STMT_OUTBOX_DELETE] = { "outbox_delete",
 	    "DELETE FROM outbox WHERE account_id = $1", 1 },
+	[STMT_MAIL_RECENT] = { "mail_recent",
+	    "SELECT count(*) FROM outbox WHERE account_id = $1 AND kind = $2 "
+	    "AND created_at > now() - interval '1 hour'", 2 },
 
 	[STMT_SESSION_INSERT] = { "session_insert",
 	    "INSERT INTO sessions (token_hash, csrf_hash, account_id, kind, "
@@ -122,16 +138,21 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "DELETE FROM sessions WHERE account_id = $1 AND id <> $2", 2 },
 	[STMT_SESSION_DELETE_ALL] = { "session_delete_all",
 	    "DELETE FROM sessions WHERE account_id = $1", 1 },
-	[STMT_SESSION_SECOND_FACTOR] = { "session_second_factor",
-	    "UPDATE sessions SET second_factor = true, "
-	    "authenticated_at = now() WHERE id = $1", 1 },
 
 	[STMT_SIGNIN_WAIT] = { "signin_wait",
-	    "SELECT signin_wait($1, $2)", 2 },
+	    "SELECT signin_wait($1::bytea, $2::bytea, $3::bytea)", 3 },
 	[STMT_SIGNIN_FAILED] = { "signin_failed",
-	    "SELECT signin_failed($1, $2)", 2 },
+	    "SELECT signin_failed($1::bytea, $2::bytea, $3::bytea)", 3 },
 	[STMT_SIGNIN_SUCCEEDED] = { "signin_succeeded",
-	    "SELECT signin_succeeded($1, $2)", 2 },
+	    "SELECT signin_succeeded($1::bytea, $2::bytea)", 2 },
+	[STMT_SECOND_FACTOR_WAIT] = { "second_factor_wait",
+	    "SELECT second_factor_wait($1)", 1 },
+	[STMT_SECOND_FACTOR_FAILED] = { "second_factor_failed",
+	    "SELECT wait, locked_now FROM second_factor_failed($1)", 1 },
+	[STMT_SECOND_FACTOR_SUCCEEDED] = { "second_factor_succeeded",
+	    "SELECT second_factor_succeeded($1)", 1 },
+	[STMT_NETWORK_BUDGET] = { "network_budget",
+	    "SELECT network_budget($1::bytea, $2, $3)", 3 },
 
 	[STMT_TOTP_SET] = { "totp_set",
 	    "UPDATE accounts SET totp_secret = $2::bytea, "
@@ -487,4 +508,15 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	[STMT_PURGE_IDEMPOTENCY] = { "purge_idempotency",
 	    "WITH p AS (DELETE FROM idempotency_keys WHERE created_at < "
 	    "now() - interval '1 day' RETURNING 1) SELECT count(*) FROM p", 0 },
+	[STMT_PURGE_MAIL] = { "purge_mail",
+	    "WITH p AS (DELETE FROM outbox WHERE sent_at < "
+	    "now() - make_interval(days => $1::integer) RETURNING 1) "
+	    "SELECT count(*) FROM p", 1 },
+	[STMT_PURGE_BUDGETS] = { "purge_budgets",
+	    "WITH p AS (DELETE FROM network_budgets WHERE window_start < "
+	    "now() - interval '1 day' RETURNING 1), "
+	    "f AS (DELETE FROM second_factor_failures WHERE window_start < "
+	    "now() - interval '1 day' AND (locked_until IS NULL OR "
+	    "locked_until < now()) RETURNING 1) "
+	    "SELECT (SELECT count(*) FROM p) + (SELECT count(*) FROM f)", 0 },
 };

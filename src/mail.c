@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,33 @@ static const struct mail_text texts[MAIL__MAX][2] = {
 	      "/account.html#reset=",
 	      "\n\nAll your sessions will be ended. If you did not ask for "
 	      "this, ignore this message.\n" } },
+	[MAIL_SECOND_FACTOR_LOCKED] = {
+	    { "Second facteur de votre compte Concerto verrouillé",
+	      "Bonjour,\n\nPlusieurs codes faux ont été donnés pour le second "
+	      "facteur de votre compte Concerto, qui est verrouillé pour "
+	      "15 minutes. Si ce n'était pas vous, quelqu'un connaît votre "
+	      "mot de passe : changez-le dès que possible.\n",
+	      NULL, "" },
+	    { "Second factor of your Concerto account locked",
+	      "Hello,\n\nSeveral wrong codes were given for the second factor "
+	      "of your Concerto account, which is locked for 15 minutes. If it "
+	      "was not you, someone knows your password: change it as soon as "
+	      "you can.\n",
+	      NULL, "" } },
 };
+
+static const char *const kind_names[MAIL__MAX] = {
+	[MAIL_VERIFY] = "verify",
+	[MAIL_REGISTER_AGAIN] = "register_again",
+	[MAIL_RESET] = "reset",
+	[MAIL_SECOND_FACTOR_LOCKED] = "second_factor_locked",
+};
+
+const char *
+mail_kind_name(enum mail_kind kind)
+{
+	return kind_names[kind];
+}
 
 enum db_status
 mail_queue(struct db *db, const struct config *cfg, int64_t account_id,
@@ -84,7 +111,7 @@ mail_queue(struct db *db, const struct config *cfg, int64_t account_id,
 	buf_puts(&body, t->after);
 	snprintf(id, sizeof(id), "%lld", (long long)account_id);
 	rc = db_exec(db, STMT_OUTBOX_INSERT, DB_PARAMS(account_id ? id : NULL,
-	    recipient, t->subject, buf_str(&body)), NULL);
+	    recipient, t->subject, buf_str(&body), kind_names[kind]), NULL);
 	buf_free(&body);
 	return rc;
 }
@@ -211,6 +238,8 @@ mail_deliver(const struct config *cfg)
 		    "nothing delivered\n");
 		return 1;
 	}
+	/* A sendmail that exits without reading is a failed delivery, not a kill. */
+	signal(SIGPIPE, SIG_IGN);
 	db = db_open(cfg->db, cfg->statement_timeout_ms);
 	while (rc == 0 && more)
 		rc = mail_batch(cfg, db, &sent, &more);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/crypto.h>
 
 #include "concerto/config.h"
 #include "concerto/field.h"
@@ -17,6 +18,7 @@
 #include "concerto/results_cmd.h"
 #include "concerto/router.h"
 #include "concerto/server.h"
+#include "concerto/throttle.h"
 #include "concerto/user.h"
 #include "concerto/version.h"
 
@@ -44,10 +46,24 @@ cmd_routes(const struct config *cfg, int argc, char **argv)
 	return 0;
 }
 
+/* Reads the throttling secret, which only the server needs, then serves. */
 static int
 cmd_serve(const struct config *cfg, int argc, char **argv)
 {
-	return server_run(cfg);
+	struct config		 run = *cfg;
+	struct throttle_key	 key;
+	char			 err[512];
+	int			 rc;
+
+	if (throttle_key_load(cfg->throttle_key_file, &key, err,
+	    sizeof(err)) < 0) {
+		fprintf(stderr, "serve: %s\n", err);
+		return 1;
+	}
+	run.throttle_key = &key;
+	rc = server_run(&run);
+	OPENSSL_cleanse(&key, sizeof(key));
+	return rc;
 }
 
 static int

@@ -18,6 +18,8 @@ static const struct purge_step purge_steps[] = {
 	{ STMT_PURGE_SESSIONS, "expired session(s)" },
 	{ STMT_PURGE_TOKENS, "used or expired token(s)" },
 	{ STMT_PURGE_IDEMPOTENCY, "idempotency key(s)" },
+	{ STMT_PURGE_MAIL, "record(s) of sent mail" },
+	{ STMT_PURGE_BUDGETS, "old throttling counter(s)" },
 };
 
 int
@@ -27,7 +29,7 @@ purge_run(const struct config *cfg)
 	struct db_rows	*rows;
 	size_t		 i;
 	int		 ret = 0;
-	char		 keep[24], idle[24];
+	char		 keep[24], idle[24], mail[24];
 
 	if ((db = db_open(cfg->db, cfg->statement_timeout_ms)) == NULL) {
 		fprintf(stderr, "purge: cannot connect to the database\n");
@@ -35,10 +37,11 @@ purge_run(const struct config *cfg)
 	}
 	snprintf(keep, sizeof(keep), "%d", cfg->redaction_keep_days);
 	snprintf(idle, sizeof(idle), "%d", cfg->session_idle_s);
+	snprintf(mail, sizeof(mail), "%d", cfg->mail_keep_days);
 	for (i = 0; i < sizeof(purge_steps) / sizeof(purge_steps[0]); i++) {
 		const struct purge_step *p = &purge_steps[i];
 		const char	*param = p->stmt == STMT_PURGE_REDACTIONS ?
-				    keep : idle;
+				    keep : p->stmt == STMT_PURGE_MAIL ? mail : idle;
 		enum db_status	 rc;
 
 		rows = NULL;

@@ -71,6 +71,22 @@ worker_drain(FCGX_Request *fr)
 }
 
 /*
+ * Ends the request and closes its connection at once.  libfcgi would
+ * otherwise shut the socket down and wait, up to 2 s, for nginx to close
+ * its end first: a guard against the TCP reset that unread input can cause,
+ * which keeps the thread from its next request meanwhile.  The socket is a
+ * unix socket (server.c makes no other kind), where a close loses nothing
+ * the peer has not read, and worker_handle() has read all of the input; so
+ * the request is detached, which makes libfcgi's close a plain close(2).
+ */
+static void
+worker_finish(FCGX_Request *fr)
+{
+	(void)FCGX_Detach(fr);
+	FCGX_Finish_r(fr);
+}
+
+/*
  * One request, from parameters to the log line.  out is the thread's
  * response buffer, empty on entry and left empty (its memory is kept for
  * the next request unless it grew past WORKER_OUT_KEEP).
@@ -111,8 +127,19 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr,
 	}
 	if (FCGX_PutStr(buf_str(out), (int)out->len, fr->out) < 0)
 		log_warn("client went away before the response was sent");
+	worker_finish(fr);
 
 	dt = now_us() - t0;
+	/*
+	 * The client has its answer: its time does not depend on this.  The
+	 * FastCGI parameters went with the connection.
+	 */
+	if (req.deferred != NULL) {
+		req.envp = NULL;
+		req.remote_addr = NULL;
+		req.content_type = NULL;
+		req.deferred(&req);
+	}
 	route = req.route_index;
 	method = req.method;
 	metrics_observe(&w->shared->metrics, route, res.status, dt);
@@ -124,22 +151,6 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr,
 		buf_free(out);
 	else
 		buf_reset(out);
-}
-
-/*
- * Ends the request and closes its connection at once.  libfcgi would
- * otherwise shut the socket down and wait, up to 2 s, for nginx to close
- * its end first: a guard against the TCP reset that unread input can cause,
- * which keeps the thread from its next request meanwhile.  The socket is a
- * unix socket (server.c makes no other kind), where a close loses nothing
- * the peer has not read, and worker_handle() has read all of the input; so
- * the request is detached, which makes libfcgi's close a plain close(2).
- */
-static void
-worker_finish(FCGX_Request *fr)
-{
-	(void)FCGX_Detach(fr);
-	FCGX_Finish_r(fr);
 }
 
 /*
@@ -180,7 +191,6 @@ worker_thread(void *arg)
 			continue;
 		}
 		worker_handle(w, db, &fr, &out);
-		worker_finish(&fr);
 	}
 	buf_free(&out);
 	FCGX_Free(&fr, 0);

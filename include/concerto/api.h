@@ -33,6 +33,13 @@ const char	*api_int(int64_t v, char buf[API_INT_LEN]);
 json_t		*api_json_text(const struct db_rows *, size_t row, size_t col);
 /* 409 pseudonym_taken, naming the field. */
 void		 api_pseudonym_taken(struct response *);
+/*
+ * Spends one unit of the client network's budget of kind (one letter, see
+ * throttle.h) of allowed units per window_s seconds.  Returns 0, or -1
+ * with the response set (429 too_many_requests with Retry-After, 503).
+ */
+int		 api_network_budget(struct request *, struct response *,
+		    char kind, int allowed, int window_s);
 /* Lower-cases an (already validated) e-mail address. */
 void		 api_email_normalize(const char *in, char out[API_EMAIL_LEN]);
 /* True for a moderator or admin session with its second factor. */
@@ -188,6 +195,16 @@ void	 api_password_reset(struct request *, struct response *);
 void	 api_password_reset_confirm(struct request *, struct response *);
 
 /* session.c */
+/*
+ * The sign-in throttle of who (a normalised e-mail, or "#id") from the
+ * client's network: the wait in force, in seconds (0: none), before and
+ * after booking a failure.
+ */
+enum db_status api_signin_wait(struct request *, const char *who, int *wait);
+enum db_status api_signin_failed(struct request *, const char *who,
+	    int *wait);
+/* 429 too_many_attempts with Retry-After: wait. */
+void	 api_too_many_attempts(struct response *, int wait);
 void	 api_session_create(struct request *, struct response *);
 void	 api_session_delete(struct request *, struct response *);
 void	 api_session_second_factor(struct request *, struct response *);

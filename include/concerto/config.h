@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct throttle_key;
+
 struct config {
 	const char	*socket_path;	/* CONCERTO_SOCKET */
 	const char	*socket_group;	/* CONCERTO_SOCKET_GROUP */
@@ -38,6 +40,11 @@ struct config {
 	int		 flags_per_minute; /* CONCERTO_FLAGS_PER_MINUTE */
 	int		 edit_window_s;	/* CONCERTO_EDIT_WINDOW */
 	int		 redaction_keep_days; /* CONCERTO_REDACTION_KEEP_DAYS */
+	int		 mail_keep_days; /* CONCERTO_MAIL_KEEP_DAYS */
+	int		 hashes_per_network; /* CONCERTO_HASHES_PER_NETWORK */
+	const char	*throttle_key_file; /* CONCERTO_THROTTLE_KEY_FILE */
+	/* Read from throttle_key_file by `serve` only; NULL elsewhere. */
+	const struct throttle_key *throttle_key;
 };
 
 /*

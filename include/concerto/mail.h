@@ -16,8 +16,12 @@ enum mail_kind {
 	MAIL_VERIFY,		/* link to confirm the address */
 	MAIL_REGISTER_AGAIN,	/* someone tried to register this address */
 	MAIL_RESET,		/* link to choose a new password */
+	MAIL_SECOND_FACTOR_LOCKED, /* too many wrong codes: locked */
 	MAIL__MAX
 };
+
+/* The name of kind, as the outbox records it ("verify", ...). */
+const char	*mail_kind_name(enum mail_kind);
 
 /*
  * Queues a message of kind to recipient in language lang ("fr" or "en");

@@ -60,6 +60,14 @@ struct request {
 	struct hashpool		*hashpool;
 	const struct geo	*geo;		/* NULL: GeoIP off */
 	int			 worker;
+
+	/*
+	 * Set by a handler: work done once the response has gone out and
+	 * the connection is closed, so that how long the answer took tells
+	 * nothing of that work.  The request is whole but for envp,
+	 * remote_addr and content_type (NULL: they went with the connection).
+	 */
+	void			(*deferred)(struct request *);
 };
 
 /* Reads up to n bytes of body; returns bytes read, 0 at end, -1 on error. */

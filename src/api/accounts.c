@@ -2,7 +2,11 @@
  * Accounts: registration, e-mail verification and password reset.
  * Whether an address already has an account is never revealed: both cases
  * answer the same and take the same time (the password is hashed either
- * way); the owner of the address learns the difference from the mail.
+ * way; a reset's work is done after the answer); the owner of the address
+ * learns the difference from the mail.  Every cheap rule is checked before
+ * a password is hashed, and the routes anyone may call spend a budget of
+ * hashes per client network, so that nobody can keep the hashing slots
+ * busy.
  */
 #include <string.h>
 
@@ -10,6 +14,7 @@
 #include "concerto/config.h"
 #include "concerto/field.h"
 #include "concerto/hashpool.h"
+#include "concerto/log.h"
 #include "concerto/mail.h"
 #include "concerto/password.h"
 #include "concerto/request.h"
@@ -19,11 +24,11 @@
 #define VERIFY_TTL	"86400"		/* 24 hours */
 #define RESET_TTL	"3600"		/* 1 hour */
 #define RESETS_PER_HOUR	3
+#define NOTICES_PER_HOUR 3		/* "someone tried to register" mails */
+#define HASH_WINDOW	600		/* seconds of the hashing budget */
+#define MAIL_REQUESTS	10		/* reset requests per network ... */
+#define MAIL_WINDOW	600		/* ... per this many seconds */
 
-/*
- * Hashes pw under a host hashing slot.  Returns 0, or -1 with the response
- * set (503 when every slot stays busy).
- */
 /*
  * Takes a place in the worker's hashing pool and a host hashing slot, or
  * answers 503 busy: a sign-in flood waits its turn, reads never do.
@@ -217,18 +222,28 @@ out:
 	return rc;
 }
 
-/* Tells the owner of an address that already has an account. */
+/*
+ * Tells the owner of an address that already has an account, a few times
+ * an hour at most, so that registrations cannot flood a mailbox.
+ */
 static enum db_status
 accounts_notify_taken(struct request *req, const char *email)
 {
-	struct db_rows	*rows = NULL;
+	struct db_rows	*rows = NULL, *recent = NULL;
 	enum db_status	 rc;
 
-	rc = db_exec(req->db, STMT_ACCOUNT_BY_EMAIL, DB_PARAMS(email), &rows);
-	if (rc == DB_OK && db_nrows(rows) > 0)
+	rc = db_exec(req->db, STMT_ACCOUNT_BY_EMAIL_LOCKED, DB_PARAMS(email),
+	    &rows);
+	if (rc != DB_OK || db_nrows(rows) == 0)
+		goto out;
+	rc = db_exec(req->db, STMT_MAIL_RECENT, DB_PARAMS(db_value(rows, 0, 0),
+	    mail_kind_name(MAIL_REGISTER_AGAIN)), &recent);
+	if (rc == DB_OK && db_int(recent, 0, 0) < NOTICES_PER_HOUR)
 		rc = mail_queue(req->db, req->cfg, db_int(rows, 0, 0), email,
 		    db_value(rows, 0, 3), MAIL_REGISTER_AGAIN, NULL);
+out:
 	db_rows_free(rows);
+	db_rows_free(recent);
 	return rc;
 }
 
@@ -254,7 +269,9 @@ api_accounts_create(struct request *req, struct response *res)
 		api_pseudonym_taken(res);
 		return;
 	}
-	if (api_password_hash(req, res, f[ACCOUNT_PASSWORD].s, hash) < 0)
+	if (api_network_budget(req, res, 'h', req->cfg->hashes_per_network,
+	    HASH_WINDOW) < 0 ||
+	    api_password_hash(req, res, f[ACCOUNT_PASSWORD].s, hash) < 0)
 		return;
 	if ((rc = db_begin(req->db)) != DB_OK ||
 	    (rc = accounts_email_taken(req->db, email, &taken)) != DB_OK)
@@ -349,8 +366,12 @@ fail:
 	api_db_error(res, rc);
 }
 
-void
-api_password_reset(struct request *req, struct response *res)
+/*
+ * The work of a reset request, done after the answer (see
+ * api_password_reset): a link for a known address, a few an hour at most.
+ */
+static void
+accounts_reset_send(struct request *req)
 {
 	struct db_rows	*rows = NULL, *recent = NULL;
 	char		 email[API_EMAIL_LEN], token[TOKEN_LEN + 1];
@@ -360,13 +381,10 @@ api_password_reset(struct request *req, struct response *res)
 
 	api_email_normalize(req->fields[EMAIL_FIELD_EMAIL].s, email);
 	if ((rc = db_begin(req->db)) != DB_OK ||
-	    (rc = db_exec(req->db, STMT_ACCOUNT_BY_EMAIL, DB_PARAMS(email),
-	    &rows)) != DB_OK)
-		goto out;
-	if (db_nrows(rows) == 0)
+	    (rc = db_exec(req->db, STMT_ACCOUNT_BY_EMAIL_LOCKED,
+	    DB_PARAMS(email), &rows)) != DB_OK || db_nrows(rows) == 0)
 		goto out;
 	id = db_value(rows, 0, 0);
-	/* A few links an hour at most, so nobody can flood a mailbox. */
 	if ((rc = db_exec(req->db, STMT_TOKEN_RECENT, DB_PARAMS(id, "reset"),
 	    &recent)) != DB_OK || db_int(recent, 0, 0) >= RESETS_PER_HOUR)
 		goto out;
@@ -380,19 +398,63 @@ api_password_reset(struct request *req, struct response *res)
 	    (rc = mail_queue(req->db, req->cfg, db_int(rows, 0, 0), email,
 	    db_value(rows, 0, 3), MAIL_RESET, token)) != DB_OK)
 		goto out;
+	rc = db_commit(req->db);
 out:
-	if (rc == DB_OK)
-		rc = db_commit(req->db);
 	db_rollback(req->db);
 	db_rows_free(rows);
 	db_rows_free(recent);
-	if (rc != DB_OK) {
-		api_db_error(res, rc);
+	if (rc != DB_OK)
+		log_warn("password reset: the link could not be queued");
+}
+
+/*
+ * A reset request answers before it looks the address up: the answer
+ * takes the same time whether or not an account uses it.  Only the
+ * network's budget of requests is checked first (the same work for any
+ * address).
+ */
+void
+api_password_reset(struct request *req, struct response *res)
+{
+	if (api_network_budget(req, res, 'm', MAIL_REQUESTS, MAIL_WINDOW) < 0)
 		return;
-	}
+	req->deferred = accounts_reset_send;
 	response_json(res, 202, json_pack("{s:s,s:s}", "status", "accepted",
 	    "message", "If an account uses this address, a message with a "
 	    "link is on its way."));
+}
+
+/*
+ * Whether the request's reset link is usable, without using it up, so
+ * that a wrong link costs no hash.  Returns 0, or -1 with the response set
+ * (400 invalid_token, 503).
+ */
+static int
+accounts_token_check(struct request *req, struct response *res)
+{
+	struct db_rows	*rows = NULL;
+	char		 th[TOKEN_HASH_LEN + 3];
+	const char	*token = req->fields[TOKEN_FIELD_TOKEN].s;
+	enum db_status	 rc = DB_OK;
+	bool		 valid = false;
+
+	if (token_well_formed(token)) {
+		token_hash(token, th);
+		rc = db_exec(req->db, STMT_TOKEN_VALID, DB_PARAMS(th, "reset"),
+		    &rows);
+		valid = rc == DB_OK && db_nrows(rows) > 0;
+		db_rows_free(rows);
+	}
+	if (rc != DB_OK) {
+		api_db_error(res, rc);
+		return -1;
+	}
+	if (!valid) {
+		response_error(res, 400, "invalid_token", "This link is not "
+		    "valid: it may have expired or been used already.", "token");
+		return -1;
+	}
+	return 0;
 }
 
 void
@@ -404,17 +466,22 @@ api_password_reset_confirm(struct request *req, struct response *res)
 	enum db_status	 rc;
 
 	if (api_password_policy(res, "password", pw, NULL, NULL) < 0 ||
+	    accounts_token_check(req, res) < 0 ||
+	    api_network_budget(req, res, 'h', req->cfg->hashes_per_network,
+	    HASH_WINDOW) < 0 ||
 	    api_password_hash(req, res, pw, hash) < 0)
 		return;
 	if (accounts_token_begin(req, res, "reset", &id) < 0)
 		return;
 	api_int(id, idb);
-	/* The link proves the address too; every session ends. */
+	/* The link proves the address too; every session and link ends. */
 	if ((rc = db_exec(req->db, STMT_ACCOUNT_PASSWORD_SET,
 	    DB_PARAMS(idb, hash), NULL)) != DB_OK ||
 	    (rc = db_exec(req->db, STMT_ACCOUNT_VERIFY, DB_PARAMS(idb),
 	    NULL)) != DB_OK ||
 	    (rc = db_exec(req->db, STMT_SESSION_DELETE_ALL, DB_PARAMS(idb),
+	    NULL)) != DB_OK ||
+	    (rc = db_exec(req->db, STMT_TOKENS_END, DB_PARAMS(idb, "reset"),
 	    NULL)) != DB_OK ||
 	    (rc = db_commit(req->db)) != DB_OK)
 		goto fail;

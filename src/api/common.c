@@ -10,8 +10,11 @@
 
 #include "concerto/api.h"
 #include "concerto/auth.h"
+#include "concerto/config.h"
+#include "concerto/network.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
+#include "concerto/throttle.h"
 
 void
 api_db_error(struct response *res, enum db_status rc)
@@ -32,6 +35,34 @@ api_db_error(struct response *res, enum db_status rc)
 		    "Something went wrong on our side.", NULL);
 		break;
 	}
+}
+
+int
+api_network_budget(struct request *req, struct response *res, char kind,
+    int allowed, int window_s)
+{
+	struct db_rows	*rows = NULL;
+	char		 net[NETWORK_PREFIX_MAX], key[THROTTLE_HMAC_LEN + 1];
+	char		 a[API_INT_LEN], w[API_INT_LEN], after[API_INT_LEN];
+	enum db_status	 rc;
+	int64_t		 wait;
+
+	network_prefix(req->remote_addr, net);
+	throttle_hmac(req->cfg->throttle_key, kind, net, key);
+	rc = db_exec(req->db, STMT_NETWORK_BUDGET, DB_PARAMS(key,
+	    api_int(allowed, a), api_int(window_s, w)), &rows);
+	if (rc != DB_OK) {
+		api_db_error(res, rc);
+		return -1;
+	}
+	wait = db_int(rows, 0, 0);
+	db_rows_free(rows);
+	if (wait == 0)
+		return 0;
+	response_error(res, 429, "too_many_requests", "Too many requests "
+	    "from your network; wait before trying again.", NULL);
+	response_header(res, "Retry-After", api_int(wait, after));
+	return -1;
 }
 
 const char *

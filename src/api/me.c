@@ -70,22 +70,40 @@ api_me_get(struct request *req, struct response *res)
 	db_rows_free(rows);
 }
 
-/* Checks the password of the account under a hashing slot. */
+/*
+ * Checks the password of the account under a hashing slot and the sign-in
+ * throttle (a stolen session must not become a way to guess the password):
+ * a wrong one is booked as a failed sign-in of the account from this
+ * network.  Returns 0, or -1 with the response set (403, 429, 503).
+ */
 static int
 me_password_ok(struct request *req, struct response *res,
     const struct db_rows *acct, const char *pw, const char *field)
 {
-	bool	 ok;
+	const char	*email = db_value(acct, 0, C_EMAIL);
+	enum db_status	 rc;
+	int		 wait;
+	bool		 ok;
 
+	if ((rc = api_signin_wait(req, email, &wait)) != DB_OK)
+		goto fail;
+	if (wait > 0) {
+		api_too_many_attempts(res, wait);
+		return -1;
+	}
 	if (api_password_verify(req, res, db_value(acct, 0, C_HASH), pw,
 	    &ok) < 0)
 		return -1;
-	if (!ok) {
-		response_error(res, 403, "invalid_password",
-		    "The current password is not right.", field);
-		return -1;
-	}
-	return 0;
+	if (ok)
+		return 0;
+	if ((rc = api_signin_failed(req, email, &wait)) != DB_OK)
+		goto fail;
+	response_error(res, 403, "invalid_password",
+	    "The current password is not right.", field);
+	return -1;
+fail:
+	api_db_error(res, rc);
+	return -1;
 }
 
 static const char *
@@ -126,16 +144,19 @@ me_consent(const struct field_value *f, const struct db_rows *r,
 	return 0;
 }
 
-/* Changes the password (and ends the other sessions) if asked. */
+/*
+ * The new password's hash into hash, if one is asked for (*hash is "" if
+ * not): the new one is checked against the policy before the current one
+ * is checked.  Runs outside any transaction, so that a wrong current
+ * password stays booked.  Returns 0, or -1 with the response set.
+ */
 static int
-me_password_change(struct request *req, struct response *res,
-    const struct db_rows *r)
+me_password_new(struct request *req, struct response *res,
+    const struct db_rows *r, char hash[PASSWORD_ENCODED_MAX])
 {
 	const struct field_value *f = req->fields;
-	char		 hash[PASSWORD_ENCODED_MAX], id[API_INT_LEN];
-	char		 sid[API_INT_LEN];
-	enum db_status	 rc;
 
+	hash[0] = '\0';
 	if (!f[ME_NEW_PASSWORD].present)
 		return 0;
 	if (!f[ME_CURRENT_PASSWORD].present) {
@@ -144,22 +165,30 @@ me_password_change(struct request *req, struct response *res,
 		    "current_password");
 		return -1;
 	}
-	if (me_password_ok(req, res, r, f[ME_CURRENT_PASSWORD].s,
-	    "current_password") < 0 ||
-	    api_password_policy(res, "new_password", f[ME_NEW_PASSWORD].s,
+	if (api_password_policy(res, "new_password", f[ME_NEW_PASSWORD].s,
 	    db_value(r, 0, C_EMAIL), db_value(r, 0, C_PSEUDONYM)) < 0 ||
+	    me_password_ok(req, res, r, f[ME_CURRENT_PASSWORD].s,
+	    "current_password") < 0 ||
 	    api_password_hash(req, res, f[ME_NEW_PASSWORD].s, hash) < 0)
 		return -1;
+	return 0;
+}
+
+/* Stores the new password; the other sessions and every reset link end. */
+static enum db_status
+me_password_store(struct request *req, const char *hash)
+{
+	char		 id[API_INT_LEN], sid[API_INT_LEN];
+	enum db_status	 rc;
+
 	api_int(req->session->account_id, id);
 	api_int(req->session->id, sid);
 	if ((rc = db_exec(req->db, STMT_ACCOUNT_PASSWORD_SET,
 	    DB_PARAMS(id, hash), NULL)) != DB_OK ||
 	    (rc = db_exec(req->db, STMT_SESSION_DELETE_OTHERS,
-	    DB_PARAMS(id, sid), NULL)) != DB_OK) {
-		api_db_error(res, rc);
-		return -1;
-	}
-	return 0;
+	    DB_PARAMS(id, sid), NULL)) != DB_OK)
+		return rc;
+	return db_exec(req->db, STMT_TOKENS_END, DB_PARAMS(id, "reset"), NULL);
 }
 
 void
@@ -168,12 +197,11 @@ api_me_patch(struct request *req, struct response *res)
 	const struct field_value *f = req->fields;
 	struct db_rows	*r = NULL, *taken = NULL;
 	const char	*profile, *pseudonym;
-	char		 id[API_INT_LEN];
+	char		 id[API_INT_LEN], hash[PASSWORD_ENCODED_MAX];
 	enum db_status	 rc;
 	bool		 consent;
 
-	if ((rc = db_begin(req->db)) != DB_OK ||
-	    (rc = me_load(req, &r)) != DB_OK)
+	if ((rc = me_load(req, &r)) != DB_OK)
 		goto fail;
 	if (db_nrows(r) == 0 || me_consent(f, r, res, &profile, &consent) < 0)
 		goto out;
@@ -186,8 +214,11 @@ api_me_patch(struct request *req, struct response *res)
 		api_pseudonym_taken(res);
 		goto out;
 	}
-	if (me_password_change(req, res, r) < 0)
+	if (me_password_new(req, res, r, hash) < 0)
 		goto out;
+	if ((rc = db_begin(req->db)) != DB_OK ||
+	    (hash[0] != '\0' && (rc = me_password_store(req, hash)) != DB_OK))
+		goto fail;
 	rc = db_exec(req->db, STMT_ACCOUNT_UPDATE, DB_PARAMS(id, pseudonym,
 	    profile, pick(&f[ME_POSTCODE], r, C_POSTCODE),
 	    pick(&f[ME_LANGUAGE], r, C_LANGUAGE),

@@ -13,11 +13,14 @@
 #include "concerto/config.h"
 #include "concerto/field.h"
 #include "concerto/hashpool.h"
+#include "concerto/buf.h"
 #include "concerto/log.h"
+#include "concerto/mail.h"
 #include "concerto/network.h"
 #include "concerto/password.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
+#include "concerto/throttle.h"
 #include "concerto/twofactor.h"
 
 /*
@@ -28,29 +31,146 @@
 static const char dummy_hash[] = "$argon2id$v=19$m=19456,t=2,p=1$"
     "Y29uY2VydG8tZHVtbXkhIQ$gmtlbS99MPpsAHbeTuSzrbFw9wabS8lmhxgkpGmRnqk";
 
-/* Seconds to wait before another try, by throttle key; -1 on error. */
-static enum db_status
-session_throttle(struct db *db, enum stmt s, const char *who,
-    const char *net, int *wait)
+/* The sign-in throttle's keys of who (an e-mail, or "#id") from net. */
+struct signin_keys {
+	char	 account[THROTTLE_HMAC_LEN + 1];
+	char	 network[THROTTLE_HMAC_LEN + 1];
+	char	 pair[THROTTLE_HMAC_LEN + 1];
+};
+
+static void
+signin_keys(const struct request *req, const char *who,
+    struct signin_keys *k)
 {
+	const struct throttle_key *key = req->cfg->throttle_key;
+	char		 net[NETWORK_PREFIX_MAX];
+	struct buf	 pair;
+
+	network_prefix(req->remote_addr, net);
+	buf_init(&pair, 0);
+	buf_puts(&pair, who);
+	buf_putc(&pair, ' ');
+	buf_puts(&pair, net);
+	throttle_hmac(key, 'a', who, k->account);
+	throttle_hmac(key, 'n', net, k->network);
+	throttle_hmac(key, 'p', buf_str(&pair), k->pair);
+	buf_free(&pair);
+}
+
+/* Runs one of the sign-in throttle's statements; *wait: seconds, or 0. */
+static enum db_status
+signin_throttle(struct request *req, enum stmt s, const char *who, int *wait)
+{
+	struct signin_keys k;
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 
-	rc = db_exec(db, s, DB_PARAMS(who, net), &rows);
+	signin_keys(req, who, &k);
+	if (s == STMT_SIGNIN_SUCCEEDED)
+		rc = db_exec(req->db, s, DB_PARAMS(k.account, k.pair), NULL);
+	else
+		rc = db_exec(req->db, s, DB_PARAMS(k.account, k.network,
+		    k.pair), &rows);
 	*wait = rc == DB_OK && db_nrows(rows) > 0 ? (int)db_int(rows, 0, 0) : 0;
 	db_rows_free(rows);
 	return rc;
 }
 
-static void
-session_too_many(struct response *res, int wait)
+enum db_status
+api_signin_wait(struct request *req, const char *who, int *wait)
+{
+	return signin_throttle(req, STMT_SIGNIN_WAIT, who, wait);
+}
+
+enum db_status
+api_signin_failed(struct request *req, const char *who, int *wait)
+{
+	return signin_throttle(req, STMT_SIGNIN_FAILED, who, wait);
+}
+
+void
+api_too_many_attempts(struct response *res, int wait)
 {
 	char	 after[16];
 
 	response_error(res, 429, "too_many_attempts",
-	    "Too many failed sign-ins; wait before trying again.", NULL);
-	snprintf(after, sizeof(after), "%d", wait);
+	    "Too many failed attempts; wait before trying again.", NULL);
+	snprintf(after, sizeof(after), "%d", wait > 0 ? wait : 1);
 	response_header(res, "Retry-After", after);
+}
+
+static void
+session_second_factor_locked(struct response *res, int wait)
+{
+	char	 after[16];
+
+	response_error(res, 429, "second_factor_locked",
+	    "Too many wrong codes: the second factor of this account is "
+	    "locked for a while. Its owner has been told by e-mail.", "totp");
+	snprintf(after, sizeof(after), "%d", wait > 0 ? wait : 1);
+	response_header(res, "Retry-After", after);
+}
+
+/* Tells the owner of id that its second factor is locked. */
+static enum db_status
+session_lock_mail(struct request *req, const char *id)
+{
+	struct db_rows	*rows = NULL;
+	enum db_status	 rc;
+
+	rc = db_exec(req->db, STMT_ACCOUNT_CONTACT, DB_PARAMS(id), &rows);
+	if (rc == DB_OK && db_nrows(rows) > 0 && !db_isnull(rows, 0, 0))
+		rc = mail_queue(req->db, req->cfg, db_int(rows, 0, 2),
+		    db_value(rows, 0, 0), db_value(rows, 0, 1),
+		    MAIL_SECOND_FACTOR_LOCKED, NULL);
+	db_rows_free(rows);
+	return rc;
+}
+
+/*
+ * Checks a second-factor code (TOTP or recovery, either may be NULL) of
+ * account id under the account's lock: while the lock holds, no code is
+ * even looked at.  A wrong code is booked against the account, whatever
+ * the route or the network; the failure that sets the lock mails the
+ * owner.  Returns 0 with *ok set, or -1 with the response set (429, 503).
+ */
+static int
+session_code_check(struct request *req, struct response *res, int64_t id,
+    const char *totp, const char *recovery, bool *ok)
+{
+	struct db_rows	*rows = NULL;
+	char		 idb[API_INT_LEN];
+	enum db_status	 rc;
+	int		 ret = -1;
+
+	*ok = false;
+	api_int(id, idb);
+	if ((rc = db_exec(req->db, STMT_SECOND_FACTOR_WAIT, DB_PARAMS(idb),
+	    &rows)) != DB_OK)
+		goto fail;
+	if (db_int(rows, 0, 0) > 0) {
+		session_second_factor_locked(res, (int)db_int(rows, 0, 0));
+		goto out;
+	}
+	if ((rc = twofactor_verify(req->db, id, totp, recovery, ok)) != DB_OK)
+		goto fail;
+	db_rows_free(rows);
+	rows = NULL;
+	if (*ok)
+		rc = db_exec(req->db, STMT_SECOND_FACTOR_SUCCEEDED,
+		    DB_PARAMS(idb), NULL);
+	else if ((rc = db_exec(req->db, STMT_SECOND_FACTOR_FAILED,
+	    DB_PARAMS(idb), &rows)) == DB_OK && db_bool(rows, 0, 1))
+		rc = session_lock_mail(req, idb);
+	if (rc != DB_OK)
+		goto fail;
+	ret = 0;
+	goto out;
+fail:
+	api_db_error(res, rc);
+out:
+	db_rows_free(rows);
+	return ret;
 }
 
 /*
@@ -95,12 +215,12 @@ session_enrolment_json(const struct twofactor_enrolment *e)
 /*
  * Settles the second factor of a staff sign-in: "verified" (a good code
  * was given), "required" (enrolled, no code), "enrol" (first sign-in:
- * *enrolment is set).  Returns DB_OK, or the failure; *bad is set when a
- * code was given and is wrong.
+ * *enrolment is set).  Returns 0, or -1 with the response set (a wrong
+ * code: 401; locked: 429; 503).
  */
-static enum db_status
-session_second_factor(struct request *req, int64_t id, const char *email,
-    const char **state, json_t **enrolment, bool *bad)
+static int
+session_second_factor(struct request *req, struct response *res,
+    int64_t id, const char *email, const char **state, json_t **enrolment)
 {
 	const struct field_value *f = req->fields;
 	struct twofactor_enrolment e;
@@ -108,43 +228,56 @@ session_second_factor(struct request *req, int64_t id, const char *email,
 	int		 st;
 	bool		 ok = false;
 
-	*bad = false;
 	if ((rc = twofactor_state(req->db, id, &st)) != DB_OK)
-		return rc;
+		goto fail;
 	if (st == 2 && (f[SESSION_TOTP].present ||
 	    f[SESSION_RECOVERY_CODE].present)) {
-		rc = twofactor_verify(req->db, id, f[SESSION_TOTP].present ?
+		if (session_code_check(req, res, id, f[SESSION_TOTP].present ?
 		    f[SESSION_TOTP].s : NULL, f[SESSION_RECOVERY_CODE].present ?
-		    f[SESSION_RECOVERY_CODE].s : NULL, &ok);
-		*bad = !ok;
-		*state = ok ? "verified" : "required";
-		return rc;
+		    f[SESSION_RECOVERY_CODE].s : NULL, &ok) < 0)
+			return -1;
+		if (!ok) {
+			response_error(res, 401, "invalid_second_factor",
+			    "This code is not valid.", "totp");
+			return -1;
+		}
+		*state = "verified";
+		return 0;
 	}
 	if (st == 2) {
 		*state = "required";
-		return DB_OK;
+		return 0;
 	}
 	/* None yet, or an enrolment never confirmed: (re)enrol. */
 	if ((rc = twofactor_enrol(req->db, id, email, false, &e)) != DB_OK)
-		return rc;
+		goto fail;
 	*enrolment = session_enrolment_json(&e);
 	*state = "enrol";
-	return DB_OK;
+	return 0;
+fail:
+	api_db_error(res, rc);
+	return -1;
 }
 
+/*
+ * A sign-in.  The throttle's counters of the account and the pair are
+ * cleared only by a complete one: a right password that still owes its
+ * second factor ("required", "enrol") clears nothing, so that password
+ * sign-ins cannot be interleaved between guesses of codes.
+ */
 void
 api_session_create(struct request *req, struct response *res)
 {
 	const struct field_value *f = req->fields;
 	struct db_rows	*acct = NULL;
-	char		 email[API_EMAIL_LEN], net[NETWORK_PREFIX_MAX];
+	char		 email[API_EMAIL_LEN];
 	char		 csrf[TOKEN_LEN + 1];
 	const char	*state = "not_required";
 	json_t		*enrolment = NULL;
 	enum db_status	 rc;
 	enum role	 role;
 	int		 wait;
-	bool		 ok, bad = false;
+	bool		 ok;
 
 	/* Turned away before any query when this worker's hashing is full. */
 	if (hashpool_full(req->hashpool)) {
@@ -152,12 +285,10 @@ api_session_create(struct request *req, struct response *res)
 		return;
 	}
 	api_email_normalize(f[SESSION_EMAIL].s, email);
-	network_prefix(req->remote_addr, net);
-	if ((rc = session_throttle(req->db, STMT_SIGNIN_WAIT, email, net,
-	    &wait)) != DB_OK)
+	if ((rc = api_signin_wait(req, email, &wait)) != DB_OK)
 		goto fail;
 	if (wait > 0) {
-		session_too_many(res, wait);
+		api_too_many_attempts(res, wait);
 		goto out;
 	}
 	if ((rc = db_exec(req->db, STMT_ACCOUNT_BY_EMAIL, DB_PARAMS(email),
@@ -166,23 +297,27 @@ api_session_create(struct request *req, struct response *res)
 	if (session_password(req, res, acct, &ok) < 0)
 		goto out;
 	role = ok ? auth_role_parse(db_value(acct, 0, 2)) : ROLE_PARTICIPANT;
-	if (ok && role >= ROLE_MODERATOR &&
-	    (rc = session_second_factor(req, db_int(acct, 0, 0), email, &state,
-	    &enrolment, &bad)) != DB_OK)
-		goto fail;
-	if (!ok || bad) {
-		if ((rc = session_throttle(req->db, STMT_SIGNIN_FAILED, email,
-		    net, &wait)) != DB_OK)
+	if (ok && role >= ROLE_MODERATOR && session_second_factor(req, res,
+	    db_int(acct, 0, 0), email, &state, &enrolment) < 0) {
+		/* A wrong code counts against the pair too. */
+		if (res->status == 401 &&
+		    (rc = api_signin_failed(req, email, &wait)) != DB_OK)
 			goto fail;
-		response_error(res, 401, bad ? "invalid_second_factor" :
-		    "invalid_credentials", bad ? "This code is not valid." :
-		    "This e-mail and password do not match an account.",
-		    bad ? "totp" : NULL);
 		goto out;
 	}
-	if ((rc = session_throttle(req->db, STMT_SIGNIN_SUCCEEDED, email, net,
-	    &wait)) != DB_OK ||
-	    (rc = auth_session_start(req, res, db_int(acct, 0, 0),
+	if (!ok) {
+		if ((rc = api_signin_failed(req, email, &wait)) != DB_OK)
+			goto fail;
+		response_error(res, 401, "invalid_credentials",
+		    "This e-mail and password do not match an account.", NULL);
+		goto out;
+	}
+	if ((strcmp(state, "not_required") == 0 ||
+	    strcmp(state, "verified") == 0) &&
+	    (rc = signin_throttle(req, STMT_SIGNIN_SUCCEEDED, email,
+	    &wait)) != DB_OK)
+		goto fail;
+	if ((rc = auth_session_start(req, res, db_int(acct, 0, 0),
 	    strcmp(state, "verified") == 0, csrf)) != DB_OK)
 		goto fail;
 	response_json(res, 200, json_pack("{s:s,s:{s:I,s:s,s:s,s:s},s:s}",
@@ -219,44 +354,53 @@ api_session_delete(struct request *req, struct response *res)
 	auth_cookie_clear(res);
 }
 
+/*
+ * The second factor of a signed-in staff session.  A good code gains the
+ * session privileges, so the session is replaced by a new one (new token,
+ * new CSRF token): a token seen before the code was given is worth nothing
+ * after it.
+ */
 void
 api_session_second_factor(struct request *req, struct response *res)
 {
 	const struct field_value *f = req->fields;
-	char		 who[API_INT_LEN + 1], net[NETWORK_PREFIX_MAX];
-	char		 id[API_INT_LEN];
+	char		 who[API_INT_LEN + 1], id[API_INT_LEN];
+	char		 csrf[TOKEN_LEN + 1];
 	enum db_status	 rc;
 	int		 wait;
 	bool		 ok;
 
 	/* Codes are throttled like passwords, keyed by the account. */
 	snprintf(who, sizeof(who), "#%lld", (long long)req->session->account_id);
-	network_prefix(req->remote_addr, net);
-	if ((rc = session_throttle(req->db, STMT_SIGNIN_WAIT, who, net,
-	    &wait)) != DB_OK)
+	if ((rc = api_signin_wait(req, who, &wait)) != DB_OK)
 		goto fail;
 	if (wait > 0) {
-		session_too_many(res, wait);
+		api_too_many_attempts(res, wait);
 		return;
 	}
-	if ((rc = twofactor_verify(req->db, req->session->account_id,
+	if (session_code_check(req, res, req->session->account_id,
 	    f[SECOND_FACTOR_CODE].present ? f[SECOND_FACTOR_CODE].s : NULL,
 	    f[SECOND_FACTOR_RECOVERY_CODE].present ?
-	    f[SECOND_FACTOR_RECOVERY_CODE].s : NULL, &ok)) != DB_OK)
-		goto fail;
+	    f[SECOND_FACTOR_RECOVERY_CODE].s : NULL, &ok) < 0)
+		return;
 	if (!ok) {
-		if ((rc = session_throttle(req->db, STMT_SIGNIN_FAILED, who, net,
-		    &wait)) != DB_OK)
+		if ((rc = api_signin_failed(req, who, &wait)) != DB_OK)
 			goto fail;
 		response_error(res, 401, "invalid_second_factor",
 		    "This code is not valid.", "totp");
 		return;
 	}
-	if ((rc = db_exec(req->db, STMT_SESSION_SECOND_FACTOR,
-	    DB_PARAMS(api_int(req->session->id, id)), NULL)) != DB_OK)
+	if ((rc = db_begin(req->db)) != DB_OK ||
+	    (rc = db_exec(req->db, STMT_SESSION_DELETE,
+	    DB_PARAMS(api_int(req->session->id, id)), NULL)) != DB_OK ||
+	    (rc = auth_session_start(req, res, req->session->account_id, true,
+	    csrf)) != DB_OK ||
+	    (rc = db_commit(req->db)) != DB_OK)
 		goto fail;
-	response_json(res, 200, json_pack("{s:s}", "second_factor", "verified"));
+	response_json(res, 200, json_pack("{s:s,s:s}", "second_factor",
+	    "verified", "csrf_token", csrf));
 	return;
 fail:
+	db_rollback(req->db);
 	api_db_error(res, rc);
 }

@@ -321,7 +321,17 @@ pg_roles() {
 
 # ------------------------------------------------------------------- concerto
 
+# The throttling secret of this instance: random, readable by its owner only.
+throttle_key() {
+	[ -s "$VAR/secrets/throttle.key" ] && return 0
+	( umask 077 && mkdir -p "$VAR/secrets" &&
+	  head -c 32 /dev/urandom >"$VAR/secrets/throttle.key.new" &&
+	  mv "$VAR/secrets/throttle.key.new" "$VAR/secrets/throttle.key" ) ||
+		die "cannot write $VAR/secrets/throttle.key"
+}
+
 write_env() {
+	throttle_key
 	{
 		say "# Written by src/sh/stack.sh start.  \`. $VAR/env\` lets"
 		say "# build/concerto subcommands address this instance."
@@ -337,6 +347,7 @@ write_env() {
 			"CONCERTO_GEOIP=${CONCERTO_GEOIP:-$ROOT/build/geoip/concerto-test.mmdb}" \
 			"CONCERTO_URL=http://127.0.0.1:$PORT" \
 			"CONCERTO_PUBLIC_URL=${CONCERTO_PUBLIC_URL:-http://127.0.0.1:$PORT}" \
+			"CONCERTO_THROTTLE_KEY_FILE=$VAR/secrets/throttle.key" \
 			"CONCERTO_BIN=$BIN"; do
 			say "export ${_kv%%=*}=$(sq "${_kv#*=}")"
 		done

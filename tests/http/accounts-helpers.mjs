@@ -146,6 +146,20 @@ export class Client {
     return r;
   }
 
+  // POST /api/v1/session/second-factor; a good code replaces the session
+  // (new cookie, new CSRF token), which the client then keeps.
+  async secondFactor(body, opts) {
+    const r = await this.post('/api/v1/session/second-factor', body, opts);
+    if (r.status === 200) {
+      const c = sessionCookie(r);
+      assert.ok(c, `a verified second factor sets a new session cookie: ${r.headers.get('set-cookie')}`);
+      this.previous = { cookie: this.cookie, csrf: this.csrf };
+      this.cookie = secret(c.value);
+      this.csrf = secret(r.json.csrf_token);
+    }
+    return r;
+  }
+
   me() { return this.get('/api/v1/me'); }
 
   signOut() { return this.delete(SESSION); }

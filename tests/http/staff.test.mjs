@@ -118,15 +118,16 @@ test('recovery codes work once, at sign-in or on a waiting session', async () =>
   assertError(await new Client(addr).post(SECOND_FACTOR, { recovery_code: c2 }), 401, 'authentication_required');
   assertError(await w.post(SECOND_FACTOR, { recovery_code: secret('AAAAAAAAAAAAAAAA') }), 401, 'invalid_second_factor');
   assertError(await w.post(SECOND_FACTOR, { code: c2 }), 400, 'unknown_field', 'code');
-  const v = await w.post(SECOND_FACTOR, { recovery_code: c2 });
+  const v = await w.secondFactor({ recovery_code: c2 });
   assert.equal(v.status, 200, v.text);
-  assert.deepEqual(v.json, { second_factor: 'verified' });
+  assert.deepEqual(Object.keys(v.json).sort(), ['csrf_token', 'second_factor']);
+  assert.equal(v.json.second_factor, 'verified');
 
   const w2 = new Client(addr);
   await w2.mustSignIn(m.email, m.password, 'required');
   assertError(await w2.post(SECOND_FACTOR, { recovery_code: c2 }), 401, 'invalid_second_factor');
   assertError(await w2.post(SECOND_FACTOR, { recovery_code: c1 }), 401, 'invalid_second_factor');
-  const v3 = await w2.post(SECOND_FACTOR, { recovery_code: c3 });
+  const v3 = await w2.secondFactor({ recovery_code: c3 });
   assert.equal(v3.status, 200, v3.text);
 
   // The export counts the codes left.
@@ -143,10 +144,11 @@ test('a waiting session is verified with a TOTP code through /api/v1/session/sec
   const good = totp(m.totpSecret);
   const wrong = String((Number(good) + 500000) % 1e6).padStart(6, '0');
   assertError(await m.client.post(SECOND_FACTOR, { totp: wrong }), 401, 'invalid_second_factor');
-  const r = await m.client.post(SECOND_FACTOR, { totp: good });
+  const r = await m.client.secondFactor({ totp: good });
   assert.equal(r.status, 200, r.text);
-  assert.deepEqual(r.json, { second_factor: 'verified' });
-  assert.equal((await m.client.me()).status, 200, 'the session goes on');
+  assert.equal(r.json.second_factor, 'verified');
+  assert.equal((await m.client.me()).status, 200, 'the new session goes on');
+  assert.equal((await m.client.get('/api/v1/moderation/queue')).status, 200, 'with the privileges of the second factor');
   // The same code on another waiting session: refused.
   const o = new Client(m.client.addr);
   await o.mustSignIn(m.email, m.password, 'required');
@@ -195,9 +197,9 @@ test('a participant promoted with user role is enrolled at the next sign-in; eve
 
   const good = totp(e.secret);
   assertError(await c.post(SECOND_FACTOR, { totp: String((Number(good) + 1) % 1e6).padStart(6, '0') }), 401, 'invalid_second_factor');
-  const v = await c.post(SECOND_FACTOR, { totp: good });
+  const v = await c.secondFactor({ totp: good });
   assert.equal(v.status, 200, v.text);
-  assert.deepEqual(v.json, { second_factor: 'verified' });
+  assert.equal(v.json.second_factor, 'verified');
   assert.equal((await c.me()).json.second_factor_enabled, true, 'in force after the first code');
 
   // From now on the code is required, not enrolled again.
