@@ -1,9 +1,10 @@
 /*
- * Sign-in and sign-out.  A sign-in is throttled per account, per client
- * network and per pair (the counters live in PostgreSQL, shared by every
- * worker) before any password is hashed; an unknown address costs the same
- * hash as a known one.  Moderators and admins give a second factor, or are
- * enrolled at their first sign-in.
+ * Sign-in, sign-out and the second factor.  A sign-in is throttled per
+ * account, per client network and per pair (the counters live in
+ * PostgreSQL, shared by every worker, under keys only the worker can
+ * compute) before any password is hashed; an unknown address costs the
+ * same hash as a known one.  Moderators and admins give a second factor,
+ * or are enrolled at their first sign-in; wrong codes lock it per account.
  */
 #include <stdio.h>
 #include <string.h>
