@@ -214,6 +214,7 @@ void	 api_me_get(struct request *, struct response *);
 void	 api_me_patch(struct request *, struct response *);
 void	 api_me_delete(struct request *, struct response *);
 void	 api_me_export(struct request *, struct response *);
+void	 api_me_sessions_delete(struct request *, struct response *);
 
 /* idempotency.c */
 #define API_IDEM_KEY_MAX	128

@@ -282,6 +282,28 @@ out:
 	db_rows_free(r);
 }
 
+/* Signs out everywhere: every session, this one too, and every reset link. */
+void
+api_me_sessions_delete(struct request *req, struct response *res)
+{
+	char		 id[API_INT_LEN];
+	enum db_status	 rc;
+
+	api_int(req->session->account_id, id);
+	if ((rc = db_begin(req->db)) != DB_OK ||
+	    (rc = db_exec(req->db, STMT_SESSION_DELETE_ALL, DB_PARAMS(id),
+	    NULL)) != DB_OK ||
+	    (rc = db_exec(req->db, STMT_TOKENS_END, DB_PARAMS(id, "reset"),
+	    NULL)) != DB_OK ||
+	    (rc = db_commit(req->db)) != DB_OK) {
+		db_rollback(req->db);
+		api_db_error(res, rc);
+		return;
+	}
+	response_json(res, 204, NULL);
+	auth_cookie_clear(res);
+}
+
 /* Runs stmt for the account and appends its rows as objects of keys. */
 static enum db_status
 me_export_rows(struct request *req, enum stmt s, const char *const *keys,

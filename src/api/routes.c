@@ -396,6 +396,8 @@ const struct route routes[] = {
 	  ROLE_SIGNED_IN, true, FIELDS(me_delete_fields), NO_QUERY },
 	{ METHOD_GET, "/api/v1/me/export", api_me_export,
 	  ROLE_SIGNED_IN, false, NO_FIELDS, NO_QUERY },
+	{ METHOD_DELETE, "/api/v1/me/sessions", api_me_sessions_delete,
+	  ROLE_SIGNED_IN, true, NO_FIELDS, NO_QUERY },
 
 	{ METHOD_GET, "/api/v1/consultations", api_consultations_list,
 	  ROLE_ANY, false, NO_FIELDS, FIELDS(consultation_query) },

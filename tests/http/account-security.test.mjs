@@ -166,6 +166,25 @@ test('a new password ends every other reset link: after a reset, and after a cha
     400, 'invalid_token', 'token');
 });
 
+test('sign out everywhere: DELETE /api/v1/me/sessions ends every session of the account and every reset link', async () => {
+  const a = await newAccount();
+  const other = new Client(newNet().addr());
+  await other.mustSignIn(a.email, a.password);
+  const anon = new Client(a.client.addr);
+  assert.equal((await anon.post('/api/v1/password-reset', { email: a.email }, { csrf: false })).status, 202);
+  const link = await waitFor(() => sql('SELECT body FROM outbox WHERE recipient = lower(:\'e\') AND kind = \'reset\'', { e: a.email })[0]);
+  const token = secret(/#reset=([A-Za-z0-9_-]+)/.exec(link.body)[1]);
+  assertError(await a.client.delete('/api/v1/me/sessions', undefined, { csrf: false }), 403, 'csrf_failed');
+  const r = await a.client.delete('/api/v1/me/sessions');
+  assert.equal(r.status, 204, r.text);
+  assert.match(r.headers.get('set-cookie') || '', /Max-Age=0/, 'the cookie is cleared');
+  assertError(await a.client.me(), 401, 'authentication_required');
+  assertError(await other.me(), 401, 'authentication_required');
+  assertError(await anon.post('/api/v1/password-reset/confirm', { token, password: newPassword() }, { csrf: false }),
+    400, 'invalid_token', 'token');
+  await new Client(a.client.addr).mustSignIn(a.email, a.password);
+});
+
 async function waitFor(fn, ms = 3000) {
   const end = Date.now() + ms;
   for (;;) {
