@@ -487,4 +487,18 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	[STMT_PURGE_IDEMPOTENCY] = { "purge_idempotency",
 	    "WITH p AS (DELETE FROM idempotency_keys WHERE created_at < "
 	    "now() - interval '1 day' RETURNING 1) SELECT count(*) FROM p", 0 },
+
+	/* Pseudonyms: keys (skeletons) are computed by pseudonym.c. */
+	[STMT_STAFF_PSEUDONYMS] = { "staff_pseudonyms",
+	    "SELECT pseudonym FROM accounts WHERE role <> 'participant' "
+	    "AND deleted_at IS NULL AND id IS DISTINCT FROM $1::bigint", 1 },
+	[STMT_PSEUDONYM_LOOKALIKE] = { "pseudonym_lookalike",
+	    "SELECT 1 FROM accounts WHERE pseudonym_skeleton = $1 "
+	    "AND id IS DISTINCT FROM $2::bigint", 2 },
+	[STMT_PSEUDONYM_SKELETON_SET] = { "pseudonym_skeleton_set",
+	    "UPDATE accounts SET pseudonym_skeleton = $2 WHERE id = $1 "
+	    "AND pseudonym_skeleton IS DISTINCT FROM $2", 2 },
+	[STMT_PSEUDONYM_UNKEYED] = { "pseudonym_unkeyed",
+	    "SELECT id, pseudonym FROM accounts WHERE pseudonym_skeleton "
+	    "IS NULL AND deleted_at IS NULL ORDER BY id", 0 },
 };
