@@ -6,7 +6,7 @@ CONCERTO_VAR ?= $(CURDIR)/var
 export PORT CONCERTO_VAR
 
 CC      ?= cc
-PKGS     = fcgi libpq jansson libargon2 libmaxminddb libcrypto
+PKGS     = fcgi libpq jansson libargon2 libmaxminddb libcrypto icu-uc icu-i18n
 WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-unused-parameter -Werror
 BASEFLAGS = -std=c17 -D_GNU_SOURCE -Iinclude -g $(WARN) \
@@ -32,7 +32,7 @@ GEOIP_DB = build/geoip/concerto-test.mmdb
 DEB_PACKAGES = gcc make pkg-config libc6-dev libfcgi-dev libpq-dev libjansson-dev \
            libargon2-dev libmaxminddb-dev libssl-dev libcmocka-dev \
            postgresql-15 nginx nodejs wrk \
-           libmaxmind-db-writer-perl mmdb-bin
+           libmaxmind-db-writer-perl mmdb-bin libicu-dev
 
 .PHONY: all deps build asan run start stop test unit http bench clean
 

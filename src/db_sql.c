@@ -519,4 +519,18 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "now() - interval '1 day' AND (locked_until IS NULL OR "
 	    "locked_until < now()) RETURNING 1) "
 	    "SELECT (SELECT count(*) FROM p) + (SELECT count(*) FROM f)", 0 },
+
+	/* Pseudonyms: keys (skeletons) are computed by pseudonym.c. */
+	[STMT_STAFF_PSEUDONYMS] = { "staff_pseudonyms",
+	    "SELECT pseudonym FROM accounts WHERE role <> 'participant' "
+	    "AND deleted_at IS NULL AND id IS DISTINCT FROM $1::bigint", 1 },
+	[STMT_PSEUDONYM_LOOKALIKE] = { "pseudonym_lookalike",
+	    "SELECT 1 FROM accounts WHERE pseudonym_skeleton = $1 "
+	    "AND id IS DISTINCT FROM $2::bigint", 2 },
+	[STMT_PSEUDONYM_SKELETON_SET] = { "pseudonym_skeleton_set",
+	    "UPDATE accounts SET pseudonym_skeleton = $2 WHERE id = $1 "
+	    "AND pseudonym_skeleton IS DISTINCT FROM $2", 2 },
+	[STMT_PSEUDONYM_UNKEYED] = { "pseudonym_unkeyed",
+	    "SELECT id, pseudonym FROM accounts WHERE pseudonym_skeleton "
+	    "IS NULL AND deleted_at IS NULL ORDER BY id", 0 },
 };

@@ -13,6 +13,7 @@
 #include "concerto/geo_cmd.h"
 #include "concerto/import.h"
 #include "concerto/mail.h"
+#include "concerto/pseudonym_db.h"
 #include "concerto/purge.h"
 #include "concerto/db_migrate.h"
 #include "concerto/results_cmd.h"
@@ -66,10 +67,13 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 	return rc;
 }
 
+/* The migrations, then the pseudonym keys that SQL cannot compute. */
 static int
 cmd_migrate(const struct config *cfg, int argc, char **argv)
 {
-	return migrate_run(cfg);
+	int	 rc = migrate_run(cfg);
+
+	return rc != 0 ? rc : pseudonym_db_backfill(cfg);
 }
 
 static int

@@ -11,6 +11,8 @@
 #include "concerto/db.h"
 #include "concerto/field.h"
 #include "concerto/password.h"
+#include "concerto/pseudonym.h"
+#include "concerto/pseudonym_db.h"
 #include "concerto/token.h"
 #include "concerto/twofactor.h"
 #include "concerto/user.h"
@@ -63,8 +65,10 @@ user_print_enrolment(const struct twofactor_enrolment *e)
 
 /*
  * Creates the account, or (when reset is true and it exists) gives it the
- * new password.  Staff get a second factor in force at once.  Returns 0 or
- * -1 after printing why.
+ * new password.  The pseudonym is a stored form (pseudonym_prepare()); a
+ * participant's may not be made of reserved names or staff pseudonyms,
+ * and no one's may look like another account's.  Staff get a second
+ * factor in force at once.  Returns 0 or -1 after printing why.
  */
 static int
 user_put(const struct config *cfg, struct db *db, const struct user_spec *u,
@@ -74,6 +78,7 @@ user_put(const struct config *cfg, struct db *db, const struct user_spec *u,
 	struct twofactor_enrolment e;
 	char		 hash[PASSWORD_ENCODED_MAX], id[24];
 	const char	*health;
+	enum pseudonym_status why;
 	enum db_status	 rc;
 	int		 ret = -1;
 
@@ -98,11 +103,24 @@ user_put(const struct config *cfg, struct db *db, const struct user_spec *u,
 	} else {
 		db_rows_free(rows);
 		rows = NULL;
+		if (pseudonym_db_check(db, u->pseudonym, 0,
+		    user_is_staff(u->role), &why) != DB_OK)
+			goto dberr;
+		if (why != PSEUDONYM_OK) {
+			fprintf(stderr, "user: the pseudonym %s %s\n",
+			    u->pseudonym, pseudonym_why(why));
+			goto out;
+		}
 		health = strcmp(u->profile, "patient") == 0 ||
 		    strcmp(u->profile, "carer") == 0 ? HEALTH_VERSION : NULL;
 		rc = db_exec(db, STMT_ACCOUNT_INSERT_STAFF, DB_PARAMS(u->email,
 		    hash, u->pseudonym, u->role, u->profile, TERMS_VERSION,
 		    health), &rows);
+		if (rc == DB_OK) {
+			snprintf(id, sizeof(id), "%s", db_value(rows, 0, 0));
+			rc = pseudonym_db_store(db, strtoll(id, NULL, 10),
+			    u->pseudonym);
+		}
 		if (rc == DB_CONFLICT) {
 			fprintf(stderr, "user: the pseudonym %s is taken\n",
 			    u->pseudonym);
@@ -110,7 +128,6 @@ user_put(const struct config *cfg, struct db *db, const struct user_spec *u,
 		}
 		if (rc != DB_OK)
 			goto dberr;
-		snprintf(id, sizeof(id), "%s", db_value(rows, 0, 0));
 		if (db_exec(db, STMT_ROLE_CHANGE_INSERT, DB_PARAMS(id, NULL,
 		    u->role, by), NULL) != DB_OK)
 			goto dberr;
@@ -162,8 +179,9 @@ user_add(const struct config *cfg, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct user_spec u = { NULL, NULL, "participant", "other" };
-	char		 pw[1100];
+	char		 pw[1100], name[PSEUDONYM_SIZE];
 	const char	*why;
+	enum pseudonym_status ps;
 	struct db	*db;
 	bool		 from_stdin = false;
 	int		 c, rc;
@@ -178,13 +196,18 @@ user_add(const struct config *cfg, int argc, char **argv)
 		default: return 2;
 		}
 	if (u.email == NULL || u.pseudonym == NULL || !from_stdin ||
-	    !user_role_ok(u.role) || !field_valid_email(u.email) ||
-	    strlen(u.pseudonym) < 3 || strlen(u.pseudonym) > 40) {
+	    !user_role_ok(u.role) || !field_valid_email(u.email)) {
 		fprintf(stderr, "usage: concerto user add --email E --role "
 		    "participant|moderator|admin --pseudonym P "
 		    "--password-stdin [--profile PROFILE]\n");
 		return 2;
 	}
+	if ((ps = pseudonym_prepare(u.pseudonym, strlen(u.pseudonym),
+	    name)) != PSEUDONYM_OK) {
+		fprintf(stderr, "user: the pseudonym %s\n", pseudonym_why(ps));
+		return 2;
+	}
+	u.pseudonym = name;
 	if (read_password(pw, sizeof(pw)) < 0) {
 		fprintf(stderr, "user: no password on standard input\n");
 		return 2;

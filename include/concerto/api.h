@@ -19,6 +19,7 @@ struct field_value;
 #include "concerto/buf.h"
 #include "concerto/db.h"
 #include "concerto/password.h"
+#include "concerto/pseudonym.h"
 #include "concerto/token.h"
 
 #define API_INT_LEN	24
@@ -40,6 +41,17 @@ void		 api_pseudonym_taken(struct response *);
  */
 int		 api_network_budget(struct request *, struct response *,
 		    char kind, int allowed, int window_s);
+/*
+ * pseudonym.c: checks the pseudonym field fi of the request, as the new
+ * pseudonym of a new account (current NULL) or of the signed-in one
+ * (current: its pseudonym now).  On success returns 0 and the field's
+ * value is its stored form, held in name; else -1 with the response set:
+ * 400 invalid_field, 403 account_suspended (a suspended account renaming
+ * itself), 409 pseudonym_reserved (a participant's made of reserved names
+ * or staff pseudonyms) or pseudonym_taken (a look-alike's), 503.
+ */
+int		 api_pseudonym_accept(struct request *, struct response *,
+		    size_t fi, const char *current, char name[PSEUDONYM_SIZE]);
 /* Lower-cases an (already validated) e-mail address. */
 void		 api_email_normalize(const char *in, char out[API_EMAIL_LEN]);
 /* True for a moderator or admin session with its second factor. */

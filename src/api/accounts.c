@@ -17,6 +17,7 @@
 #include "concerto/log.h"
 #include "concerto/mail.h"
 #include "concerto/password.h"
+#include "concerto/pseudonym_db.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/token.h"
@@ -203,6 +204,9 @@ accounts_insert(struct request *req, const char *email, const char *hash)
 	if (rc != DB_OK)
 		goto out;
 	id = db_int(rows, 0, 0);
+	if ((rc = pseudonym_db_store(req->db, id, f[ACCOUNT_PSEUDONYM].s)) !=
+	    DB_OK)
+		goto out;
 	if (token_new(token) < 0) {
 		rc = DB_ERROR;
 		goto out;
@@ -252,11 +256,14 @@ api_accounts_create(struct request *req, struct response *res)
 {
 	const struct field_value *f = req->fields;
 	char		 email[API_EMAIL_LEN], hash[PASSWORD_ENCODED_MAX];
+	char		 pseudonym[PSEUDONYM_SIZE];
 	bool		 taken;
 	enum db_status	 rc;
 
 	api_email_normalize(f[ACCOUNT_EMAIL].s, email);
 	if (accounts_consents(f, res) < 0 ||
+	    api_pseudonym_accept(req, res, ACCOUNT_PSEUDONYM, NULL,
+	    pseudonym) < 0 ||
 	    api_password_policy(res, "password", f[ACCOUNT_PASSWORD].s, email,
 	    f[ACCOUNT_PSEUDONYM].s) < 0)
 		return;

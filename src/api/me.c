@@ -10,6 +10,7 @@
 #include "concerto/config.h"
 #include "concerto/field.h"
 #include "concerto/password.h"
+#include "concerto/pseudonym_db.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
 
@@ -198,12 +199,16 @@ api_me_patch(struct request *req, struct response *res)
 	struct db_rows	*r = NULL, *taken = NULL;
 	const char	*profile, *pseudonym;
 	char		 id[API_INT_LEN], hash[PASSWORD_ENCODED_MAX];
+	char		 name[PSEUDONYM_SIZE];
 	enum db_status	 rc;
 	bool		 consent;
 
 	if ((rc = me_load(req, &r)) != DB_OK)
 		goto fail;
 	if (db_nrows(r) == 0 || me_consent(f, r, res, &profile, &consent) < 0)
+		goto out;
+	if (f[ME_PSEUDONYM].present && api_pseudonym_accept(req, res,
+	    ME_PSEUDONYM, db_value(r, 0, C_PSEUDONYM), name) < 0)
 		goto out;
 	pseudonym = pick(&f[ME_PSEUDONYM], r, C_PSEUDONYM);
 	api_int(req->session->account_id, id);
@@ -228,6 +233,9 @@ api_me_patch(struct request *req, struct response *res)
 	    pick(&f[ME_INTERESTS_TEXT], r, C_INT_TEXT),
 	    consent ? API_HEALTH_CONSENT_VERSION : db_value(r, 0, C_HEALTH_V),
 	    consent ? "true" : "false"), NULL);
+	if (rc == DB_OK && f[ME_PSEUDONYM].present)
+		rc = pseudonym_db_store(req->db, req->session->account_id,
+		    pseudonym);
 	if (rc == DB_CONFLICT) {
 		api_pseudonym_taken(res);
 		goto out;

@@ -10,6 +10,7 @@
 
 #include "concerto/api.h"
 #include "concerto/field.h"
+#include "concerto/pseudonym.h"
 #include "concerto/router.h"
 #include "concerto/utf8.h"
 
@@ -77,8 +78,8 @@ static const struct field account_fields[ACCOUNT__MAX] = {
 	    NULL, field_valid_email },
 	[ACCOUNT_PASSWORD] = { "password", FIELD_STRING,
 	    FIELD_REQUIRED | FIELD_MULTILINE, 1, 1024, NULL, NULL },
-	[ACCOUNT_PSEUDONYM] = { "pseudonym", FIELD_STRING, FIELD_REQUIRED, 3,
-	    40, NULL, NULL },
+	[ACCOUNT_PSEUDONYM] = { "pseudonym", FIELD_STRING, FIELD_REQUIRED,
+	    PSEUDONYM_MIN, PSEUDONYM_MAX, NULL, NULL },
 	[ACCOUNT_PROFILE] = { "profile", FIELD_ENUM, FIELD_REQUIRED, 0, 0,
 	    api_profiles, NULL },
 	[ACCOUNT_POSTCODE] = { "postcode", FIELD_STRING, FIELD_NULLABLE, 5, 5,
@@ -108,7 +109,8 @@ static const struct field email_fields[EMAIL_FIELD__MAX] = {
 };
 
 static const struct field me_fields[ME__MAX] = {
-	[ME_PSEUDONYM] = { "pseudonym", FIELD_STRING, 0, 3, 40, NULL, NULL },
+	[ME_PSEUDONYM] = { "pseudonym", FIELD_STRING, 0, PSEUDONYM_MIN,
+	    PSEUDONYM_MAX, NULL, NULL },
 	[ME_PROFILE] = { "profile", FIELD_ENUM, 0, 0, 0, api_profiles, NULL },
 	[ME_POSTCODE] = { "postcode", FIELD_STRING, FIELD_NULLABLE, 5, 5,
 	    NULL, valid_postcode },
