@@ -176,9 +176,10 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	 * Consultations.  Resources leave as JSON built by the SQL functions
 	 * of 003_consultations.sql, so every route shows one shape.
 	 */
+	/* $2: staff, who see every source of a priority (with its status). */
 	[STMT_CONSULTATION_GET] = { "consultation_get",
-	    "SELECT consultation_json(c, true), consultation_phase(c) "
-	    "FROM consultations c WHERE id = $1", 1 },
+	    "SELECT consultation_json(c, true, $2::boolean), "
+	    "consultation_phase(c) FROM consultations c WHERE id = $1", 2 },
 	/* What handlers of its parts need to know of a consultation. */
 	[STMT_CONSULTATION_RULES] = { "consultation_rules",
 	    "SELECT consultation_phase(c), moderation, method, k, weighting "
@@ -222,11 +223,13 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "INSERT INTO profile_targets (consultation_id, profile, share) "
 	    "VALUES ($1, $2, $3::double precision)", 3 },
 
+	/* $2: staff, who see every source (with its status). */
 	[STMT_PRIORITY_LIST] = { "priority_list",
-	    "SELECT priority_json(p) FROM priorities p "
-	    "WHERE consultation_id = $1 ORDER BY position, id", 1 },
+	    "SELECT priority_json(p, $2::boolean) FROM priorities p "
+	    "WHERE consultation_id = $1 ORDER BY position, id", 2 },
 	[STMT_PRIORITY_GET] = { "priority_get",
-	    "SELECT priority_json(p) FROM priorities p WHERE id = $1", 1 },
+	    "SELECT priority_json(p, $2::boolean) FROM priorities p "
+	    "WHERE id = $1", 2 },
 	/* The priority, its consultation and that consultation's phase. */
 	[STMT_PRIORITY_LOCK] = { "priority_lock",
 	    "SELECT p.consultation_id, consultation_phase(c), p.title_fr, "

@@ -1,0 +1,68 @@
+-- Content security, one section each:
+--   priority sources: the public sees only the published ones.
+
+-- ------------------------------------------------------ priority sources
+
+-- A priority as the API shows it, with the submissions merged into it:
+-- to the public only the published ones; to staff every one, with its
+-- status (a source hidden by flags or rejected is still theirs to see).
+CREATE FUNCTION priority_json(p priorities, staff boolean) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object('id', p.id, 'consultation_id', p.consultation_id,
+	    'position', p.position, 'title_fr', p.title_fr, 'title_en', p.title_en,
+	    'description_fr', p.description_fr, 'description_en', p.description_en,
+	    'question', p.question, 'evidence_status', p.evidence_status,
+	    'evidence_links', to_json(p.evidence_links),
+	    'in_vote', p.evidence_status <> 'answered',
+	    'sources', coalesce((
+		SELECT json_agg(CASE WHEN staff THEN
+		    json_build_object('id', s.id, 'text', s.text,
+			'created_at', iso(s.created_at), 'status', s.status)
+		    ELSE json_build_object('id', s.id, 'text', s.text,
+			'created_at', iso(s.created_at)) END ORDER BY s.id)
+		FROM priority_sources ps JOIN submissions s ON s.id = ps.submission_id
+		WHERE ps.priority_id = p.id
+		AND (staff OR s.status = 'published')), '[]'),
+	    'created_at', iso(p.created_at), 'updated_at', iso(p.updated_at))
+$$;
+
+-- The public view, for every caller that does not say who reads.
+CREATE OR REPLACE FUNCTION priority_json(p priorities) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT priority_json(p, false)
+$$;
+
+-- A consultation as the API shows it, its priorities as staff or the
+-- public see them (see consultation_json(c, with_priorities) in 003).
+CREATE FUNCTION consultation_json(c consultations, with_priorities boolean,
+    staff boolean)
+RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT CASE WHEN with_priorities THEN (left(o::text, -1) ||
+	    ',"priorities":' || coalesce((SELECT json_agg(priority_json(p, staff)
+		ORDER BY p.position, p.id)::text FROM priorities p
+		WHERE p.consultation_id = c.id), '[]') || '}')::json
+	ELSE o END
+	FROM (SELECT json_build_object('id', c.id, 'phase', consultation_phase(c),
+	    'title_fr', c.title_fr, 'title_en', c.title_en,
+	    'summary_fr', c.summary_fr, 'summary_en', c.summary_en,
+	    'easy_summary_fr', c.easy_summary_fr, 'easy_summary_en', c.easy_summary_en,
+	    'body_fr', c.body_fr, 'body_en', c.body_en,
+	    'gathering_at', iso(c.gathering_at), 'voting_at', iso(c.voting_at),
+	    'closes_at', iso(c.closes_at), 'publish_at', iso(c.publish_at),
+	    'method', c.method,
+	    'max_choices', CASE WHEN c.method = 'approval' THEN c.k END,
+	    'max_ranks', CASE WHEN c.method = 'ranked' THEN c.k END,
+	    'weighting', c.weighting, 'moderation', c.moderation,
+	    'profile_targets', (SELECT json_object_agg(t.profile, t.share
+		ORDER BY t.profile) FROM profile_targets t
+		WHERE t.consultation_id = c.id),
+	    'created_at', iso(c.created_at), 'updated_at', iso(c.updated_at)) AS o) x
+$$;
+
+CREATE OR REPLACE FUNCTION consultation_json(c consultations,
+    with_priorities boolean)
+RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT consultation_json(c, with_priorities, false)
+$$;
