@@ -1,5 +1,6 @@
 -- Content security, one section each:
---   priority sources: the public sees only the published ones.
+--   priority sources: the public sees only the published ones;
+--   redacted comments: no longer their authors' to edit.
 
 -- ------------------------------------------------------ priority sources
 
@@ -65,4 +66,53 @@ CREATE OR REPLACE FUNCTION consultation_json(c consultations,
 RETURNS json
 LANGUAGE sql STABLE AS $$
 	SELECT consultation_json(c, with_priorities, false)
+$$;
+
+-- ------------------------------------------------------ redacted comments
+
+-- The author edits a comment within window seconds; the version replaced
+-- goes to the history.  Under pre-moderation (or with words of distress)
+-- the edited comment waits for a moderator again.  A comment a moderator
+-- has redacted is no longer the author's to edit (comment_redacted):
+-- an edit would put the removed passage back.
+CREATE OR REPLACE FUNCTION comment_edit(cid bigint, author bigint, txt text,
+    align text, window_s integer) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	o		record;
+	d		boolean;
+	premoderated	boolean;
+BEGIN
+	SELECT * INTO o FROM comment_own(cid, author);
+	IF o.code <> 'ok' THEN
+		RETURN o.code;
+	ELSIF (o.c).deleted_at IS NOT NULL THEN
+		RETURN 'comment_deleted';
+	ELSIF (o.c).redacted THEN
+		RETURN 'comment_redacted';
+	ELSIF NOT comments_open((o.c).consultation_id) THEN
+		RETURN 'comments_closed';
+	ELSIF (o.c).created_at < now() - make_interval(secs => window_s) THEN
+		RETURN 'edit_window_closed';
+	END IF;
+	IF txt IS NOT NULL AND txt IS DISTINCT FROM (o.c).body THEN
+		INSERT INTO comment_edits (comment_id, body)
+		VALUES (cid, (o.c).body);
+		d := distress_in(txt);
+		SELECT x.moderation = 'pre' INTO premoderated
+		FROM consultations x WHERE x.id = (o.c).consultation_id;
+		UPDATE comments SET body = txt, fingerprint = text_fingerprint(txt),
+		    edited_at = now(), distress = distress OR d,
+		    status = CASE WHEN status = 'published'
+			AND (premoderated OR d) THEN 'pending' ELSE status END
+		WHERE id = cid;
+	END IF;
+	IF align IS NOT NULL THEN
+		UPDATE comments SET alignment = align,
+		    edited_at = CASE WHEN alignment = align THEN edited_at
+			ELSE now() END
+		WHERE id = cid;
+	END IF;
+	RETURN 'ok';
+END;
 $$;

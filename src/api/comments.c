@@ -28,6 +28,8 @@ static const struct api_refusal comment_refusals[] = {
 	{ "not_author", 403, "Only the author may change this comment.",
 	  NULL, 0 },
 	{ "comment_deleted", 409, "This comment has been deleted.", NULL, 0 },
+	{ "comment_redacted", 409, "A moderator has removed a passage of this "
+	  "comment; it can no longer be edited.", NULL, 0 },
 	{ "comments_closed", 409,
 	  "Comments are open only while questions are gathered and during "
 	  "the vote.", NULL, 0 },

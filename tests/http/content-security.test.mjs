@@ -1,6 +1,7 @@
 // Content security (sql/008_content_security.sql), one section each:
 //   priority sources: the public sees only the published ones (staff see
-//     all, with their status).
+//     all, with their status);
+//   redacted comments: no longer their authors' to edit.
 //
 // Node 18: only built-in modules.
 
@@ -75,4 +76,39 @@ test('priority sources: the public sees only published ones (consultation and pr
   // Restored, it is public again.
   await mustDecide(m, { target_type: 'submission', target_id: s2.id, action: 'approve' }, 'hidden', 'published');
   assert.deepEqual((await sourcesIn(anon())).map((s) => s.id), [s1.id, s2.id], 'approved: shown again');
+});
+
+// -------------------------------------------------------- redacted comments
+
+test('a redacted comment cannot be edited by its author: 409 comment_redacted, the redaction stays', async () => {
+  const [m, [p]] = await Promise.all([moderator(), fresh(1)]);
+  const c = await gathering();
+  const passage = `le Dr Martin-${suffix()}`;
+  const original = `Mon oncologue, ${passage}, m'a bien expliqué les effets secondaires.`;
+  const x = await comment(p, c.id, { body: original });
+  await mustDecide(m, { target_type: 'comment', target_id: x.id, action: 'redact', passage, reason: 'Nom d\u2019un soignant' },
+    'published', 'published');
+  const redacted = `Mon oncologue, ${REDACTED}, m'a bien expliqué les effets secondaires.`;
+  const edits = () => sql('SELECT count(*)::int AS n FROM comment_edits WHERE comment_id = :id', { id: x.id })[0].n;
+  const before = edits();
+
+  assertError(await p.client.patch(commentPath(x.id), { body: original }), 409, 'comment_redacted');
+  assertError(await p.client.patch(commentPath(x.id), { body: `${original} Autre version.` }), 409, 'comment_redacted');
+  assertError(await p.client.patch(commentPath(x.id), { alignment: 'for' }), 409, 'comment_redacted');
+
+  const now = (await listPage(anon(), c.id)).comments.find((y) => y.id === x.id);
+  assert.deepEqual([now.body, now.redacted, now.status, now.alignment, now.edited_at], [redacted, true, 'published', 'neutral', null],
+    `the comment is as the moderator left it: ${JSON.stringify(now)}`);
+  assert.equal(edits(), before, 'no version was added to the history');
+  assert.equal(sql('SELECT count(*)::int AS n FROM comments WHERE id = :id AND body LIKE :\'p\'', { id: x.id, p: `%${passage}%` })[0].n,
+    0, 'the removed passage is nowhere in the comment');
+  // Deleting stays the author's right.
+  assert.equal((await p.client.delete(commentPath(x.id))).status, 204, 'the author may still delete it');
+});
+
+test('submissions have no edit route (a redacted submission stays redacted)', () => {
+  const r = concerto(['routes']);
+  assert.equal(r.status, 0, r.stderr);
+  const writes = JSON.parse(r.stdout).filter((x) => /submissions/.test(x.pattern) && ['PUT', 'PATCH'].includes(x.method));
+  assert.deepEqual(writes, [], 'no route changes a submission once sent');
 });
