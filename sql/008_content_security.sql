@@ -1,6 +1,7 @@
 -- Content security, one section each:
 --   priority sources: the public sees only the published ones;
---   redacted comments: no longer their authors' to edit.
+--   redacted comments: no longer their authors' to edit;
+--   thread depth: a cap, and the descendants read bounded by its consultation.
 
 -- ------------------------------------------------------ priority sources
 
@@ -116,3 +117,82 @@ BEGIN
 	RETURN 'ok';
 END;
 $$;
+
+-- ---------------------------------------------------------- thread depth
+
+-- The deepest a comment sits: threads are at depth 0, so a thread has at
+-- most this many levels of replies, and a path at most this many + 1 ids.
+-- A reply to a comment at this depth joins that comment's parent (it
+-- sits beside what it answers), so no chain grows without bound.
+CREATE FUNCTION comment_depth_max() RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT 8
+$$;
+
+-- Writes a comment.  code: ok (with id), too_many_comments (with retry
+-- seconds), duplicate_comment, invalid_priority or invalid_parent.
+-- Comments wait as pending under pre-moderation, and whenever they carry
+-- words of distress (a person reads them first).  A reply to a comment at
+-- comment_depth_max() is attached to the ancestor one level up, so it
+-- lands at comment_depth_max() itself.
+CREATE OR REPLACE FUNCTION comment_post(cid bigint, author bigint, prio bigint,
+    parent bigint, align text, txt text, premoderated boolean,
+    staff boolean, per_minute integer,
+    OUT code text, OUT id bigint, OUT retry integer)
+LANGUAGE plpgsql AS $$
+DECLARE
+	p	comments;
+	fp	text := text_fingerprint(txt);
+	d	boolean := distress_in(txt);
+	cap	integer := comment_depth_max();
+BEGIN
+	-- Under the account's lock, the duplicate check cannot race either.
+	retry := minute_budget('comment', author, per_minute);
+	IF retry > 0 THEN
+		code := 'too_many_comments';
+		RETURN;
+	END IF;
+	IF EXISTS (SELECT 1 FROM comments c WHERE c.account_id = author
+	    AND c.consultation_id = cid AND c.fingerprint = fp
+	    AND c.created_at > now() - interval '1 day') THEN
+		code := 'duplicate_comment';
+		RETURN;
+	END IF;
+	IF prio IS NOT NULL AND NOT EXISTS (SELECT 1 FROM priorities x
+	    WHERE x.id = prio AND x.consultation_id = cid) THEN
+		code := 'invalid_priority';
+		RETURN;
+	END IF;
+	IF parent IS NOT NULL THEN
+		SELECT * INTO p FROM comments c WHERE c.id = parent
+		    AND c.consultation_id = cid AND c.deleted_at IS NULL
+		    AND comment_visible(c, author, staff);
+		IF NOT FOUND THEN
+			code := 'invalid_parent';
+			RETURN;
+		END IF;
+		IF prio IS NOT NULL AND prio IS DISTINCT FROM p.priority_id THEN
+			code := 'invalid_priority';
+			RETURN;
+		END IF;
+		prio := p.priority_id;
+		IF p.depth >= cap THEN
+			-- path[k] is the ancestor at depth k - 1.
+			parent := p.path[cap];
+			p.path := p.path[1:cap];
+			p.depth := cap - 1;
+		END IF;
+	END IF;
+	id := nextval(pg_get_serial_sequence('comments', 'id'));
+	INSERT INTO comments (id, consultation_id, priority_id, parent_id, path,
+	    depth, account_id, alignment, body, fingerprint, status, distress)
+	VALUES (id, cid, prio, parent, coalesce(p.path, '{}') || id,
+	    coalesce(p.depth + 1, 0), author, align, txt, fp,
+	    CASE WHEN premoderated OR d THEN 'pending' ELSE 'published' END, d);
+	code := 'ok';
+END;
+$$;
+
+-- The descendants read of a comment page is bounded by its consultation:
+-- a deep chain elsewhere costs it nothing, whatever plan is cached.
+CREATE INDEX comments_consultation ON comments (consultation_id, id);

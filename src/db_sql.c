@@ -407,12 +407,17 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "AND ($6::bigint IS NULL OR c.score_key < $6 "
 	    "OR (c.score_key = $6 AND c.id > $7::bigint)) "
 	    "ORDER BY c.score_key DESC, c.id LIMIT $8", 8 },
-	/* Replies under the roots $1 down to depth $2, oldest first. */
+	/*
+	 * Replies under the roots $1 of consultation $6 down to depth $2,
+	 * oldest first.  The consultation bounds the rows read whatever plan
+	 * is cached (index comments_consultation); the depth is tested before
+	 * the path, which is the costly column to read.
+	 */
 	[STMT_COMMENT_DESCENDANTS] = { "comment_descendants",
 	    "SELECT comment_json(c, $3, $4), c.id, c.parent_id "
-	    "FROM comments c WHERE c.path && $1::bigint[] "
-	    "AND NOT c.id = ANY ($1::bigint[]) AND c.depth <= $2 "
-	    "AND comment_visible(c, $3, $4) ORDER BY c.id LIMIT $5", 5 },
+	    "FROM comments c WHERE c.consultation_id = $6 AND c.depth <= $2 "
+	    "AND c.path && $1::bigint[] AND NOT c.id = ANY ($1::bigint[]) "
+	    "AND comment_visible(c, $3, $4) ORDER BY c.id LIMIT $5", 6 },
 	[STMT_COMMENT_GET] = { "comment_get",
 	    "SELECT comment_json(c, $2, $3) FROM comments c WHERE c.id = $1",
 	    3 },

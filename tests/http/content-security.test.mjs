@@ -1,7 +1,9 @@
 // Content security (sql/008_content_security.sql), one section each:
 //   priority sources: the public sees only the published ones (staff see
 //     all, with their status);
-//   redacted comments: no longer their authors' to edit.
+//   redacted comments: no longer their authors' to edit;
+//   thread depth: replies stop at comment_depth_max(), and the descendants
+//     read is bounded by its consultation whatever plan PostgreSQL caches.
 //
 // Node 18: only built-in modules.
 
@@ -111,4 +113,97 @@ test('submissions have no edit route (a redacted submission stays redacted)', ()
   assert.equal(r.status, 0, r.stderr);
   const writes = JSON.parse(r.stdout).filter((x) => /submissions/.test(x.pattern) && ['PUT', 'PATCH'].includes(x.method));
   assert.deepEqual(writes, [], 'no route changes a submission once sent');
+});
+
+// ------------------------------------------------------------- thread depth
+
+test('a reply to a comment at the depth cap lands at the cap, beside it: its parent is the ancestor one level up', async () => {
+  const max = DEPTH_MAX;
+  const authors = await fresh(3);
+  const c = await gathering();
+  const chain = [];
+  for (let i = 0; i <= max; i++) {
+    const x = await comment(authors[i % 3], c.id, i ? { parent_id: chain[i - 1].id } : {}, `level ${i}`);
+    assert.deepEqual([x.depth, x.parent_id], [i, i ? chain[i - 1].id : null], `level ${i} as asked`);
+    chain.push(x);
+  }
+  const atCap = chain[max];
+  const r = await comment(authors[0], c.id, { parent_id: atCap.id }, 'a reply to the comment at the cap');
+  assert.equal(r.depth, max, `the reply sits at the cap: ${JSON.stringify(r).slice(0, 300)}`);
+  assert.equal(r.parent_id, chain[max - 1].id, 'its parent is the ancestor at the level above the cap');
+  const rr = await comment(authors[1], c.id, { parent_id: r.id }, 'a reply to that reply');
+  assert.deepEqual([rr.depth, rr.parent_id], [max, chain[max - 1].id], 'so is a reply to the reply');
+  const path = sql('SELECT path FROM comments WHERE id = :id', { id: rr.id })[0].path;
+  assert.deepEqual(path, [...chain.slice(0, max).map((x) => x.id), rr.id], 'its path is its real ancestors');
+
+  // The listing says the same as the POST answers.
+  const page = await listPage(anon(), c.id, { parent_id: chain[max - 1].id });
+  const byId = Object.fromEntries(page.comments.map((x) => [x.id, x]));
+  assert.deepEqual(page.comments.map((x) => x.id), [atCap.id, r.id, rr.id], 'three replies to the level above the cap');
+  for (const x of [atCap, r, rr]) assert.deepEqual([byId[x.id].depth, byId[x.id].parent_id], [max, chain[max - 1].id]);
+  assert.equal(byId[atCap.id].reply_count, 0, 'nothing hangs below the cap');
+  const above = (await listPage(anon(), c.id, { parent_id: chain[max - 2].id })).comments[0];
+  assert.equal(above.id, chain[max - 1].id);
+  assert.equal(above.reply_count, 3, `the level above the cap counts the three: ${JSON.stringify(above).slice(0, 300)}`);
+  assert.equal(sql('SELECT comment_depth_max() AS n')[0].n, DEPTH_MAX, 'the named constant in SQL is the documented cap');
+});
+
+// The text and parameter count of a statement of src/db_sql.c, as the
+// workers prepare it (adjacent C string literals joined).
+function statement(name) {
+  const src = readFileSync(`${ROOT}/src/db_sql.c`, 'utf8');
+  const m = new RegExp(`\\[${name}\\]\\s*=\\s*\\{\\s*"[a-z_]+",((?:\\s*"(?:[^"\\\\]|\\\\.)*")+)\\s*,\\s*(\\d+)\\s*\\}`).exec(src);
+  assert.ok(m, `${name} is in src/db_sql.c`);
+  const text = [...m[1].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((x) => x[1].replace(/\\(.)/g, '$1')).join('');
+  return { text, nparams: Number(m[2]) };
+}
+
+// Every node of an EXPLAIN (FORMAT JSON) plan.
+function planNodes(plan) {
+  const out = [plan];
+  for (const p of plan.Plans || []) out.push(...planNodes(p));
+  return out;
+}
+
+test('the descendants of a page are read through the consultation index in the generic plan, not by scanning every comment', async () => {
+  const [deep, other] = [await gathering(), await gathering()];
+  // A 1,000-deep chain made before the cap in one consultation, and a few
+  // dozen small consultations, then fresh statistics.
+  const author = (await crowd())[0].id;
+  sqlExec(`DO $$
+DECLARE p bigint[] := '{}'; nid bigint; i int; j int; k bigint; r bigint;
+BEGIN
+	FOR i IN 0..999 LOOP
+		nid := nextval(pg_get_serial_sequence('comments', 'id'));
+		INSERT INTO comments (id, consultation_id, parent_id, path, depth, account_id, body, fingerprint, status)
+		VALUES (nid, ${deep.id}, p[cardinality(p)], p || nid, i, ${author}, 'niveau ' || i, md5('deep' || nid), 'published');
+		p := p || nid;
+	END LOOP;
+	FOR j IN 1..30 LOOP
+		INSERT INTO consultations (phase, title_fr, summary_fr, body_fr, voting_at, closes_at, method, k)
+		VALUES ('gathering', 'Plan ${suffix()} ' || j, 's', 'b', now() + interval '1 day', now() + interval '2 days', 'approval', 3)
+		RETURNING id INTO k;
+		FOR i IN 1..5 LOOP
+			r := nextval(pg_get_serial_sequence('comments', 'id'));
+			INSERT INTO comments (id, consultation_id, path, depth, account_id, body, fingerprint, status)
+			VALUES (r, k, ARRAY[r], 0, ${author}, 'fil', md5('t' || r), 'published');
+			nid := nextval(pg_get_serial_sequence('comments', 'id'));
+			INSERT INTO comments (id, consultation_id, parent_id, path, depth, account_id, body, fingerprint, status)
+			VALUES (nid, k, r, ARRAY[r, nid], 1, ${author}, 'réponse', md5('r' || nid), 'published');
+		END LOOP;
+	END LOOP;
+END $$;
+ANALYZE comments`);
+  await comment((await fresh(1))[0], other.id, {}, 'a thread elsewhere');
+
+  const st = statement('STMT_COMMENT_DESCENDANTS');
+  const out = sqlExec(`SET plan_cache_mode = force_generic_plan;
+PREPARE descendants AS ${st.text};
+EXPLAIN (FORMAT JSON) EXECUTE descendants(${Array(st.nparams).fill('NULL').join(', ')})`);
+  const nodes = planNodes(JSON.parse(out)[0].Plan);
+  const shown = JSON.stringify(nodes.map((n) => [n['Node Type'], n['Index Name'], n['Index Cond'], n['Recheck Cond'], n.Filter]));
+  assert.deepEqual(nodes.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'comments'), [],
+    `no sequential scan of comments: ${shown}`);
+  assert.ok(nodes.some((n) => /consultation_id = \$\d+/.test(n['Index Cond'] || '')),
+    `an index condition on the consultation: ${shown}`);
 });
