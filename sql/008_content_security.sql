@@ -1,7 +1,8 @@
 -- Content security, one section each:
 --   priority sources: the public sees only the published ones;
 --   redacted comments: no longer their authors' to edit;
---   thread depth: a cap, and the descendants read bounded by its consultation.
+--   thread depth: a cap, and the descendants read bounded by its consultation;
+--   assisted ballots: logged in moderation_log, rate-limited per facilitator.
 
 -- ------------------------------------------------------ priority sources
 
@@ -196,3 +197,95 @@ $$;
 -- The descendants read of a comment page is bounded by its consultation:
 -- a deep chain elsewhere costs it nothing, whatever plan is cached.
 CREATE INDEX comments_consultation ON comments (consultation_id, id);
+
+-- ------------------------------------------------------- assisted ballots
+
+ALTER TABLE moderation_log DROP CONSTRAINT moderation_log_action_check;
+ALTER TABLE moderation_log ADD CONSTRAINT moderation_log_action_check
+    CHECK (action IN ('approve', 'hide', 'reject', 'restore', 'redact',
+	'suspend', 'unsuspend', 'assisted_ballot'));
+ALTER TABLE moderation_log DROP CONSTRAINT moderation_log_target_type_check;
+ALTER TABLE moderation_log ADD CONSTRAINT moderation_log_target_type_check
+    CHECK (target_type IN ('comment', 'submission', 'account', 'ballot'));
+
+-- What the budget of a facilitator counts.
+CREATE INDEX ballots_assisted_by ON ballots (assisted_by, created_at)
+    WHERE assisted_by IS NOT NULL;
+
+-- An account's budget of comments (what = 'comment'), flags ('flag') or
+-- assisted ballots it entered ('assisted') per minute: 0 if it may go on,
+-- else the seconds until its oldest of the last minute ages out.  Holds a
+-- lock per account and kind until the end of the transaction, so that
+-- concurrent requests cannot overspend.
+CREATE OR REPLACE FUNCTION minute_budget(what text, who bigint,
+    per_minute integer)
+RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+	times	timestamptz[];
+BEGIN
+	PERFORM pg_advisory_xact_lock(CASE what WHEN 'comment' THEN 7303
+	    WHEN 'assisted' THEN 7305 ELSE 7304 END,
+	    (who % 2147483647)::integer);
+	IF what = 'comment' THEN
+		times := ARRAY(SELECT c.created_at FROM comments c
+		    WHERE c.account_id = who
+		    AND c.created_at > now() - interval '1 minute');
+	ELSIF what = 'assisted' THEN
+		times := ARRAY(SELECT b.created_at FROM ballots b
+		    WHERE b.assisted_by = who
+		    AND b.created_at > now() - interval '1 minute');
+	ELSE
+		times := ARRAY(SELECT f.created_at FROM flags f
+		    WHERE f.account_id = who
+		    AND f.created_at > now() - interval '1 minute');
+	END IF;
+	IF cardinality(times) < per_minute THEN
+		RETURN 0;
+	END IF;
+	RETURN greatest(1, ceil(extract(epoch FROM (SELECT min(t)
+	    FROM unnest(times) t) + interval '1 minute' - now())))::integer;
+END;
+$$;
+
+-- The unlogged, unlimited version goes: nothing may call it any more.
+DROP FUNCTION ballot_assisted(bigint, bigint, bigint[], text, text, boolean,
+    text);
+
+-- A paper or telephone ballot entered by a facilitator for a person
+-- without an account: counted like any other, marked as assisted, and
+-- logged in moderation_log (who, which consultation, which ballot).  code:
+-- '' (with id), too_many_assisted_ballots (with retry seconds: at most
+-- per_minute a minute per facilitator), or a ballot_check() code.
+CREATE FUNCTION ballot_assisted(c_id bigint, facilitator bigint,
+    new_choices bigint[], in_profile text, in_stratum text,
+    in_interests boolean, note text, per_minute integer,
+    OUT code text, OUT id bigint, OUT created_at text, OUT retry integer)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+	chk	record;
+BEGIN
+	retry := minute_budget('assisted', facilitator, per_minute);
+	IF retry > 0 THEN
+		code := 'too_many_assisted_ballots';
+		RETURN;
+	END IF;
+	chk := ballot_check(c_id, new_choices);
+	code := chk.code;
+	IF code <> '' THEN
+		RETURN;
+	END IF;
+	INSERT INTO ballots AS b (consultation_id, choices, stratum, profile,
+	    interests, assisted_by, assisted_note)
+	VALUES (c_id, new_choices, in_stratum, in_profile, in_interests,
+	    facilitator, note)
+	RETURNING b.id, iso(b.created_at) INTO id, created_at;
+	PERFORM tally_move(c_id, chk.c_method, chk.c_k, '{}', new_choices,
+	    in_stratum, in_profile, in_interests, true);
+	INSERT INTO moderation_log (moderator_id, action, target_type,
+	    target_id, consultation_id, reason)
+	VALUES (facilitator, 'assisted_ballot', 'ballot', id, c_id,
+	    'paper or telephone ballot entered for a person without an account');
+END
+$$;

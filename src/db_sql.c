@@ -302,9 +302,10 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "SELECT postcode FROM accounts WHERE id = $1", 1 },
 	[STMT_BALLOT_DELETE] = { "ballot_delete",
 	    "SELECT ballot_delete($1, $2)", 2 },
+	/* $8: the facilitator's budget a minute. */
 	[STMT_BALLOT_ASSISTED] = { "ballot_assisted",
-	    "SELECT code, id, created_at FROM ballot_assisted($1, $2, "
-	    "$3::bigint[], $4, $5, $6, $7)", 7 },
+	    "SELECT code, id, created_at, retry FROM ballot_assisted($1, $2, "
+	    "$3::bigint[], $4, $5, $6, $7, $8)", 8 },
 	/* Claims key $2 of account $1; a row back means it was free. */
 	[STMT_IDEMPOTENCY_CLAIM] = { "idempotency_claim",
 	    "WITH old AS (DELETE FROM idempotency_keys WHERE account_id = $1 "

@@ -3,7 +3,9 @@
 //     all, with their status);
 //   redacted comments: no longer their authors' to edit;
 //   thread depth: replies stop at comment_depth_max(), and the descendants
-//     read is bounded by its consultation whatever plan PostgreSQL caches.
+//     read is bounded by its consultation whatever plan PostgreSQL caches;
+//   assisted ballots: each in the moderation log, a budget a minute per
+//     facilitator.
 //
 // Node 18: only built-in modules.
 
@@ -206,4 +208,43 @@ EXPLAIN (FORMAT JSON) EXECUTE descendants(${Array(st.nparams).fill('NULL').join(
     `no sequential scan of comments: ${shown}`);
   assert.ok(nodes.some((n) => /consultation_id = \$\d+/.test(n['Index Cond'] || '')),
     `an index condition on the consultation: ${shown}`);
+});
+
+// ------------------------------------------------------- assisted ballots
+
+test('each assisted ballot is in the moderation log: the facilitator, the consultation, the ballot; a refused one is not', async () => {
+  const [f, { c, ids }] = await Promise.all([staffClient('moderator'), votingConsultation()]);
+  const b = ok(await assisted(f, c.id, { choices: [ids[0]] }), 201, 'assisted ballot');
+  assertError(await assisted(f, c.id, { choices: [2147483000] }), 422, 'unknown_priority', 'choices');
+
+  const entries = await logAll(f, { consultation_id: c.id });
+  assert.equal(entries.length, 1, `one entry for the consultation: ${JSON.stringify(entries)}`);
+  const e = entries[0];
+  assert.deepEqual(keys(e), LOG_KEYS, `the log entry fields: ${JSON.stringify(e)}`);
+  assert.deepEqual([e.action, e.target_type, e.target_id, e.consultation_id, e.moderator.id, e.author_id],
+    ['assisted_ballot', 'ballot', b.id, c.id, f.id, null], `who, where, what: ${JSON.stringify(e)}`);
+  assert.equal(typeof e.reason, 'string');
+  assert.ok(e.reason.length > 0);
+  assert.deepEqual((await logAll(f, { target_type: 'ballot', target_id: b.id })).map((x) => x.id), [e.id], 'filtered by the ballot');
+});
+
+test('a facilitator enters at most CONCERTO_ASSISTED_PER_MINUTE ballots a minute, then 429 too_many_assisted_ballots; another is not limited', async () => {
+  const [f, g, { c, ids }] = await Promise.all([staffClient('moderator'), staffClient('moderator'), votingConsultation()]);
+  for (let i = 0; i < ASSISTED_PER_MINUTE; i++) ok(await assisted(f, c.id, { choices: [ids[i % ids.length]] }), 201, `ballot ${i + 1}`);
+  const r = await assisted(f, c.id, { choices: [ids[0]] });
+  assertError(r, 429, 'too_many_assisted_ballots');
+  const wait = Number(r.headers.get('retry-after'));
+  assert.ok(Number.isInteger(wait) && wait >= 1 && wait <= 60, `Retry-After in seconds: ${r.headers.get('retry-after')}`);
+  // A refusal for now does not keep the Idempotency-Key: a later retry with it is served.
+  const key = `assisted-${suffix()}`;
+  assertError(await assisted(f, c.id, { choices: [ids[1]] }, { 'idempotency-key': key }), 429, 'too_many_assisted_ballots');
+  assert.equal(sql('SELECT count(*)::int AS n FROM idempotency_keys WHERE key = :\'k\'', { k: key })[0].n, 0, 'the key stays free');
+
+  const n = (who) => sql('SELECT count(*)::int AS n FROM ballots WHERE consultation_id = :c AND assisted_by = :a',
+    { c: c.id, a: who.id })[0].n;
+  assert.equal(n(f), ASSISTED_PER_MINUTE, 'the refused ballots were not stored');
+  assert.equal(sql('SELECT count(*)::int AS n FROM moderation_log WHERE consultation_id = :c AND moderator_id = :a',
+    { c: c.id, a: f.id })[0].n, ASSISTED_PER_MINUTE, 'one log entry per stored ballot');
+  ok(await assisted(g, c.id, { choices: [ids[0]] }), 201, 'another facilitator');
+  assert.equal(n(g), 1);
 });
