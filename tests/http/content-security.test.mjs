@@ -5,7 +5,8 @@
 //   thread depth: replies stop at comment_depth_max(), and the descendants
 //     read is bounded by its consultation whatever plan PostgreSQL caches;
 //   assisted ballots: each in the moderation log, a budget a minute per
-//     facilitator.
+//     facilitator;
+//   results CSV: formulas defused behind white space and in full width.
 //
 // Node 18: only built-in modules.
 
@@ -247,4 +248,18 @@ test('a facilitator enters at most CONCERTO_ASSISTED_PER_MINUTE ballots a minute
     { c: c.id, a: f.id })[0].n, ASSISTED_PER_MINUTE, 'one log entry per stored ballot');
   ok(await assisted(g, c.id, { choices: [ids[0]] }), 201, 'another facilitator');
   assert.equal(n(g), 1);
+});
+
+// ----------------------------------------------------------- results CSV
+
+test('results CSV: a title that is a formula behind white space or in full width gets the leading apostrophe', async () => {
+  const titles = [' =HYPERLINK("https://example.org")', '\u00a0+1+1', '\u3000@SUM(A1)', '\uff1dCMD()', ' \uff0b1', '\uff20SUM(A1)',
+    '\uff0d12'];
+  const { c, admin: a } = await votingConsultation({ priorities: titles.length, titles });
+  const r = await a.client.get(csvPath(c.id));
+  assert.equal(r.status, 200, show(r));
+  for (const t of titles) {
+    assert.ok(r.text.includes(`"'${t.replace(/"/g, '""')}"`), `${JSON.stringify(t)} is defused: ${r.text.slice(0, 800)}`);
+  }
+  assert.equal(r.text.includes(`,"${titles[0].replace(/"/g, '""')}"`), false, 'never written as it is');
 });
