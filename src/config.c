@@ -59,6 +59,8 @@ static const struct var vars[] = {
 	  "a minute" },
 	{ "CONCERTO_FLAGS_PER_MINUTE", "10", "flags an account may raise a "
 	  "minute" },
+	{ "CONCERTO_ASSISTED_PER_MINUTE", "20", "assisted ballots a "
+	  "facilitator may enter a minute" },
 	{ "CONCERTO_EDIT_WINDOW", "900", "seconds an author may edit a "
 	  "comment" },
 	{ "CONCERTO_REDACTION_KEEP_DAYS", "365", "days a redacted original "
@@ -110,7 +112,7 @@ config_load(struct config *cfg)
 {
 	long long	 workers, threads, body, timeout, grace, cores, slots;
 	long long	 am, at, ap, idle, max, recent, cap;
-	long long	 flags, cpm, fpm, edit, keep, mkeep, hpn;
+	long long	 flags, cpm, fpm, apm, edit, keep, mkeep, hpn;
 
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (cores < 1)
@@ -138,6 +140,7 @@ config_load(struct config *cfg)
 	    config_int("CONCERTO_FLAG_THRESHOLD", 3, 1, 1000, &flags) ||
 	    config_int("CONCERTO_COMMENTS_PER_MINUTE", 5, 1, 1000, &cpm) ||
 	    config_int("CONCERTO_FLAGS_PER_MINUTE", 10, 1, 1000, &fpm) ||
+	    config_int("CONCERTO_ASSISTED_PER_MINUTE", 20, 1, 1000, &apm) ||
 	    config_int("CONCERTO_EDIT_WINDOW", 900, 0, 86400, &edit) ||
 	    config_int("CONCERTO_REDACTION_KEEP_DAYS", 365, 0, 36500, &keep) ||
 	    config_int("CONCERTO_MAIL_KEEP_DAYS", 30, 0, 36500, &mkeep) ||
@@ -150,6 +153,7 @@ config_load(struct config *cfg)
 	cfg->flag_threshold = (int)flags;
 	cfg->comments_per_minute = (int)cpm;
 	cfg->flags_per_minute = (int)fpm;
+	cfg->assisted_per_minute = (int)apm;
 	cfg->edit_window_s = (int)edit;
 	cfg->redaction_keep_days = (int)keep;
 	cfg->weight_cap = (double)cap;

@@ -197,9 +197,10 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	 * Consultations.  Resources leave as JSON built by the SQL functions
 	 * of 003_consultations.sql, so every route shows one shape.
 	 */
+	/* $2: staff, who see every source of a priority (with its status). */
 	[STMT_CONSULTATION_GET] = { "consultation_get",
-	    "SELECT consultation_json(c, true), consultation_phase(c) "
-	    "FROM consultations c WHERE id = $1", 1 },
+	    "SELECT consultation_json(c, true, $2::boolean), "
+	    "consultation_phase(c) FROM consultations c WHERE id = $1", 2 },
 	/* What handlers of its parts need to know of a consultation. */
 	[STMT_CONSULTATION_RULES] = { "consultation_rules",
 	    "SELECT consultation_phase(c), moderation, method, k, weighting "
@@ -243,11 +244,13 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "INSERT INTO profile_targets (consultation_id, profile, share) "
 	    "VALUES ($1, $2, $3::double precision)", 3 },
 
+	/* $2: staff, who see every source (with its status). */
 	[STMT_PRIORITY_LIST] = { "priority_list",
-	    "SELECT priority_json(p) FROM priorities p "
-	    "WHERE consultation_id = $1 ORDER BY position, id", 1 },
+	    "SELECT priority_json(p, $2::boolean) FROM priorities p "
+	    "WHERE consultation_id = $1 ORDER BY position, id", 2 },
 	[STMT_PRIORITY_GET] = { "priority_get",
-	    "SELECT priority_json(p) FROM priorities p WHERE id = $1", 1 },
+	    "SELECT priority_json(p, $2::boolean) FROM priorities p "
+	    "WHERE id = $1", 2 },
 	/* The priority, its consultation and that consultation's phase. */
 	[STMT_PRIORITY_LOCK] = { "priority_lock",
 	    "SELECT p.consultation_id, consultation_phase(c), p.title_fr, "
@@ -320,9 +323,10 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "SELECT postcode FROM accounts WHERE id = $1", 1 },
 	[STMT_BALLOT_DELETE] = { "ballot_delete",
 	    "SELECT ballot_delete($1, $2)", 2 },
+	/* $8: the facilitator's budget a minute. */
 	[STMT_BALLOT_ASSISTED] = { "ballot_assisted",
-	    "SELECT code, id, created_at FROM ballot_assisted($1, $2, "
-	    "$3::bigint[], $4, $5, $6, $7)", 7 },
+	    "SELECT code, id, created_at, retry FROM ballot_assisted($1, $2, "
+	    "$3::bigint[], $4, $5, $6, $7, $8)", 8 },
 	/* Claims key $2 of account $1; a row back means it was free. */
 	[STMT_IDEMPOTENCY_CLAIM] = { "idempotency_claim",
 	    "WITH old AS (DELETE FROM idempotency_keys WHERE account_id = $1 "
@@ -425,12 +429,17 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "AND ($6::bigint IS NULL OR c.score_key < $6 "
 	    "OR (c.score_key = $6 AND c.id > $7::bigint)) "
 	    "ORDER BY c.score_key DESC, c.id LIMIT $8", 8 },
-	/* Replies under the roots $1 down to depth $2, oldest first. */
+	/*
+	 * Replies under the roots $1 of consultation $6 down to depth $2,
+	 * oldest first.  The consultation bounds the rows read whatever plan
+	 * is cached (index comments_consultation); the depth is tested before
+	 * the path, which is the costly column to read.
+	 */
 	[STMT_COMMENT_DESCENDANTS] = { "comment_descendants",
 	    "SELECT comment_json(c, $3, $4), c.id, c.parent_id "
-	    "FROM comments c WHERE c.path && $1::bigint[] "
-	    "AND NOT c.id = ANY ($1::bigint[]) AND c.depth <= $2 "
-	    "AND comment_visible(c, $3, $4) ORDER BY c.id LIMIT $5", 5 },
+	    "FROM comments c WHERE c.consultation_id = $6 AND c.depth <= $2 "
+	    "AND c.path && $1::bigint[] AND NOT c.id = ANY ($1::bigint[]) "
+	    "AND comment_visible(c, $3, $4) ORDER BY c.id LIMIT $5", 6 },
 	[STMT_COMMENT_GET] = { "comment_get",
 	    "SELECT comment_json(c, $2, $3) FROM comments c WHERE c.id = $1",
 	    3 },

@@ -38,6 +38,7 @@ struct config {
 	int		 flag_threshold; /* CONCERTO_FLAG_THRESHOLD */
 	int		 comments_per_minute; /* CONCERTO_COMMENTS_PER_MINUTE */
 	int		 flags_per_minute; /* CONCERTO_FLAGS_PER_MINUTE */
+	int		 assisted_per_minute; /* CONCERTO_ASSISTED_PER_MINUTE */
 	int		 edit_window_s;	/* CONCERTO_EDIT_WINDOW */
 	int		 redaction_keep_days; /* CONCERTO_REDACTION_KEEP_DAYS */
 	int		 mail_keep_days; /* CONCERTO_MAIL_KEEP_DAYS */

@@ -1,10 +1,11 @@
 /*
  * Ballots: a participant's one ballot per consultation, cast, replaced and
  * withdrawn during the vote; and paper or telephone ballots entered by a
- * facilitator.  The rules and the tallies live in the SQL functions
- * ballot_put(), ballot_delete() and ballot_assisted(): one statement, one
- * transaction, the tallies moved with the ballot.  A refused ballot
- * changes nothing.
+ * facilitator (at most CONCERTO_ASSISTED_PER_MINUTE a minute each, every
+ * one in the moderation log).  The rules and the tallies live in the SQL
+ * functions ballot_put(), ballot_delete() and ballot_assisted(): one
+ * statement, one transaction, the tallies moved with the ballot.  A
+ * refused ballot changes nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "concerto/api.h"
 #include "concerto/auth.h"
 #include "concerto/buf.h"
+#include "concerto/config.h"
 #include "concerto/field.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
@@ -36,6 +38,8 @@ static const struct {
 	  "consultation.", "choices" },
 	{ "priority_not_in_vote", 422, "A choice is a question already "
 	  "answered by research; it is not in the vote.", "choices" },
+	{ "too_many_assisted_ballots", 429, "You are entering ballots quickly; "
+	  "please wait a moment before the next.", NULL },
 };
 
 /* Sets the refusal named code; false if code is not one. */
@@ -203,7 +207,8 @@ api_assisted_ballot_create(struct request *req, struct response *res)
 	struct db_rows	*rows = NULL;
 	struct buf	 ids;
 	enum db_status	 rc;
-	char		 cid[API_INT_LEN], me[API_INT_LEN];
+	char		 cid[API_INT_LEN], me[API_INT_LEN], per[API_INT_LEN],
+			 wait[API_INT_LEN];
 
 	/* The person's declared postcode only: not the facilitator's address. */
 	if (api_consultation_rules(req, res, req->id, &cr) < 0)
@@ -219,10 +224,16 @@ api_assisted_ballot_create(struct request *req, struct response *res)
 	    buf_str(&ids), f[ASSISTED_PROFILE].s, st.code,
 	    f[ASSISTED_INTERESTS].present && f[ASSISTED_INTERESTS].b ?
 	    "true" : "false",
-	    f[ASSISTED_NOTE].present ? f[ASSISTED_NOTE].s : NULL), &rows);
+	    f[ASSISTED_NOTE].present ? f[ASSISTED_NOTE].s : NULL,
+	    api_int(req->cfg->assisted_per_minute, per)), &rows);
 	if (rc != DB_OK)
 		api_db_error(res, rc);
-	else if (!ballot_refuse(res, db_value(rows, 0, 0)))
+	else if (ballot_refuse(res, db_value(rows, 0, 0))) {
+		if (res->status == 429)
+			response_header(res, "Retry-After", api_int(
+			    db_int(rows, 0, 3) > 0 ? db_int(rows, 0, 3) : 1,
+			    wait));
+	} else
 		response_json(res, 201, json_pack("{s:I,s:I,s:b,s:s,s:o,s:o}",
 		    "id", (json_int_t)db_int(rows, 0, 1),
 		    "consultation_id", (json_int_t)req->id,

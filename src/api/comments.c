@@ -2,8 +2,9 @@
  * Comment threads: a page of threads (top-level comments, or the replies
  * of one comment) with their replies nested a few levels deep; writing,
  * editing within a window, deleting (a tombstone), and voting.  The rules
- * live in the SQL functions of sql/005_comments.sql; this file maps their
- * answers to HTTP and builds the trees.
+ * live in the SQL functions of sql/005_comments.sql (as 008 changed them:
+ * depth cap, redacted comments); this file maps their answers to HTTP and
+ * builds the trees.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,8 @@ static const struct api_refusal comment_refusals[] = {
 	{ "not_author", 403, "Only the author may change this comment.",
 	  NULL, 0 },
 	{ "comment_deleted", 409, "This comment has been deleted.", NULL, 0 },
+	{ "comment_redacted", 409, "A moderator has removed a passage of this "
+	  "comment; it can no longer be edited.", NULL, 0 },
 	{ "comments_closed", 409,
 	  "Comments are open only while questions are gathered and during "
 	  "the vote.", NULL, 0 },
@@ -163,7 +166,8 @@ api_comments_list(struct request *req, struct response *res)
 	int		 sort = q[COMMENT_Q_SORT].present ?
 			    (int)q[COMMENT_Q_SORT].i : COMMENT_SORT_OLDEST;
 	size_t		 i, shown, n = 0;
-	char		 me[API_INT_LEN], depth[API_INT_LEN], max[API_INT_LEN];
+	char		 me[API_INT_LEN], depth[API_INT_LEN], max[API_INT_LEN],
+			 cid[API_INT_LEN];
 	const char	*viewer = api_viewer(req, me),
 			*staff = api_is_staff(req) ? "true" : "false";
 
@@ -198,7 +202,8 @@ api_comments_list(struct request *req, struct response *res)
 		    buf_str(&roots), api_int(json_integer_value(
 		    json_object_get(nodes[0].obj, "depth")) +
 		    COMMENTS_DEPTH_SHOWN, depth), viewer, staff,
-		    api_int(COMMENTS_REPLIES_MAX, max)), &deep);
+		    api_int(COMMENTS_REPLIES_MAX, max), api_int(req->id, cid)),
+		    &deep);
 		if (rc != DB_OK) {
 			api_db_error(res, rc);
 			goto out;

@@ -59,8 +59,8 @@ consultation_answer(struct request *req, struct response *res, int64_t id,
 	enum db_status	 rc;
 	char		 ids[API_INT_LEN];
 
-	rc = db_exec(req->db, STMT_CONSULTATION_GET,
-	    DB_PARAMS(api_int(id, ids)), &rows);
+	rc = db_exec(req->db, STMT_CONSULTATION_GET, DB_PARAMS(api_int(id, ids),
+	    api_is_staff(req) ? "true" : "false"), &rows);
 	if (rc != DB_OK)
 		api_db_error(res, rc);
 	else if (db_nrows(rows) == 0 || (!api_is_staff(req) &&

@@ -119,7 +119,8 @@ api_idem_end(struct request *req, struct response *res,
 	if (!idem->active)
 		return;
 	idem->active = false;
-	if (res->status >= 500) {
+	/* A failure, or a refusal for now (429), leaves the key to the retry. */
+	if (res->status >= 500 || res->status == 429) {
 		db_rollback(req->db);
 		return;
 	}

@@ -1,8 +1,9 @@
 /*
  * Research priorities, the things people vote on.  Moderators write them,
  * often by merging submitted questions (the submissions stay linked and
- * are shown with the priority), and record the evidence check; the list
- * is frozen once the vote opens.
+ * are shown with the priority: the published ones to the public, all of
+ * them with their status to staff), and record the evidence check; the
+ * list is frozen once the vote opens.
  */
 #include <string.h>
 
@@ -83,7 +84,8 @@ priority_answer(struct request *req, struct response *res, const char *id,
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 
-	rc = db_exec(req->db, STMT_PRIORITY_GET, DB_PARAMS(id), &rows);
+	rc = db_exec(req->db, STMT_PRIORITY_GET, DB_PARAMS(id,
+	    api_is_staff(req) ? "true" : "false"), &rows);
 	api_json_found(res, status, rc, rows);
 	db_rows_free(rows);
 }
@@ -105,8 +107,8 @@ api_priorities_list(struct request *req, struct response *res)
 
 	if (api_consultation_rules(req, res, req->id, &cr) < 0)
 		return;
-	rc = db_exec(req->db, STMT_PRIORITY_LIST,
-	    DB_PARAMS(api_int(req->id, id)), &rows);
+	rc = db_exec(req->db, STMT_PRIORITY_LIST, DB_PARAMS(api_int(req->id,
+	    id), api_is_staff(req) ? "true" : "false"), &rows);
 	if (rc != DB_OK) {
 		api_db_error(res, rc);
 		goto out;

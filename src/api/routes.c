@@ -38,7 +38,7 @@ const char *const api_target_types[] = { "comment", "submission", NULL };
 const char *const api_decisions[] = { "approve", "hide", "reject",
 	"restore", "redact", NULL };
 const char *const api_log_targets[] = { "comment", "submission", "account",
-	NULL };
+	"ballot", NULL };
 static const char *const comment_sorts[] = { "oldest", "newest", "best",
 	NULL };
 
