@@ -201,7 +201,7 @@ test('a sign-in flood on one account from one network gets 429s, while GET /api/
   const base = await healthAlone();
 
   const flood = pool(8, 240, async (i) => {
-    // Hosts of one /24 (nginx's per-address limit stays out of the way).
+    // Hosts of one /24 (nginx's per-network limit turns some away too).
     const x = await attempt(net.addr(1 + (i % 250)), a.email, secret(`flood-${i}-${Math.random()}`));
     return x;
   });
