@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "concerto/config.h"
+#include "concerto/http.h"
 
 struct var {
 	const char	*name;
@@ -46,7 +47,7 @@ static const struct var vars[] = {
 	{ "CONCERTO_RECENT_AUTH", "900",
 	  "how recent a sign-in data export needs, seconds" },
 	{ "CONCERTO_PUBLIC_URL", "http://127.0.0.1:8080",
-	  "public base URL, for links in e-mails" },
+	  "public base URL: links in e-mails, the origin of requests" },
 	{ "CONCERTO_SENDMAIL", "(none)",
 	  "sendmail program used by `concerto mail`" },
 	{ "CONCERTO_GEOIP", "(required)",
@@ -103,6 +104,7 @@ config_load(struct config *cfg)
 	long long	 workers, threads, body, timeout, grace, cores, slots;
 	long long	 am, at, ap, idle, max, recent, cap;
 	long long	 flags, cpm, fpm, edit, keep;
+	struct http_origin origin;
 
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (cores < 1)
@@ -153,6 +155,12 @@ config_load(struct config *cfg)
 	cfg->recent_auth_s = (int)recent;
 	cfg->public_url = config_str("CONCERTO_PUBLIC_URL",
 	    "http://127.0.0.1:8080");
+	/* Its origin is the one state-changing requests must come from. */
+	if (http_origin_parse(cfg->public_url, true, &origin) < 0) {
+		fprintf(stderr, "concerto: CONCERTO_PUBLIC_URL must be an "
+		    "http:// or https:// URL\n");
+		return -1;
+	}
 	cfg->sendmail = config_str("CONCERTO_SENDMAIL", NULL);
 	cfg->workers = (int)workers;
 	cfg->threads = (int)threads;
