@@ -172,12 +172,12 @@ config_load(struct config *cfg)
 }
 
 void
-config_usage(void)
+config_usage(FILE *f)
 {
 	size_t	 i;
 
-	fputs("Environment:\n", stderr);
+	fputs("Environment:\n", f);
 	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
-		fprintf(stderr, "  %-30s %s (default: %s)\n", vars[i].name,
+		fprintf(f, "  %-30s %s (default: %s)\n", vars[i].name,
 		    vars[i].help, vars[i].def);
 }
