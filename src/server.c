@@ -184,6 +184,30 @@ server_unlisten(struct master *m)
 		unlink(m->cfg->socket_path);
 }
 
+/* The pid written in a pid file's text, or 0 (none yet, or garbage). */
+static long
+server_pid(const char *text)
+{
+	char	*end;
+	long	 pid;
+
+	errno = 0;
+	pid = strtol(text, &end, 10);
+	return errno == 0 && end != text && pid > 0 ? pid : 0;
+}
+
+/* Logs that another master holds the pid file at path (pid 0: unknown). */
+static void
+server_pidfile_held(const char *path, long pid)
+{
+	if (pid > 0)
+		log_error("another concerto serve (pid %ld) holds %s; not "
+		    "starting", pid, path);
+	else
+		log_error("another concerto serve holds %s; not starting",
+		    path);
+}
+
 /*
  * Takes the pid file for the master's life: opens (or creates) it, locks
  * it with flock(LOCK_EX | LOCK_NB) and writes our pid, into m->pidfd.  The
@@ -216,9 +240,7 @@ server_pidfile_lock(struct master *m)
 			else {
 				n = pread(fd, line, sizeof(line) - 1, 0);
 				line[n > 0 ? n : 0] = '\0';
-				log_error("another concerto serve (pid %ld) "
-				    "holds %s; not starting", strtol(line,
-				    NULL, 10), path);
+				server_pidfile_held(path, server_pid(line));
 			}
 			close(fd);
 			return -1;

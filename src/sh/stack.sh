@@ -356,7 +356,9 @@ concerto_start() {
 		say "stack: concerto already runs (pid $_pid)"
 		return 0
 	fi
-	rm -f "$RUN/concerto.sock" "$RUN/concerto.pid"
+	# No live master in the pid file: it is stale.  The socket is left to
+	# serve, which replaces a stale one and refuses one a server answers on.
+	rm -f "$RUN/concerto.pid"
 	# A session of its own: a Ctrl-C meant for `make run` reaches the script,
 	# which stops the master with SIGTERM (graceful) rather than SIGINT.
 	(
