@@ -10,6 +10,7 @@
 #include "concerto/auth.h"
 #include "concerto/config.h"
 #include "concerto/db.h"
+#include "concerto/http.h"
 #include "concerto/log.h"
 #include "concerto/mem.h"
 #include "concerto/request.h"
@@ -33,29 +34,26 @@ method_changes_state(enum http_method m)
 
 /*
  * Defence in depth against cross-site requests: a browser tells where a
- * request comes from in Sec-Fetch-Site and Origin.  Anything but our own
- * origin (or a direct navigation) is refused for state-changing methods.
+ * request comes from in Sec-Fetch-Site and Origin.  Anything but the public
+ * origin (scheme, host and port of CONCERTO_PUBLIC_URL, not the request's
+ * own Host, which the client chooses) or a direct navigation is refused for
+ * state-changing methods.
  */
 static bool
 auth_cross_site(const struct request *req)
 {
 	const char	*site = request_param(req, "HTTP_SEC_FETCH_SITE");
 	const char	*origin = request_param(req, "HTTP_ORIGIN");
-	const char	*host = request_param(req, "HTTP_HOST");
-	const char	*p;
+	struct http_origin ours, theirs;
 
 	if (site != NULL && strcmp(site, "same-origin") != 0 &&
 	    strcmp(site, "none") != 0)
 		return true;
 	if (origin == NULL)
 		return false;
-	if (strncmp(origin, "https://", 8) == 0)
-		p = origin + 8;
-	else if (strncmp(origin, "http://", 7) == 0)
-		p = origin + 7;
-	else
-		return true;		/* "null" and other schemes */
-	return host == NULL || strcasecmp(p, host) != 0;
+	return http_origin_parse(req->cfg->public_url, true, &ours) < 0 ||
+	    http_origin_parse(origin, false, &theirs) < 0 ||
+	    !http_origin_same(&ours, &theirs);
 }
 
 /* The token the caller presents, or NULL. */
@@ -99,7 +97,8 @@ auth_session_load(struct request *req, const char *token, bool bearer,
 	s->second_factor = db_bool(rows, 0, 4);
 	snprintf(s->csrf_hash, sizeof(s->csrf_hash), "%s", db_value(rows, 0, 5));
 	s->suspended = db_bool(rows, 0, 6);
-	s->bearer = bearer || strcmp(db_value(rows, 0, 7), "bearer") == 0;
+	/* Only the Authorization header skips CSRF, whatever the kind. */
+	s->bearer = bearer;
 	s->auth_age_s = db_int(rows, 0, 9);
 	snprintf(s->language, sizeof(s->language), "%s", db_value(rows, 0, 10));
 	s->totp_enabled = db_bool(rows, 0, 11);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "concerto/config.h"
+#include "concerto/http.h"
 
 struct var {
 	const char	*name;
@@ -27,7 +28,8 @@ static const struct var vars[] = {
 	{ "CONCERTO_DB_ADMIN", "(CONCERTO_DB)",
 	  "libpq conninfo of the schema owner, for migrate" },
 	{ "CONCERTO_SQL_DIR", "sql", "directory of the migrations" },
-	{ "CONCERTO_PIDFILE", "(none)", "file where serve writes its pid" },
+	{ "CONCERTO_PIDFILE", "(none)",
+	  "file where serve writes its pid, locked while it runs" },
 	{ "CONCERTO_WORKERS", "(cores)", "worker processes" },
 	{ "CONCERTO_THREADS", "4", "accept threads per worker" },
 	{ "CONCERTO_MAX_BODY", "65536", "largest request body, bytes" },
@@ -46,7 +48,7 @@ static const struct var vars[] = {
 	{ "CONCERTO_RECENT_AUTH", "900",
 	  "how recent a sign-in data export needs, seconds" },
 	{ "CONCERTO_PUBLIC_URL", "http://127.0.0.1:8080",
-	  "public base URL, for links in e-mails" },
+	  "public base URL: links in e-mails, the origin of requests" },
 	{ "CONCERTO_SENDMAIL", "(none)",
 	  "sendmail program used by `concerto mail`" },
 	{ "CONCERTO_GEOIP", "(required)",
@@ -113,6 +115,7 @@ config_load(struct config *cfg)
 	long long	 workers, threads, body, timeout, grace, cores, slots;
 	long long	 am, at, ap, idle, max, recent, cap;
 	long long	 flags, cpm, fpm, apm, edit, keep, mkeep, hpn;
+	struct http_origin origin;
 
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (cores < 1)
@@ -171,6 +174,12 @@ config_load(struct config *cfg)
 	cfg->recent_auth_s = (int)recent;
 	cfg->public_url = config_str("CONCERTO_PUBLIC_URL",
 	    "http://127.0.0.1:8080");
+	/* Its origin is the one state-changing requests must come from. */
+	if (http_origin_parse(cfg->public_url, true, &origin) < 0) {
+		fprintf(stderr, "concerto: CONCERTO_PUBLIC_URL must be an "
+		    "http:// or https:// URL\n");
+		return -1;
+	}
 	cfg->sendmail = config_str("CONCERTO_SENDMAIL", NULL);
 	cfg->workers = (int)workers;
 	cfg->threads = (int)threads;
@@ -181,12 +190,12 @@ config_load(struct config *cfg)
 }
 
 void
-config_usage(void)
+config_usage(FILE *f)
 {
 	size_t	 i;
 
-	fputs("Environment:\n", stderr);
+	fputs("Environment:\n", f);
 	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
-		fprintf(stderr, "  %-30s %s (default: %s)\n", vars[i].name,
+		fprintf(f, "  %-30s %s (default: %s)\n", vars[i].name,
 		    vars[i].help, vars[i].def);
 }

@@ -118,14 +118,20 @@ db_connect(struct db *db)
 	return db_prepare_all(db);
 }
 
-/* True if the error means the server (or our link to it) is away. */
+/*
+ * True if the error means the server (or our link to it) is away: a bad
+ * connection or socket; an error without SQLSTATE, which libpq made itself
+ * because the server sent none (a server that dies in the middle of a
+ * statement leaves "server closed the connection unexpectedly" while
+ * PQstatus() may still say CONNECTION_OK); or a server error of class 08
+ * or a shutdown.  Any such connection is dropped by the caller.
+ */
 static bool
 db_lost(const PGconn *conn, const char *state)
 {
-	if (PQstatus(conn) == CONNECTION_BAD)
+	if (conn == NULL || PQstatus(conn) == CONNECTION_BAD ||
+	    PQsocket(conn) < 0 || state == NULL)
 		return true;
-	if (state == NULL)
-		return false;
 	return strncmp(state, "08", 2) == 0 ||		/* connection */
 	    strcmp(state, "57P01") == 0 ||		/* admin shutdown */
 	    strcmp(state, "57P02") == 0 ||		/* crash shutdown */
@@ -142,6 +148,8 @@ db_classify(struct db *db, PGresult *res, const char *what)
 
 	db->constraint[0] = '\0';
 	if (db_lost(db->conn, state)) {
+		log_warn("db: %s: connection lost: %s", what,
+		    res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn));
 		db_count_error();
 		db_drop(db);
 		return DB_UNAVAILABLE;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "concerto/cli.h"
 #include "concerto/config.h"
 #include "concerto/db.h"
 #include "concerto/geo.h"
@@ -148,18 +149,36 @@ out:
 	return rc;
 }
 
+#define GEO_LOOKUP_USAGE	"geo lookup ADDRESS"
+#define GEO_POPULATION_USAGE	"geo population [SCHEME]\n" \
+				"geo population load FILE.csv"
+
+const char geo_usage[] = GEO_LOOKUP_USAGE "\n" GEO_POPULATION_USAGE;
+
 int
 geo_command(const struct config *cfg, int argc, char **argv)
 {
-	if (argc == 3 && strcmp(argv[1], "lookup") == 0)
+	int	 rc;
+
+	if (argc < 2)
+		return cli_refuse("geo", geo_usage, "missing command");
+	if (strcmp(argv[1], "lookup") == 0) {
+		if ((rc = cli_operands("geo lookup", GEO_LOOKUP_USAGE,
+		    argc - 1, argv + 1, 1, 1)) != CLI_GO)
+			return rc;
 		return geo_lookup_cmd(cfg, argv[2]);
-	if (argc == 4 && strcmp(argv[1], "population") == 0 &&
-	    strcmp(argv[2], "load") == 0)
+	}
+	if (strcmp(argv[1], "population") != 0)
+		return cli_refuse("geo", geo_usage, "unknown command %s",
+		    argv[1]);
+	if (argc >= 3 && strcmp(argv[2], "load") == 0) {
+		if ((rc = cli_operands("geo population load",
+		    GEO_POPULATION_USAGE, argc - 2, argv + 2, 1, 1)) != CLI_GO)
+			return rc;
 		return geo_population_load(cfg, argv[3]);
-	if ((argc == 2 || argc == 3) && strcmp(argv[1], "population") == 0)
-		return geo_population_list(cfg, argc == 3 ? argv[2] : NULL);
-	fprintf(stderr, "usage: concerto geo lookup ADDRESS\n"
-	    "       concerto geo population [SCHEME]\n"
-	    "       concerto geo population load FILE.csv\n");
-	return 2;
+	}
+	if ((rc = cli_operands("geo population", GEO_POPULATION_USAGE,
+	    argc - 1, argv + 1, 0, 1)) != CLI_GO)
+		return rc;
+	return geo_population_list(cfg, argc == 3 ? argv[2] : NULL);
 }

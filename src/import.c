@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "concerto/api.h"
+#include "concerto/cli.h"
 #include "concerto/config.h"
 #include "concerto/db.h"
 #include "concerto/field.h"
@@ -162,6 +163,8 @@ out:
 	return ret;
 }
 
+const char import_usage[] = "import consultation FILE.json";
+
 int
 import_command(const struct config *cfg, int argc, char **argv)
 {
@@ -170,11 +173,14 @@ import_command(const struct config *cfg, int argc, char **argv)
 	struct db	*db;
 	int		 rc;
 
-	if (argc != 3 || strcmp(argv[1], "consultation") != 0) {
-		fprintf(stderr, "usage: concerto import consultation "
-		    "FILE.json\n");
-		return 2;
-	}
+	if (argc < 2)
+		return cli_refuse("import", import_usage, "missing command");
+	if (strcmp(argv[1], "consultation") != 0)
+		return cli_refuse("import", import_usage, "unknown command %s",
+		    argv[1]);
+	if ((rc = cli_operands("import consultation", import_usage, argc - 1,
+	    argv + 1, 1, 1)) != CLI_GO)
+		return rc;
 	if ((obj = json_load_file(argv[2], JSON_REJECT_DUPLICATES,
 	    &jerr)) == NULL) {
 		fprintf(stderr, "import: %s:%d: %s\n", argv[2], jerr.line,

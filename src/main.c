@@ -1,13 +1,17 @@
 /*
- * concerto: one binary, several subcommands.  main() only wires: it reads
- * the configuration and hands over to the module that does the work.
+ * concerto: one binary, several subcommands.  main() only wires: it answers
+ * --help and refuses what no command takes (see cli.h), reads the
+ * configuration and hands over to the module that does the work.
  */
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
 #include <openssl/crypto.h>
 
+#include "concerto/cli.h"
 #include "concerto/config.h"
 #include "concerto/field.h"
 #include "concerto/geo_cmd.h"
@@ -131,59 +135,135 @@ cmd_version(const struct config *cfg, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The command table: a command's usage lines (see cli.h), what it does,
+ * and whether it parses its own arguments (verbs, options, operands);
+ * one that does not takes none.
+ */
 struct command {
 	const char	*name;
 	int		(*run)(const struct config *, int, char **);
+	const char	*usage;
 	const char	*help;
+	bool		 args;
 };
 
 static const struct command commands[] = {
-	{ "serve", cmd_serve, "run the FastCGI master and its workers" },
-	{ "migrate", cmd_migrate, "apply the SQL migrations in order" },
-	{ "routes", cmd_routes, "print the route table as JSON" },
-	{ "user", cmd_user, "user add|role: manage accounts and roles" },
-	{ "demo", cmd_demo, "create or reset the demo accounts" },
-	{ "mail", cmd_mail, "deliver the outbox through CONCERTO_SENDMAIL" },
-	{ "purge", cmd_purge, "erase redacted originals, expired sessions "
-	  "and tokens past their time" },
-	{ "results", cmd_results, "results recount ID: rebuild tallies, "
-	  "report differences" },
-	{ "export", cmd_export, "export results ID --format csv|json" },
-	{ "import", cmd_import, "import consultation FILE.json" },
-	{ "geo", cmd_geo, "geo lookup ADDRESS | population [load FILE]" },
-	{ "version", cmd_version, "print the version" },
+	{ "serve", cmd_serve, "serve",
+	  "run the FastCGI master and its workers", false },
+	{ "migrate", cmd_migrate, "migrate",
+	  "apply the SQL migrations in order", false },
+	{ "routes", cmd_routes, "routes", "print the route table as JSON",
+	  false },
+	{ "user", cmd_user, user_usage, "manage accounts and roles", true },
+	{ "demo", cmd_demo, "demo", "create or reset the demo accounts",
+	  false },
+	{ "mail", cmd_mail, "mail",
+	  "deliver the outbox through CONCERTO_SENDMAIL", false },
+	{ "purge", cmd_purge, "purge", "erase redacted originals, expired "
+	  "sessions and tokens past their time", false },
+	{ "results", cmd_results, results_usage,
+	  "rebuild the tallies from the ballots, report differences", true },
+	{ "export", cmd_export, export_usage, "print a consultation's results",
+	  true },
+	{ "import", cmd_import, import_usage,
+	  "create a consultation and its priorities from a JSON file", true },
+	{ "geo", cmd_geo, geo_usage, "look an address up, show or load the "
+	  "reference populations", true },
+	{ "version", cmd_version, "version", "print the version", false },
 };
 
+#define MAIN_USAGE	"COMMAND [ARGS]\n" \
+			"COMMAND --help\n" \
+			"--help | -h | help [COMMAND]\n" \
+			"--version | version"
+
+/* The whole usage: synopsis, commands and environment, on f. */
 static void
-usage(void)
+usage(FILE *f)
 {
 	size_t	 i;
 
-	fputs("usage: concerto COMMAND [ARGS]\n\nCommands:\n", stderr);
+	cli_usage(f, MAIN_USAGE);
+	fputs("\nCommands:\n", f);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(stderr, "  %-10s %s\n", commands[i].name,
+		fprintf(f, "  %-10s %s\n", commands[i].name,
 		    commands[i].help);
-	fputc('\n', stderr);
-	config_usage();
+	fputc('\n', f);
+	config_usage(f);
 }
 
+static const struct command *
+command_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* `concerto CMD --help`: its usage and what it does; returns 0. */
+static int
+command_help(const struct command *c)
+{
+	cli_usage(stdout, c->usage);
+	printf("\n%s\n", c->help);
+	return 0;
+}
+
+/* The refusal of a command line main() cannot place; returns CLI_USAGE. */
+static int __attribute__((format(printf, 1, 2)))
+refuse(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fputs("concerto: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n\n", stderr);
+	usage(stderr);
+	return CLI_USAGE;
+}
+
+/*
+ * Help and refusals come before the configuration is read and before
+ * anything runs: `concerto CMD --help` or `-h` prints the command's usage;
+ * a command that takes no arguments refuses any.
+ */
 int
 main(int argc, char **argv)
 {
-	struct config	 cfg;
-	size_t		 i;
+	const struct command	*c;
+	struct config		 cfg;
 
-	if (argc < 2 || strcmp(argv[1], "help") == 0 ||
-	    strcmp(argv[1], "--help") == 0) {
-		usage();
-		return argc < 2 ? 2 : 0;
+	if (argc < 2)
+		return refuse("a command is needed");
+	if (cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
+		if (argc == 2) {
+			usage(stdout);
+			return 0;
+		}
+		if (argc > 3)
+			return refuse("unexpected argument %s", argv[3]);
+		if ((c = command_find(argv[2])) == NULL)
+			return refuse("unknown command %s", argv[2]);
+		return command_help(c);
 	}
+	if (strcmp(argv[1], "--version") == 0)
+		return argc > 2 ? refuse("unexpected argument %s", argv[2]) :
+		    cmd_version(NULL, argc - 1, argv + 1);
+	if ((c = command_find(argv[1])) == NULL)
+		return refuse(argv[1][0] == '-' ? "unknown option %s" :
+		    "unknown command %s", argv[1]);
+	if (argc > 2 && cli_is_help(argv[2]))
+		return command_help(c);
+	if (!c->args && argc > 2)
+		return cli_refuse(c->name, c->usage, argv[2][0] == '-' ?
+		    "unknown option %s" : "unexpected argument %s", argv[2]);
 	if (config_load(&cfg) < 0)
-		return 2;
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(&cfg, argc - 1, argv + 1);
-	fprintf(stderr, "concerto: unknown command %s\n", argv[1]);
-	usage();
-	return 2;
+		return CLI_USAGE;
+	return c->run(&cfg, argc - 1, argv + 1);
 }

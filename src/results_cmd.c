@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "concerto/cli.h"
 #include "concerto/config.h"
 #include "concerto/db.h"
 #include "concerto/results.h"
@@ -87,13 +88,54 @@ out:
 	return ret;
 }
 
+const char results_usage[] = "results recount ID";
+const char export_usage[] = "export results ID [--format csv|json] "
+    "[--interests include|exclude]";
+
 int
 results_command(const struct config *cfg, int argc, char **argv)
 {
-	if (argc == 3 && strcmp(argv[1], "recount") == 0)
-		return results_recount(cfg, argv[2]);
-	fprintf(stderr, "usage: concerto results recount ID\n");
-	return 2;
+	int	 rc;
+
+	if (argc < 2)
+		return cli_refuse("results", results_usage, "missing command");
+	if (strcmp(argv[1], "recount") != 0)
+		return cli_refuse("results", results_usage,
+		    "unknown command %s", argv[1]);
+	if ((rc = cli_operands("results recount", results_usage, argc - 1,
+	    argv + 1, 1, 1)) != CLI_GO)
+		return rc;
+	return results_recount(cfg, argv[2]);
+}
+
+/* Checks what getopt left of `export`: "results ID"; 0 or CLI_USAGE. */
+static int
+export_operands(int argc, char **argv, const char *format,
+    const char *interests)
+{
+	if (optind == argc)
+		return cli_refuse("export", export_usage, "missing what to "
+		    "export");
+	if (strcmp(argv[optind], "results") != 0)
+		return cli_refuse("export", export_usage, "unknown export %s",
+		    argv[optind]);
+	if (optind + 1 == argc)
+		return cli_refuse("export", export_usage, "missing "
+		    "consultation id");
+	if (optind + 2 < argc)
+		return cli_refuse("export", export_usage, "unexpected "
+		    "argument %s", argv[optind + 2]);
+	if (results_id(argv[optind + 1]) == 0)
+		return cli_refuse("export", export_usage, "not a consultation "
+		    "id: %s", argv[optind + 1]);
+	if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+		return cli_refuse("export", export_usage, "--format must be "
+		    "csv or json");
+	if (strcmp(interests, "include") != 0 &&
+	    strcmp(interests, "exclude") != 0)
+		return cli_refuse("export", export_usage, "--interests must "
+		    "be include or exclude");
+	return 0;
 }
 
 int
@@ -102,6 +144,7 @@ export_command(const struct config *cfg, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "interests", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char	*format = "json", *interests = "include";
@@ -114,7 +157,7 @@ export_command(const struct config *cfg, int argc, char **argv)
 	int64_t		 id;
 	int		 c, ret = 1;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1)
 		switch (c) {
 		case 'f':
 			format = optarg;
@@ -122,18 +165,14 @@ export_command(const struct config *cfg, int argc, char **argv)
 		case 'i':
 			interests = optarg;
 			break;
+		case 'h':
+			return cli_help(export_usage);
 		default:
-			return 2;
+			return cli_bad_option("export", export_usage, c, argv);
 		}
-	if (optind + 2 != argc || strcmp(argv[optind], "results") != 0 ||
-	    (id = results_id(argv[optind + 1])) == 0 ||
-	    (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) ||
-	    (strcmp(interests, "include") != 0 &&
-	     strcmp(interests, "exclude") != 0)) {
-		fprintf(stderr, "usage: concerto export results ID "
-		    "[--format csv|json] [--interests include|exclude]\n");
-		return 2;
-	}
+	if (export_operands(argc, argv, format, interests) != 0)
+		return CLI_USAGE;
+	id = results_id(argv[optind + 1]);
 	db = db_open(cfg->db, 0);
 	opt.interests = strcmp(interests, "include") == 0;
 	opt.weighted = true;

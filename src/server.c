@@ -4,6 +4,7 @@
  * taken synchronously with sigtimedwait(), so the loop below is the only
  * place that reacts to them and no handler runs at an awkward moment.
  */
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -11,6 +12,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -38,7 +40,9 @@ struct slot {
 struct master {
 	const struct config	*cfg;
 	struct shared		*shared;
-	int			 fd;
+	int			 fd;		/* the listening socket */
+	struct stat		 sock;		/* the socket file we made */
+	int			 pidfd;		/* the locked pid file, or -1 */
 	struct slot		*slots;
 	sigset_t		 sigs;
 	bool			 stopping;
@@ -53,13 +57,74 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* True if path names the file that st describes. */
+static bool
+server_same_file(const char *path, const struct stat *st)
+{
+	struct stat	 now;
+
+	return stat(path, &now) == 0 && now.st_dev == st->st_dev &&
+	    now.st_ino == st->st_ino;
+}
+
 /*
- * Opens the unix socket, mode 0660, group cfg->socket_group when that group
- * exists.  Returns the fd or -1.  A stale socket file is replaced.  The
- * socket is non-blocking: workers poll it and lose accept races harmlessly.
+ * Makes room for our socket at sun's path: nothing there, or a stale
+ * socket (nobody accepts on it: connect(2) is refused), which is removed.
+ * Returns 0, or -1 after logging why not: a server listens on it (even one
+ * without a pid file), or the path is not a socket; either is left alone.
  */
 static int
-server_listen(const struct config *cfg)
+server_socket_free(const struct sockaddr_un *sun)
+{
+	const char	*path = sun->sun_path;
+	struct stat	 st;
+	int		 fd, rc, err;
+
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		log_error("socket %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		log_error("socket %s: the path exists and is not a socket; "
+		    "not starting", path);
+		return -1;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) < 0) {
+		log_error("socket: %s", strerror(errno));
+		return -1;
+	}
+	rc = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	err = errno;
+	close(fd);
+	/* EAGAIN: a listener whose backlog is full, alive all the same. */
+	if (rc == 0 || err == EAGAIN) {
+		log_error("socket %s: another server is listening on it; "
+		    "not starting", path);
+		return -1;
+	}
+	if (err != ECONNREFUSED) {
+		log_error("socket %s: %s", path, strerror(err));
+		return -1;
+	}
+	if (unlink(path) < 0 && errno != ENOENT) {
+		log_error("socket %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Opens the unix socket, mode 0660, group cfg->socket_group when that group
+ * exists, and records its file in m->sock.  Returns the fd or -1.  A stale
+ * socket file is replaced; a live one or another file is refused (see
+ * server_socket_free()).  The socket is non-blocking: workers poll it and
+ * lose accept races harmlessly.
+ */
+static int
+server_listen(const struct config *cfg, struct master *m)
 {
 	/* accept(2) gives up after this (EAGAIN): see worker.h. */
 	const struct timeval	 accept_wait = { WORKER_ACCEPT_WAIT_MS / 1000,
@@ -67,6 +132,7 @@ server_listen(const struct config *cfg)
 	struct sockaddr_un	 sun;
 	struct group		*gr;
 	int			 fd = -1;
+	bool			 bound = false;
 	mode_t			 old;
 
 	memset(&sun, 0, sizeof(sun));
@@ -76,11 +142,11 @@ server_listen(const struct config *cfg)
 		return -1;
 	}
 	memcpy(sun.sun_path, cfg->socket_path, strlen(cfg->socket_path) + 1);
+	if (server_socket_free(&sun) < 0)
+		return -1;
 	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &accept_wait,
 	    sizeof(accept_wait)) < 0)
-		goto fail;
-	if (unlink(cfg->socket_path) < 0 && errno != ENOENT)
 		goto fail;
 	old = umask(0117);
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
@@ -88,6 +154,9 @@ server_listen(const struct config *cfg)
 		goto fail;
 	}
 	umask(old);
+	bound = true;
+	if (stat(cfg->socket_path, &m->sock) < 0)
+		goto fail;
 	if ((gr = getgrnam(cfg->socket_group)) != NULL &&
 	    chown(cfg->socket_path, (uid_t)-1, gr->gr_gid) < 0)
 		log_warn("socket: cannot give it group %s", cfg->socket_group);
@@ -98,22 +167,116 @@ fail:
 	log_error("socket %s: %s", cfg->socket_path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
+	if (bound)
+		unlink(cfg->socket_path);
 	return -1;
 }
 
-static int
-server_pidfile(const char *path)
+/* Removes our socket file, unless another file has taken its path since. */
+static void
+server_unlisten(struct master *m)
 {
-	FILE	*f;
+	if (m->fd < 0)
+		return;
+	close(m->fd);
+	m->fd = -1;
+	if (server_same_file(m->cfg->socket_path, &m->sock))
+		unlink(m->cfg->socket_path);
+}
+
+/* The pid written in a pid file's text, or 0 (none yet, or garbage). */
+static long
+server_pid(const char *text)
+{
+	char	*end;
+	long	 pid;
+
+	errno = 0;
+	pid = strtol(text, &end, 10);
+	return errno == 0 && end != text && pid > 0 ? pid : 0;
+}
+
+/* Logs that another master holds the pid file at path (pid 0: unknown). */
+static void
+server_pidfile_held(const char *path, long pid)
+{
+	if (pid > 0)
+		log_error("another concerto serve (pid %ld) holds %s; not "
+		    "starting", pid, path);
+	else
+		log_error("another concerto serve holds %s; not starting",
+		    path);
+}
+
+/*
+ * Takes the pid file for the master's life: opens (or creates) it, locks
+ * it with flock(LOCK_EX | LOCK_NB) and writes our pid, into m->pidfd.  The
+ * lock lasts as long as that descriptor is open (workers close their
+ * copy).  Returns 0 (also when no pid file is configured), or -1 after
+ * logging why: another master holds the lock, or an error.  The file is
+ * not touched when the lock is refused.  If the file was replaced between
+ * open and lock, it is opened again, so the lock is on the file at path.
+ */
+static int
+server_pidfile_lock(struct master *m)
+{
+	const char	*path = m->cfg->pidfile;
+	struct stat	 st;
+	char		 line[32];
+	ssize_t		 n;
+	int		 fd, tries, len;
 
 	if (path == NULL)
 		return 0;
-	if ((f = fopen(path, "w")) == NULL) {
+	for (tries = 0; tries < 5; tries++) {
+		if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+			log_error("pidfile %s: %s", path, strerror(errno));
+			return -1;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			if (errno != EWOULDBLOCK)
+				log_error("pidfile %s: %s", path,
+				    strerror(errno));
+			else {
+				n = pread(fd, line, sizeof(line) - 1, 0);
+				line[n > 0 ? n : 0] = '\0';
+				server_pidfile_held(path, server_pid(line));
+			}
+			close(fd);
+			return -1;
+		}
+		if (fstat(fd, &st) == 0 && server_same_file(path, &st))
+			break;
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0) {
+		log_error("pidfile %s: replaced while being locked", path);
+		return -1;
+	}
+	m->pidfd = fd;
+	len = snprintf(line, sizeof(line), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 ||
+	    pwrite(fd, line, (size_t)len, 0) != (ssize_t)len) {
 		log_error("pidfile %s: %s", path, strerror(errno));
 		return -1;
 	}
-	fprintf(f, "%ld\n", (long)getpid());
-	return fclose(f) == 0 ? 0 : -1;
+	return 0;
+}
+
+/* Removes and unlocks the pid file we hold, if we hold one. */
+static void
+server_pidfile_release(struct master *m)
+{
+	struct stat	 st;
+
+	if (m->pidfd < 0)
+		return;
+	if (fstat(m->pidfd, &st) == 0 &&
+	    server_same_file(m->cfg->pidfile, &st))
+		unlink(m->cfg->pidfile);
+	close(m->pidfd);
+	m->pidfd = -1;
 }
 
 /* Forks the worker for slot i; the child never returns. */
@@ -129,6 +292,8 @@ server_spawn(struct master *m, int i)
 	}
 	if (pid == 0) {
 		sigprocmask(SIG_UNBLOCK, &m->sigs, NULL);
+		if (m->pidfd >= 0)
+			close(m->pidfd);
 		_exit(worker_run(m->cfg, m->shared, m->fd, i));
 	}
 	m->slots[i].pid = pid;
@@ -278,6 +443,7 @@ server_run(const struct config *cfg)
 	memset(&m, 0, sizeof(m));
 	m.cfg = cfg;
 	m.fd = -1;
+	m.pidfd = -1;
 	sigemptyset(&m.sigs);
 	sigaddset(&m.sigs, SIGCHLD);
 	sigaddset(&m.sigs, SIGTERM);
@@ -286,13 +452,13 @@ server_run(const struct config *cfg)
 	sigprocmask(SIG_BLOCK, &m.sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (server_geoip_check(cfg) < 0)
+	if (server_pidfile_lock(&m) < 0 || server_geoip_check(cfg) < 0)
 		goto out;
 	if ((m.shared = shared_create(cfg->hash_slots)) == NULL) {
 		log_error("cannot map the shared region");
 		goto out;
 	}
-	if ((m.fd = server_listen(cfg)) < 0 || server_pidfile(cfg->pidfile) < 0)
+	if ((m.fd = server_listen(cfg, &m)) < 0)
 		goto out;
 	m.slots = xcalloc((size_t)cfg->workers, sizeof(struct slot));
 	for (i = 0; i < cfg->workers; i++)
@@ -316,12 +482,8 @@ server_run(const struct config *cfg)
 	log_info("stopped");
 	rc = 0;
 out:
-	if (m.fd >= 0) {
-		close(m.fd);
-		unlink(cfg->socket_path);
-	}
-	if (cfg->pidfile != NULL && rc == 0)
-		unlink(cfg->pidfile);
+	server_unlisten(&m);
+	server_pidfile_release(&m);
 	free(m.slots);
 	shared_destroy(m.shared);
 	return rc;

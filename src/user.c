@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "concerto/cli.h"
 #include "concerto/config.h"
 #include "concerto/db.h"
 #include "concerto/field.h"
@@ -167,6 +168,27 @@ read_password(char *buf, size_t sz)
 	return 0;
 }
 
+#define USER_ADD_USAGE	"user add --email E --role " \
+			"participant|moderator|admin --pseudonym P " \
+			"--password-stdin [--profile PROFILE]"
+#define USER_ROLE_USAGE	"user role --email E --role " \
+			"participant|moderator|admin"
+
+const char user_usage[] = USER_ADD_USAGE "\n" USER_ROLE_USAGE;
+
+/* What is wrong with the options of `user add`, or NULL. */
+static const char *
+user_add_refusal(const struct user_spec *u, bool from_stdin)
+{
+	if (u->email == NULL || u->pseudonym == NULL || !from_stdin)
+		return "--email, --pseudonym and --password-stdin are needed";
+	if (!user_role_ok(u->role))
+		return "--role must be participant, moderator or admin";
+	if (!field_valid_email(u->email))
+		return "--email is not an e-mail address";
+	return NULL;
+}
+
 static int
 user_add(const struct config *cfg, int argc, char **argv)
 {
@@ -176,6 +198,7 @@ user_add(const struct config *cfg, int argc, char **argv)
 		{ "pseudonym", required_argument, NULL, 'p' },
 		{ "profile", required_argument, NULL, 'f' },
 		{ "password-stdin", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct user_spec u = { NULL, NULL, "participant", "other" };
@@ -186,27 +209,27 @@ user_add(const struct config *cfg, int argc, char **argv)
 	bool		 from_stdin = false;
 	int		 c, rc;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1)
 		switch (c) {
 		case 'e': u.email = user_email(optarg); break;
 		case 'r': u.role = optarg; break;
 		case 'p': u.pseudonym = optarg; break;
 		case 'f': u.profile = optarg; break;
 		case 's': from_stdin = true; break;
-		default: return 2;
+		case 'h': return cli_help(USER_ADD_USAGE);
+		default:
+			return cli_bad_option("user add", USER_ADD_USAGE, c,
+			    argv);
 		}
-	if (u.email == NULL || u.pseudonym == NULL || !from_stdin ||
-	    !user_role_ok(u.role) || !field_valid_email(u.email)) {
-		fprintf(stderr, "usage: concerto user add --email E --role "
-		    "participant|moderator|admin --pseudonym P "
-		    "--password-stdin [--profile PROFILE]\n");
-		return 2;
-	}
+	if (optind < argc)
+		return cli_refuse("user add", USER_ADD_USAGE,
+		    "unexpected argument %s", argv[optind]);
+	if ((why = user_add_refusal(&u, from_stdin)) != NULL)
+		return cli_refuse("user add", USER_ADD_USAGE, "%s", why);
 	if ((ps = pseudonym_prepare(u.pseudonym, strlen(u.pseudonym),
-	    name)) != PSEUDONYM_OK) {
-		fprintf(stderr, "user: the pseudonym %s\n", pseudonym_why(ps));
-		return 2;
-	}
+	    name)) != PSEUDONYM_OK)
+		return cli_refuse("user add", USER_ADD_USAGE, "the pseudonym %s",
+		    pseudonym_why(ps));
 	u.pseudonym = name;
 	if (read_password(pw, sizeof(pw)) < 0) {
 		fprintf(stderr, "user: no password on standard input\n");
@@ -228,6 +251,7 @@ user_role(const struct config *cfg, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "email", required_argument, NULL, 'e' },
 		{ "role", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char	*email = NULL, *role = NULL;
@@ -235,17 +259,21 @@ user_role(const struct config *cfg, int argc, char **argv)
 	struct db_rows	*rows = NULL;
 	int		 c, rc = 1;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1)
 		switch (c) {
 		case 'e': email = user_email(optarg); break;
 		case 'r': role = optarg; break;
-		default: return 2;
+		case 'h': return cli_help(USER_ROLE_USAGE);
+		default:
+			return cli_bad_option("user role", USER_ROLE_USAGE, c,
+			    argv);
 		}
-	if (email == NULL || !user_role_ok(role)) {
-		fprintf(stderr, "usage: concerto user role --email E --role "
-		    "participant|moderator|admin\n");
-		return 2;
-	}
+	if (optind < argc)
+		return cli_refuse("user role", USER_ROLE_USAGE,
+		    "unexpected argument %s", argv[optind]);
+	if (email == NULL || !user_role_ok(role))
+		return cli_refuse("user role", USER_ROLE_USAGE, "--email and "
+		    "--role participant|moderator|admin are needed");
 	db = db_open(cfg->db_admin, cfg->statement_timeout_ms);
 	if (db_begin(db) != DB_OK || db_exec(db, STMT_ACCOUNT_ROLE_SET,
 	    DB_PARAMS(email, role, "cli: user role"), &rows) != DB_OK) {
@@ -276,12 +304,13 @@ out:
 int
 user_command(const struct config *cfg, int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "add") == 0)
+	if (argc < 2)
+		return cli_refuse("user", user_usage, "missing command");
+	if (strcmp(argv[1], "add") == 0)
 		return user_add(cfg, argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "role") == 0)
+	if (strcmp(argv[1], "role") == 0)
 		return user_role(cfg, argc - 1, argv + 1);
-	fprintf(stderr, "usage: concerto user add|role ...\n");
-	return 2;
+	return cli_refuse("user", user_usage, "unknown command %s", argv[1]);
 }
 
 int

@@ -25,7 +25,7 @@ struct session {
 	bool		 verified;
 	bool		 second_factor;	/* TOTP or recovery code given */
 	bool		 suspended;
-	bool		 bearer;	/* not a cookie: no CSRF needed */
+	bool		 bearer;	/* token in Authorization: no CSRF */
 	bool		 totp_enabled;
 	int64_t		 auth_age_s;	/* seconds since the password */
 	char		 csrf_hash[TOKEN_HASH_LEN + 1];

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct throttle_key;
 
@@ -54,7 +55,7 @@ struct config {
  */
 int	 config_load(struct config *cfg);
 
-/* Prints the table of variables, their meaning and defaults. */
-void	 config_usage(void);
+/* Prints the table of variables, their meaning and defaults, on f. */
+void	 config_usage(FILE *f);
 
 #endif

@@ -10,6 +10,9 @@
 
 struct config;
 
+/* The usage lines of `concerto geo` (see cli.h). */
+extern const char geo_usage[];
+
 /* Returns the exit status: 0, 1 on failure, 2 on bad usage. */
 int	 geo_command(const struct config *, int argc, char **argv);
 

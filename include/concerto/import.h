@@ -8,6 +8,9 @@
 
 struct config;
 
+/* The usage line of `concerto import` (see cli.h). */
+extern const char import_usage[];
+
 /* Returns 0, 1 on failure, 2 on bad usage or a refused file. */
 int	 import_command(const struct config *, int argc, char **argv);
 

@@ -8,6 +8,10 @@
 
 struct config;
 
+/* The usage lines of `concerto results` and `concerto export` (cli.h). */
+extern const char results_usage[];
+extern const char export_usage[];
+
 /* `concerto results recount ID`: 0 if the tallies were right, 3 if they
  * differed (and were repaired), 1 on failure, 2 on bad usage. */
 int	 results_command(const struct config *, int argc, char **argv);

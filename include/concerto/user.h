@@ -9,6 +9,9 @@
 
 struct config;
 
+/* The usage lines of `concerto user` (see cli.h). */
+extern const char user_usage[];
+
 /* `concerto user add|role ...`; returns the exit status. */
 int	 user_command(const struct config *, int argc, char **argv);
 

@@ -7,6 +7,8 @@
 #   stop      stop nginx, the workers, then PostgreSQL (whatever runs)
 #   run       start, wait in the foreground, stop everything on Ctrl-C / TERM
 #   pg-stop   stop PostgreSQL only (the tests' "database away" checks)
+#   pg-crash  stop PostgreSQL in immediate mode: every backend dies at once,
+#             as in a crash (the tests' "database lost under load" check)
 #   pg-start  start PostgreSQL only, and wait until it accepts connections
 #   status    say which pieces run
 #   env       print the path of the env file
@@ -288,9 +290,10 @@ pg_start() {
 		{ tail -n 20 "$PGLOG" >&2 2>/dev/null; die "PostgreSQL did not start (log: $PGLOG)"; }
 }
 
+# pg_stop [MODE]: fast by default; immediate kills every backend at once.
 pg_stop() {
 	pg_running || return 0
-	as_pg "$PGBIN/pg_ctl" stop -D "$PGDATA" -m fast -w -t 60 >/dev/null
+	as_pg "$PGBIN/pg_ctl" stop -D "$PGDATA" -m "${1:-fast}" -w -t 60 >/dev/null
 }
 
 # The roles and the database, idempotently (design: workers connect as
@@ -364,7 +367,9 @@ concerto_start() {
 		say "stack: concerto already runs (pid $_pid)"
 		return 0
 	fi
-	rm -f "$RUN/concerto.sock" "$RUN/concerto.pid"
+	# No live master in the pid file: it is stale.  The socket is left to
+	# serve, which replaces a stale one and refuses one a server answers on.
+	rm -f "$RUN/concerto.pid"
 	# A session of its own: a Ctrl-C meant for `make run` reaches the script,
 	# which stops the master with SIGTERM (graceful) rather than SIGINT.
 	(
@@ -533,7 +538,7 @@ cmd_pg_start() {
 cmd_pg_stop() {
 	[ -d "$VAR" ] || return 0
 	locate
-	pg_stop
+	pg_stop "${1:-fast}"
 }
 
 cmd_status() {
@@ -555,13 +560,14 @@ stop) cmd_stop ;;
 run) cmd_run ;;
 pg-start) cmd_pg_start ;;
 pg-stop) cmd_pg_stop ;;
+pg-crash) cmd_pg_stop immediate ;;
 status) cmd_status ;;
 env)
 	[ -f "$VAR/env" ] || die "no $VAR/env (make start first)"
 	say "$VAR/env"
 	;;
 *)
-	say "usage: sh src/sh/stack.sh start|stop|run|pg-start|pg-stop|status|env" >&2
+	say "usage: sh src/sh/stack.sh start|stop|run|pg-start|pg-stop|pg-crash|status|env" >&2
 	exit 2
 	;;
 esac

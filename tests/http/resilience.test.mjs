@@ -1,16 +1,20 @@
 // What an operator counts on: with PostgreSQL away the service answers 503
 // with Retry-After at once (no hang, no crash) and recovers by itself when the
-// database is back; a worker killed with SIGKILL is replaced and the service
+// database is back; PostgreSQL dying under ballot load (an immediate stop)
+// fails requests with 503 and Retry-After, never 500; a worker killed with SIGKILL is replaced and the service
 // goes on; a reload (SIGHUP) rolls the workers over without failing a request.
 // These tests stop the database and kill workers, so tests/run.sh
 // runs this file alone; each test puts the stack back as it found it.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   get, req, stack, masterPid, procChildren, procAlive, metrics, metricSum,
   waitFor, sleep, WORKERS, THREADS, REQUEST_TIMEOUT_MS,
 } from './helpers.mjs';
+import { ballotPath, participants, votingConsultation } from './consultations-helpers.mjs';
 
 let dbStopped = false;
 
@@ -183,5 +187,100 @@ test('a reload (SIGHUP) replaces every worker and fails no request', { timeout: 
   assert.equal(masterPid(), master, 'master pid unchanged');
   assert.ok(load.ok > okBeforeReload, `requests succeeded during the reload (${load.ok - okBeforeReload})`);
   assert.deepEqual(load.failures, [], 'no request failed during the reload');
+  assert.ok(await healthy());
+});
+
+// Signed-in voters in a loop until stop(): ballot PUTs (half with an
+// Idempotency-Key, so the claim's transaction is in play) and cookie reads
+// of /api/v1/me. load.ok counts the 2xx; load.bad holds every other answer
+// as { what, status, retryAfter, code } (status is the error name when the
+// request failed without an answer).
+function ballotLoad(voters, id, ids) {
+  const load = { ok: 0, bad: [], going: true };
+  const one = async (v, n) => {
+    const what = n % 3 === 2 ? 'GET /api/v1/me' : 'PUT ballot';
+    const headers = n % 2 === 0 ? { 'idempotency-key': randomBytes(12).toString('hex') } : {};
+    try {
+      const r = what === 'PUT ballot'
+        ? await v.client.send('PUT', ballotPath(id), { choices: [ids[n % ids.length]] }, { headers })
+        : await v.client.get('/api/v1/me');
+      if (r.status >= 200 && r.status < 300) load.ok++;
+      else load.bad.push({ what, status: r.status, retryAfter: r.headers.get('retry-after'), code: r.json?.error?.code });
+    } catch (e) {
+      load.bad.push({ what, status: String(e.cause?.code || e.name) });
+    }
+  };
+  const running = voters.map(async (v, i) => {
+    for (let n = i; load.going; n++) await one(v, n);
+  });
+  load.stop = async () => {
+    load.going = false;
+    await Promise.all(running);
+  };
+  return load;
+}
+
+// Asserts that a load saw no 500 and that every failure was a 503 naming the
+// database, with Retry-After.
+function assertOnly503(load, what) {
+  const statuses = {};
+  for (const b of load.bad) statuses[b.status] = (statuses[b.status] || 0) + 1;
+  const all = JSON.stringify(statuses);
+  assert.equal(load.bad.filter((b) => b.status === 500).length, 0, `${what}: no 500: ${all}`);
+  for (const b of load.bad) {
+    assert.equal(b.status, 503, `${what}: ${b.what} answered ${b.status} (${b.code}); all: ${all}`);
+    assert.match(b.retryAfter || '', /^\d+$/, `${what}: ${b.what} 503 ${b.code} has Retry-After`);
+    assert.equal(b.code, 'database_unavailable', `${what}: ${b.what} 503 names the database`);
+  }
+}
+
+test('PostgreSQL stopped in immediate mode under ballot load: no 500, every failure is 503 with Retry-After; it recovers', { timeout: 240_000 }, async () => {
+  const { c, ids } = await votingConsultation({ method: 'approval', k: 1, priorities: 3 });
+  const voters = await participants(2 * WORKERS * THREADS);
+  const master = masterPid();
+  const workers = procChildren(master);
+
+  // Twice: the instant of the crash is what goes wrong, so meet it again.
+  for (let round = 1; round <= 2; round++) {
+    const load = ballotLoad(voters, c.id, ids);
+    assert.ok(await waitFor(() => load.ok >= 50, 20_000, 50), `round ${round}: ballots go through before the crash (${load.ok})`);
+    stack('pg-crash');
+    dbStopped = true;
+    await sleep(1000);
+    stack('pg-start');
+    dbStopped = false;
+    const okAtRestart = load.ok;
+    assert.ok(await waitFor(() => load.ok >= okAtRestart + 50, 20_000, 50),
+      `round ${round}: ballots go through again after the restart (${load.ok - okAtRestart})`);
+    await load.stop();
+    assert.ok(load.bad.length > 0, `round ${round}: the crash failed some requests (${load.ok} ok)`);
+    assertOnly503(load, `round ${round}`);
+  }
+  assert.equal(masterPid(), master, 'master pid unchanged');
+  assert.deepEqual(procChildren(master), workers, 'no worker died for it');
+  assert.ok(await healthy(), 'health is 200 after the restarts');
+});
+
+test('connections terminated by the server under ballot load (pg_terminate_backend): no 500, failures are 503 with Retry-After', { timeout: 120_000 }, async () => {
+  const { c, ids } = await votingConsultation({ method: 'approval', k: 1, priorities: 3 });
+  const voters = await participants(2 * WORKERS * THREADS);
+  // As the superuser, who may end any backend (the owner role may not).
+  const asPostgres = process.env.CONCERTO_DB_ADMIN.replace(/\buser=\S+/, 'user=postgres');
+  const terminate = () => execFileSync('psql', ['-X', '-q', '-At', '-d', asPostgres, '-c',
+    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'concerto' AND usename = 'concerto_app'"],
+  { encoding: 'utf8', timeout: 30_000 }).trim();
+
+  const load = ballotLoad(voters, c.id, ids);
+  assert.ok(await waitFor(() => load.ok >= 50, 20_000, 50), `ballots go through (${load.ok})`);
+  let ended = 0;
+  for (let i = 0; i < 5; i++) {
+    ended += Number(terminate());
+    await sleep(300);
+  }
+  const okAfter = load.ok;
+  assert.ok(await waitFor(() => load.ok >= okAfter + 50, 20_000, 50), `ballots go on (${load.ok - okAfter})`);
+  await load.stop();
+  assert.ok(ended >= WORKERS * THREADS, `the workers' connections were terminated (${ended})`);
+  assertOnly503(load, 'terminated connections');
   assert.ok(await healthy());
 });

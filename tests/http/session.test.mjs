@@ -5,9 +5,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, sleep } from './helpers.mjs';
+import { randomBytes } from 'node:crypto';
+import { BASE, raw, sleep } from './helpers.mjs';
 import {
-  COOKIE, Client, JSON_CT, SESSION, TOKEN_RE, assertError, leaksInLogs, newAccount, newEmail,
+  COOKIE, Client, JSON_CT, PUBLIC_URL, SESSION, TOKEN_RE, assertError, leaksInLogs, newAccount, newEmail,
   newNet, newPassword, secret, sessionCookie, setCookies, sql, sqlExec,
 } from './accounts-helpers.mjs';
 
@@ -220,6 +221,55 @@ test('same-origin requests pass the cross-site checks', async () => {
   assert.equal(p.json.language, 'en');
   const d = await a.client.delete(SESSION, undefined, { headers: { origin: BASE, 'sec-fetch-site': 'same-origin' } });
   assert.equal(d.status, 204, d.text);
+});
+
+test('the Origin is compared with the public origin (CONCERTO_PUBLIC_URL), not with the Host the request names', async () => {
+  const a = await newAccount({ language: 'fr' });
+  const ours = new URL(PUBLIC_URL || BASE);
+  const body = JSON.stringify({ language: 'en' });
+  const patch = (host, origin) => raw('PATCH', ME, {
+    headers: {
+      host, origin, cookie: `${COOKIE}=${a.client.cookie}`, 'x-csrf-token': a.client.csrf,
+      'x-forwarded-for': a.client.addr, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body),
+    },
+    body,
+  });
+  // A page of another site whose name leads here: its Origin and the Host agree.
+  const evil = `evil.example:${ours.port || (ours.protocol === 'https:' ? 443 : 80)}`;
+  const r = await patch(evil, `${ours.protocol}//${evil}`);
+  assert.equal(r.status, 403, `Origin = Host = ${evil}: ${r.status} ${r.text}`);
+  assert.equal(r.json?.error?.code, 'cross_site_request', r.text);
+  assert.equal(sql('SELECT language FROM accounts WHERE email = :\'e\'', { e: a.email })[0].language, 'fr', 'nothing changed');
+  // Our origin, through a proxy that passes another Host: accepted.
+  const ok = await patch('backend.internal', ours.origin);
+  assert.equal(ok.status, 200, `Origin ${ours.origin}, Host backend.internal: ${ok.status} ${ok.text}`);
+  assert.equal(ok.json?.language, 'en');
+});
+
+test('a session of kind bearer sent as a cookie needs the CSRF token; only the Authorization header skips it', async () => {
+  const a = await newAccount({ signIn: false, language: 'fr' });
+  const token = secret(randomBytes(32).toString('base64url'));
+  const csrf = secret(randomBytes(32).toString('base64url'));
+  sqlExec(`INSERT INTO sessions (token_hash, csrf_hash, account_id, kind, expires_at)
+    SELECT sha256(convert_to(:'t', 'UTF8')), sha256(convert_to(:'c', 'UTF8')), id, 'bearer', now() + interval '1 hour'
+    FROM accounts WHERE email = :'e'`, { t: token, c: csrf, e: a.email });
+  const language = () => sql('SELECT language FROM accounts WHERE email = :\'e\'', { e: a.email })[0].language;
+
+  const c = new Client(newNet().addr());
+  c.cookie = token;
+  const me = await c.me();
+  assert.equal(me.status, 200, `the bearer session is a session: ${me.text}`);
+  assertError(await c.patch(ME, { language: 'en' }), 403, 'csrf_failed');
+  assert.equal(language(), 'fr', 'nothing changed without the CSRF token');
+  c.csrf = csrf;
+  const withCsrf = await c.patch(ME, { language: 'en' });
+  assert.equal(withCsrf.status, 200, withCsrf.text);
+  assert.equal(language(), 'en');
+
+  const b = new Client(newNet().addr());
+  const header = await b.patch(ME, { language: 'fr' }, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(header.status, 200, `in the Authorization header, no CSRF token is needed: ${header.text}`);
+  assert.equal(language(), 'fr');
 });
 
 // The one session of the account (the tests below sign in once).

@@ -5,7 +5,8 @@
  * (404, 405 with Allow, 401, 403 cross-site, 415, 400 on the body).
  *
  * No test reaches a handler: handlers may use the database, and these
- * tests run without one (req.db and req.cfg stay NULL).  The table grows,
+ * tests run without one (req.db stays NULL; req.cfg is test_cfg, whose
+ * public URL is https://concerto.example).  The table grows,
  * so no test counts its routes; each names the routes it relies on.
  */
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "concerto/config.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/router.h"
@@ -370,6 +372,11 @@ test_pattern_without_params_array_still_matches(void **state)
 /* --- router_dispatch ---------------------------------------------------- */
 
 /* One request through request_parse() and router_dispatch(). */
+/* What the router reads of the configuration: the public origin. */
+static const struct config test_cfg = {
+	.public_url = "https://concerto.example/",
+};
+
 struct exchange {
 	char		 line[6][600];
 	char		*env[12];
@@ -424,6 +431,7 @@ dispatch(struct exchange *x, const char *method, const char *uri,
 
 	assert_int_equal(request_parse(&x->req, x->env, 65536, exchange_read,
 	    x, &code, &msg), 0);
+	x->req.cfg = &test_cfg;
 	response_init(&x->res);
 	router_dispatch(&x->req, &x->res);
 }
@@ -610,6 +618,30 @@ test_dispatch_foreign_origin_post_is_403(void **state)
 
 	dispatch(&x, "POST", "/api/v1/session", JSON, "{}", extra);
 	assert_refusal(&x, 403, "cross_site_request", NULL);
+}
+
+static void
+test_dispatch_origin_of_the_host_but_not_public_is_403(void **state)
+{
+	static const char *const extra[] = {
+	    "HTTP_ORIGIN=https://evil.example", "HTTP_HOST=evil.example",
+	    "HTTP_SEC_FETCH_SITE=same-origin", NULL };
+	struct exchange	 x;
+
+	dispatch(&x, "POST", "/api/v1/session", JSON, "{}", extra);
+	assert_refusal(&x, 403, "cross_site_request", NULL);
+}
+
+static void
+test_dispatch_public_origin_behind_another_host_goes_on(void **state)
+{
+	static const char *const extra[] = {
+	    "HTTP_ORIGIN=https://CONCERTO.example:443",
+	    "HTTP_HOST=backend.internal:8080", NULL };
+	struct exchange	 x;
+
+	dispatch(&x, "POST", "/api/v1/session", JSON, "{}", extra);
+	assert_refusal(&x, 400, "missing_field", "email");
 }
 
 static void
@@ -844,6 +876,10 @@ main(void)
 		    test_dispatch_signed_in_route_without_session_is_401),
 		cmocka_unit_test(test_dispatch_cross_site_post_is_403),
 		cmocka_unit_test(test_dispatch_foreign_origin_post_is_403),
+		cmocka_unit_test(
+		    test_dispatch_origin_of_the_host_but_not_public_is_403),
+		cmocka_unit_test(
+		    test_dispatch_public_origin_behind_another_host_goes_on),
 		cmocka_unit_test(
 		    test_dispatch_same_origin_post_goes_on_to_the_body),
 		cmocka_unit_test(test_dispatch_text_plain_body_is_415),
