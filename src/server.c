@@ -5,6 +5,7 @@
  * place that reacts to them and no handler runs at an awkward moment.
  */
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -283,7 +284,7 @@ server_pidfile_release(struct master *m)
 static void
 server_spawn(struct master *m, int i)
 {
-	pid_t	 pid;
+	pid_t	 pid, master = getpid();
 
 	if ((pid = fork()) < 0) {
 		log_error("fork: %s", strerror(errno));
@@ -291,6 +292,14 @@ server_spawn(struct master *m, int i)
 		return;
 	}
 	if (pid == 0) {
+		/*
+		 * A worker ends with its master; one forked as the master
+		 * died would never be told, so it checks that it has not
+		 * already been handed to another parent.
+		 */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != master)
+			_exit(0);
 		sigprocmask(SIG_UNBLOCK, &m->sigs, NULL);
 		if (m->pidfd >= 0)
 			close(m->pidfd);

@@ -8,7 +8,6 @@
  * thread sets on SIGTERM.  A thread looks at it only between requests, so
  * stopping never interrupts a request in flight.
  */
-#include <sys/prctl.h>
 
 #include <errno.h>
 #include <pthread.h>
@@ -224,7 +223,6 @@ worker_run(const struct config *cfg, struct shared *shared, int fd,
 	int		 i, n = 0, sig = 0, rc = 1;
 
 	log_set_worker(index);
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	db_set_error_counter(&shared->metrics.db_errors);
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
