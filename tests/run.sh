@@ -7,7 +7,9 @@
 # 2. Starts a stack of its own (state in var/test, port $TEST_PORT or 8181)
 #    serving build/asan/concerto, and runs every tests/http/*.test.mjs with
 #    `node --test`, one file at a time (some files stop the database or kill
-#    workers: they must not share the stack with another file).
+#    workers: they must not share the stack with another file), then every
+#    tests/www/*.test.mjs (browser tests: Debian's chromium through
+#    playwright-core, axe-core; screenshots under var/test-reports/).
 # 3. Stops the stack (always, through the EXIT trap) and fails if the
 #    sanitizers reported anything in the service's log.
 # Ends with a line "tests: N passed, N failed".
@@ -123,14 +125,16 @@ mkdir -p "$REPORTS"
 if [ -n "${TEST_FILES:-}" ]; then
 	read -r -a files <<<"$TEST_FILES"
 else
-	files=(tests/http/*.test.mjs)
+	shopt -s nullglob
+	files=(tests/http/*.test.mjs tests/www/*.test.mjs)
+	shopt -u nullglob
 fi
 [ -e "${files[0]}" ] || { say "run.sh: no tests/http/*.test.mjs"; exit 1; }
 
 http_failed_files=()
 for f in "${files[@]}"; do
 	hr
-	say "== http: $f"
+	say "== $(basename "$(dirname "$f")"): $f"
 	tap=$REPORTS/$(basename "$f" .mjs).tap
 	rc=0
 	# One file per node process: files never share the stack concurrently.

@@ -1,0 +1,146 @@
+// The browser tests' library: Debian's chromium driven by playwright-core
+// against the real stack (nginx serving www/, the workers, PostgreSQL),
+// axe-core on every page, screenshots for a person to look at, and ways
+// to put a page in a state (a signed-in account, a language, a width).
+// The HTTP suite's helpers make the data (accounts, consultations,
+// comments) through the API, as a user's actions would.
+//
+// Node 18: built-in modules and the two pinned packages of tests/package.json.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { BASE, VAR } from '../http/helpers.mjs';
+import { SESSION, secret } from '../http/accounts-helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export { BASE };
+export const SHOTS = `${VAR}-reports/screenshots`;
+mkdirSync(SHOTS, { recursive: true });
+
+let browserP;
+
+// The one browser of a test file (closed by closeBrowser() in an after()).
+export function browser() {
+  browserP ||= chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  return browserP;
+}
+
+export async function closeBrowser() {
+  if (browserP) await (await browserP).close();
+  browserP = undefined;
+}
+
+// A new page (its own context: cookies, storage) in lang ('fr' or 'en'),
+// width x height CSS pixels (zoom: device scale, e.g. 2 for 200%).
+// page.problems collects what a user should never meet: JavaScript errors,
+// console errors, dialogs (alert() from injected script).
+export async function newPage({ lang = 'fr', width = 1024, height = 800, zoom = 1 } = {}) {
+  const b = await browser();
+  const context = await b.newContext({
+    locale: lang === 'en' ? 'en-GB' : 'fr-FR',
+    extraHTTPHeaders: { 'Accept-Language': lang === 'en' ? 'en-GB,en;q=0.9' : 'fr-FR,fr;q=0.9' },
+    viewport: { width: Math.round(width / zoom), height: Math.round(height / zoom) },
+    deviceScaleFactor: zoom,
+    baseURL: BASE,
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (4\d\d)/.test(m.text())) {
+      page.problems.push(`console error: ${m.text()}`);
+    }
+  });
+  page.on('dialog', async (d) => { page.problems.push(`dialog: ${d.type()} ${d.message()}`); await d.dismiss(); });
+  return page;
+}
+
+// Goes to path and waits until the page's module has drawn it
+// (<main> gets aria-busy="false" when a page has finished loading).
+export async function open(page, path) {
+  const r = await page.goto(path, { waitUntil: 'load' });
+  await page.waitForSelector('main[aria-busy="false"]', { timeout: 10000 });
+  return r;
+}
+
+// Signs the page's context in as account ({ email, password }) with the
+// page's own fetch, as the sign-in page does: the browser keeps the cookie,
+// the page's storage the CSRF token and the account.  The page must be on
+// the site first (any page: open(page, '/')).
+export async function signIn(page, account, extra = {}) {
+  secret(account.password);
+  const addr = account.client?.addr || '2001:db8:ffff::1';
+  const { status, body } = await page.evaluate(async ({ email, password, extra, addr }) => {
+    const r = await fetch('/api/v1/session', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': addr },
+      body: JSON.stringify({ email, password, ...extra }),
+    });
+    const body = await r.json();
+    if (r.ok) {
+      localStorage.setItem('concerto.session', JSON.stringify({
+        csrf: body.csrf_token, id: body.account.id, pseudonym: body.account.pseudonym,
+        role: body.account.role, language: body.account.language, second_factor: body.second_factor,
+      }));
+    }
+    return { status: r.status, body };
+  }, { email: account.email, password: account.password, extra, addr });
+  assert.equal(status, 200, `sign-in: ${status} ${JSON.stringify(body)}`);
+  secret(body.csrf_token);
+  return body;
+}
+
+// axe-core on the page as it is now: no violation of impact serious or
+// critical (WCAG 2.1 A and AA rules, and axe's best practices).
+export async function assertAccessible(page, what = page.url()) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+  }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`), [],
+    `axe on ${what}`);
+}
+
+// No horizontal scroll (320 px, 200% zoom).
+export async function assertNoHorizontalScroll(page, what = page.url()) {
+  const { sw, cw } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth }));
+  assert.ok(sw <= cw + 1, `${what}: no horizontal scroll (scrollWidth ${sw}, clientWidth ${cw})`);
+}
+
+// A full-page screenshot under the test output, for a person to look at.
+export async function shot(page, name) {
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+// Nothing went wrong that a user would meet (errors, dialogs).
+export function assertNoProblems(page) {
+  assert.deepEqual(page.problems, [], 'no JavaScript error, console error or dialog');
+}
+
+// Every page and its clean URL, for the tests that visit them all.
+export const PAGES = {
+  home: '/',
+  register: '/register',
+  signin: '/signin',
+  reset: '/reset',
+  account: '/account',
+  notifications: '/notifications',
+  accessibility: '/accessibility',
+  privacy: '/privacy',
+  support: '/support',
+  notFound: '/no-such-page',
+};

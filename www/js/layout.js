@@ -1,0 +1,134 @@
+// The frame of every page: skip link, header (site name, navigation, the
+// account's links and unread notifications, the language switch), a polite
+// live region for the results of actions, and the footer.  A page module
+// calls boot() first, then renders into <main id="main">.
+
+import { h, replace, $ } from './dom.js';
+import { LANGS, lang, loadLanguage, rememberLanguage, t, translate, tp } from './i18n.js';
+import { api, get } from './api.js';
+import { session } from './session.js';
+
+let live;
+
+// Announces msg to screen readers (and shows it in the status line).
+export function announce(msg) {
+  if (!live) return;
+  live.textContent = '';
+  // A new text node after a tick, so that the same message is read again.
+  setTimeout(() => { live.textContent = msg; }, 50);
+}
+
+// Where a sign-in should send the person back to: this page.
+export const here = () => location.pathname + location.search + location.hash;
+export const signinLink = () => `/signin?next=${encodeURIComponent(here())}`;
+
+function langSwitch() {
+  const nav = h('nav', { class: 'lang-switch', 'aria-label': t('layout.language') });
+  const list = h('ul');
+  for (const l of LANGS) {
+    const label = l === 'fr' ? 'Français' : 'English';
+    const b = h('button', {
+      type: 'button', lang: l, 'aria-pressed': l === lang() ? 'true' : 'false',
+      onclick: () => switchLanguage(l),
+    }, label);
+    list.append(h('li', {}, b));
+  }
+  nav.append(list);
+  return nav;
+}
+
+// Changes the page's language, and the account's when signed in; the page
+// stays where it is (it is reloaded in the new language).
+export async function switchLanguage(l) {
+  if (l === lang()) return;
+  rememberLanguage(l);
+  if (session.get()) {
+    const r = await api('PATCH', '/api/v1/me', { language: l });
+    if (r.ok) session.update({ language: l });
+  }
+  location.reload();
+}
+
+function header() {
+  const s = session.get();
+  const links = h('ul', { class: 'site-nav' },
+    h('li', {}, h('a', { href: '/' }, t('layout.consultations'))));
+  if (s) {
+    const badge = h('span', { class: 'badge', id: 'unread', hidden: true });
+    links.append(
+      h('li', {}, h('a', { href: '/notifications', id: 'notifications-link' }, t('layout.notifications'), ' ', badge)),
+      h('li', {}, h('a', { href: '/account' }, t('layout.my_account'))),
+      h('li', {}, h('button', { type: 'button', class: 'link', onclick: signOut }, t('layout.sign_out'))),
+    );
+  } else {
+    links.append(
+      h('li', {}, h('a', { href: signinLink() }, t('layout.sign_in'))),
+      h('li', {}, h('a', { href: '/register' }, t('layout.register'))),
+    );
+  }
+  return [
+    h('a', { href: '/', class: 'site-name' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '◆'), ' Concerto'),
+    h('p', { class: 'tagline' }, t('layout.tagline')),
+    h('nav', { 'aria-label': t('layout.main_nav') }, links),
+    langSwitch(),
+  ];
+}
+
+async function signOut() {
+  await api('DELETE', '/api/v1/session');
+  session.clear();
+  location.href = '/';
+}
+
+function footer() {
+  return h('nav', { 'aria-label': t('layout.footer_nav') },
+    h('ul', {},
+      h('li', {}, h('a', { href: '/accessibility' }, t('layout.accessibility'))),
+      h('li', {}, h('a', { href: '/privacy' }, t('layout.privacy'))),
+      h('li', {}, h('a', { href: '/support' }, t('layout.support'))),
+      h('li', {}, h('a', { href: '/api/openapi.json' }, t('layout.api')))));
+}
+
+// The unread count in the header, fetched after the page's own content.
+export async function refreshUnread() {
+  const badge = $('#unread');
+  if (!badge) return;
+  const r = await get('/api/v1/me/notifications?limit=1');
+  if (!r.ok) return;
+  const n = r.json.unread || 0;
+  badge.hidden = n === 0;
+  badge.textContent = n === 0 ? '' : String(n);
+  const link = $('#notifications-link');
+  if (link) link.setAttribute('aria-label', n ? `${t('layout.notifications')} (${tp('layout.unread', n)})` : t('layout.notifications'));
+}
+
+// Loads the language, translates the page's static text, draws the frame.
+// titleKey names the page's title in the catalogue (document.title).
+export async function boot({ titleKey } = {}) {
+  await loadLanguage();
+  translate();
+  if (titleKey) setTitle(t(titleKey));
+  const top = $('#site-header');
+  if (top) replace(top, ...header());
+  const bottom = $('#site-footer');
+  if (bottom) replace(bottom, footer());
+  live = $('#live');
+  if (!live) {
+    live = h('div', { id: 'live', class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+    document.body.append(live);
+  }
+  if (session.get()) setTimeout(refreshUnread, 0);
+  return { session: session.get(), lang: lang() };
+}
+
+// Says the page has drawn its content: <main aria-busy="false"> (the
+// browser tests wait for it).
+export function ready() {
+  const main = $('#main');
+  if (main) main.setAttribute('aria-busy', 'false');
+}
+
+// "Page — Concerto"
+export function setTitle(text) {
+  document.title = `${text} — Concerto`;
+}
