@@ -159,6 +159,12 @@ test('a participant writes a comment with a stance and a reply by keyboard; anot
   await shot(narrow, 'comments-320-fr');
   assertNoProblems(narrow);
   await narrow.context().close();
+  const zoomed = await newPage({ lang: 'en', width: 1024, zoom: 2 });
+  await openComments(zoomed, c.id);
+  await assertNoHorizontalScroll(zoomed, 'threads at 200% zoom');
+  await shot(zoomed, 'comments-zoom200-en');
+  assertNoProblems(zoomed);
+  await zoomed.context().close();
 });
 
 test('sorts (oldest, newest, best) and "show more" follow the API, by keyboard', async () => {
@@ -351,4 +357,49 @@ test('a comment in distress shows its author the support texts as the API gives 
     assertNoProblems(page);
     await page.context().close();
   }
+});
+
+test('a branch deeper than the API nests opens with its button, a page of replies at a time', async () => {
+  const [p, q] = await Promise.all([participant(), participant()]);
+  const c = await gathering();
+  const chain = [await comment(p, c.id, { body: 'Niveau 0.' })];
+  for (let d = 1; d <= 5; d++) chain.push(await comment(d % 2 ? q : p, c.id, { body: `Niveau ${d}.`, parent_id: chain[d - 1].id }));
+  const page = await pageAs(p, c.id);
+  for (let d = 0; d <= 4; d++) assert.equal(await page.locator(`#comment-${chain[d].id}`).count(), 1, `depth ${d} shown`);
+  assert.equal(await page.locator(`#comment-${chain[5].id}`).count(), 0, 'depth 5 not yet');
+  const open = page.locator(`#comment-${chain[4].id} > .more-replies`);
+  assert.equal(await open.innerText(), 'Afficher 1 réponse de plus');
+  await assertAccessible(page, 'collapsed branch (fr)');
+  await press(open);
+  await page.waitForSelector(`#comment-${chain[4].id} > .replies #comment-${chain[5].id}`);
+  assert.equal(await activeIs(page, () => document.activeElement.id), `comment-${chain[5].id}`, 'the focus on the first reply shown');
+  assert.match(await own(page, chain[5].id).innerText(), /Niveau 5\./);
+  assert.equal(await page.locator(`#comment-${chain[4].id} > .more-replies`).count(), 0, 'nothing more to open');
+  await assertAccessible(page, 'branch opened (fr)');
+  await shot(page, 'comments-branch-fr');
+  assertNoProblems(page);
+  await page.context().close();
+});
+
+test('a refusal of the API is said next to the form, in the page\'s language, and what was typed stays', async () => {
+  const p = await participant({ language: 'en' });
+  const c = await gathering();
+  const page = await pageAs(p, c.id, { lang: 'en' });
+  const a = await admin();
+  assert.equal((await a.client.patch(`/api/v1/consultations/${c.id}`, { phase: 'closed' })).status, 200, 'closed meanwhile');
+  await page.locator('#comments .comment-form textarea').fill('Written while it closed.');
+  await press(page.getByRole('button', { name: 'Send' }));
+  const error = page.locator('#comments .comment-form .form-error');
+  await error.waitFor();
+  assert.match(await error.innerText(), /Comments are closed for this consultation\./);
+  assert.equal(await activeIs(page, () => document.activeElement.classList.contains('form-error')), true, 'the focus on the error');
+  assert.equal(await page.locator('#comments .comment-form textarea').inputValue(), 'Written while it closed.', 'the text kept');
+  await assertAccessible(page, 'refused (en)');
+  await shot(page, 'comments-refused-en');
+  assertNoProblems(page);
+  await page.reload();
+  await page.waitForSelector('#comments[aria-busy="false"]');
+  assert.equal(await page.locator('#comments textarea').count(), 0, 'no form once closed');
+  assert.match(await page.locator('#comments').innerText(), /Comments are closed for this consultation\. You can still read them\./);
+  await page.context().close();
 });

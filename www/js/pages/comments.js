@@ -72,9 +72,12 @@ async function start() {
     return items;
   };
 
-  // A comment just written: at the top (a thread) or under its parent.
-  ctx.added = (x, parentLi) => {
+  // A comment just written: at the top (a thread) or under its parent
+  // (the API may attach a reply to a deep comment one level up).
+  ctx.added = (x, replied) => {
     const li = commentItem(x, ctx);
+    const parent = x.parent_id && document.getElementById(`comment-${x.parent_id}`);
+    const parentLi = parent ? parent.parentElement : replied;
     if (parentLi) {
       parentLi.firstElementChild.querySelector(':scope > .replies').append(li);
       parentLi.comment.reply_count += 1;
