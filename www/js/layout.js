@@ -9,6 +9,12 @@ import { api, get } from './api.js';
 import { session } from './session.js';
 
 let live;
+let bootDone;
+const bootP = new Promise((resolve) => { bootDone = resolve; });
+
+// Resolves once boot() has run (language, frame): a second module of the
+// same page (the comment threads) waits for it instead of booting again.
+export const booted = () => bootP;
 
 // Announces msg to screen readers (and shows it in the status line).
 export function announce(msg) {
@@ -118,6 +124,7 @@ export async function boot({ titleKey } = {}) {
     document.body.append(live);
   }
   if (session.get()) setTimeout(refreshUnread, 0);
+  bootDone({ session: session.get(), lang: lang() });
   return { session: session.get(), lang: lang() };
 }
 
