@@ -155,3 +155,15 @@ test('the served /api/openapi.json is the file in the tree', async () => {
   assert.match(r.headers.get('content-type') || '', /^application\/json/);
   assert.deepEqual(r.json, loadSpec());
 });
+
+test('the served /api/routes.json is the route table of this binary, with every field\'s shape', async () => {
+  const r = await get('/api/routes.json');
+  assert.equal(r.status, 200, r.text.slice(0, 200));
+  assert.match(r.headers.get('content-type') || '', /^application\/json/);
+  assert.deepEqual(r.json, loadRoutes(), 'make web wrote it from `concerto routes`');
+  const accounts = r.json.find((x) => x.method === 'POST' && x.pattern === '/api/v1/accounts');
+  const profile = accounts.shapes.find((f) => f.name === 'profile');
+  assert.equal(profile.type, 'enum');
+  assert.deepEqual(profile.choices, ['patient', 'carer', 'citizen', 'health_professional', 'researcher', 'other']);
+  for (const x of r.json) assert.deepEqual(x.shapes.map((f) => f.name), x.fields, `${x.method} ${x.pattern}: a shape per field`);
+});
