@@ -323,6 +323,7 @@ test('ranked: Borda points, the Schulze order with a tie shown as a tie, the JLA
     assert.equal(await page.locator('ol.jla-order > li').count(), 3);
     await assertAccessible(page, `ranked results (${lang})`);
     await shot(page, `results-ranked-${lang}`);
+    await page.locator('.map-figure').screenshot({ path: `${SHOTS}/results-ranked-${lang}-map.png` });
     assertNoProblems(page);
     await page.context().close();
   }
@@ -361,6 +362,8 @@ test('320 px and 200% zoom: no horizontal scroll (the tables scroll in their own
     assert.ok(Math.abs(chartW - boxW) < 3, `the chart fits its box (${chartW} in ${boxW})`);
     await assertAccessible(page, name);
     await shot(page, name);
+    await page.locator('.map-figure').screenshot({ path: `${SHOTS}/${name}-map.png` });
+    await page.locator('.chart-figure').screenshot({ path: `${SHOTS}/${name}-chart.png` });
     assertNoProblems(page);
     await page.context().close();
   }

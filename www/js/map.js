@@ -64,6 +64,7 @@ export async function drawMap(box, weighting, names = {}) {
     s('rect', { width: 6, height: 6, class: 'map-none-bg' }),
     s('line', { x1: 0, y1: 0, x2: 0, y2: 6, class: 'map-none-line', 'stroke-width': 1.5 }))),
   areas, labels);
+  const hatching = svg.querySelector('pattern');
   const paths = locations.map((l) => {
     const st = byArea.get(l.id);
     const shade = shadeOf(st.sample_share, max);
@@ -180,6 +181,12 @@ export async function drawMap(box, weighting, names = {}) {
     }
     for (const tx of labels.querySelectorAll('text')) tx.setAttribute('stroke-width', unit * 3);
     for (const p of areas.children) p.setAttribute('stroke-width', unit);
+    // The hatching keeps its size on screen (8 px apart, 2 px wide).
+    const step = 8 * unit;
+    for (const [el, attrs] of [[hatching, { width: step, height: step }], [hatching.firstChild, { width: step, height: step }],
+      [hatching.lastChild, { y2: step, 'stroke-width': 3 * unit }]]) {
+      for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+    }
     svg.setAttribute('viewBox', `${base.x} ${base.y} ${w} ${h}`);
   };
   layout();
@@ -211,7 +218,8 @@ export function mapLegend(weighting) {
   const items = [item(0, t('results.map.legend_none'))];
   if (max > 0) {
     for (let c = 1; c <= CLASSES; c++) {
-      items.push(item(c, t('results.map.legend_range', { from: pct((max * (c - 1)) / CLASSES, 0), to: pct((max * c) / CLASSES, 0) })));
+      const to = pct((max * c) / CLASSES, 0);
+      items.push(item(c, c === 1 ? t('results.map.legend_upto', { to }) : t('results.map.legend_range', { from: pct((max * (c - 1)) / CLASSES, 0), to })));
     }
   }
   return h('div', { class: 'map-legend' },

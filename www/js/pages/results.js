@@ -56,8 +56,9 @@ function summary(r) {
 
 function priorityChart(r) {
   const weighted = Boolean(r.weighting && r.weighting.status === 'ok');
+  const ranks = r.priorities.map((p) => p.rank);
   const items = r.priorities.map((p) => ({
-    label: `${num(p.rank)}. ${plainTitle(p)}`,
+    label: `${ranks.filter((x) => x === p.rank).length > 1 ? '=' : ''}${num(p.rank)}. ${plainTitle(p)}`,
     lang: lang() === 'en' && !p.title_en ? 'fr' : null,
     bars: [
       { series: 'raw', value: p.share, text: t('results.bar_raw', { share: pct(p.share), n: num(p.supporters) }) },
