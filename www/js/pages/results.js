@@ -294,7 +294,7 @@ async function start() {
     replace(main, h('div', { class: 'notice warn', role: 'status' }, msg), back);
     return;
   }
-  const body = h('div', { id: 'results-body', 'aria-live': 'off' });
+  const body = h('div', { id: 'results-body' });
   const sw = interestsSwitch(views, view, async (v) => {
     view = v;
     body.setAttribute('aria-busy', 'true');
