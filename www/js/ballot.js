@@ -121,10 +121,12 @@ export async function mount(body, c) {
     }, label, h('span', { class: 'visually-hidden' }, `: ${title(pid)}`));
   }
 
-  function focusOn(pid, kinds) {
+  // Focus on the first of kinds of the item's buttons that is not
+  // dimmed (or on the first of kinds whatever its state, when same).
+  function focusOn(pid, kinds, same = false) {
     for (const kind of kinds) {
       const b = form.querySelector(`button[data-kind="${kind}"][data-id="${pid}"]`);
-      if (b && b.getAttribute('aria-disabled') !== 'true') { b.focus(); return; }
+      if (b && (same || b.getAttribute('aria-disabled') !== 'true')) { b.focus(); return; }
     }
     const any = form.querySelector(`button[data-id="${pid}"]`);
     if (any) any.focus();
@@ -141,7 +143,7 @@ export async function mount(body, c) {
     [choices[i], choices[j]] = [choices[j], choices[i]];
     keep();
     drawRanked();
-    focusOn(pid, delta < 0 ? ['up', 'down'] : ['down', 'up']);
+    focusOn(pid, [delta < 0 ? 'up' : 'down'], true);
     announce(t('ballot.moved', { title: title(pid), pos: j + 1, n: choices.length }));
   }
 
