@@ -75,7 +75,8 @@ export async function mount(body, c) {
 
   function countText(extra) {
     const base = t(ranked ? 'ballot.count_ranked' : 'ballot.count', { n: choices.length, k: K });
-    count.textContent = extra ? `${base} ${extra}` : base;
+    // The limit, shown next to the list, is read with the count too.
+    replace(count, base, extra ? h('span', { class: 'visually-hidden' }, ` ${extra}`) : null);
   }
 
   function refuse(msg) {

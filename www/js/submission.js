@@ -4,7 +4,7 @@
 // answer announced, and the questions already sent listed.
 
 import { h, replace } from './dom.js';
-import { dateTime, errorText, t, tp } from './i18n.js';
+import { dateTime, errorText, t } from './i18n.js';
 import { api, get } from './api.js';
 import { announce, signinLink } from './layout.js';
 import { clearErrors, field, keepDraft, showApiError, showError } from './form.js';
@@ -32,7 +32,7 @@ async function list(box, id) {
     h('h3', { id: 'mine-title' }, t('submission.mine')),
     mine.length ? h('ul', { class: 'cards', 'aria-labelledby': 'mine-title', id: 'my-submissions' }, mine.map(item))
       : h('p', { class: 'empty' }, t('submission.mine_empty')),
-    h('h3', { id: 'others-title' }, tp('submission.others', others.length)),
+    h('h3', { id: 'others-title' }, t('submission.others')),
     others.length ? h('ul', { class: 'cards', 'aria-labelledby': 'others-title' }, others.map(item))
       : h('p', { class: 'empty' }, t('submission.others_empty')));
 }
