@@ -133,6 +133,7 @@ export function assertNoProblems(page) {
 
 // Every page and its clean URL, for the tests that visit them all.
 export const PAGES = {
+  home: '/',
   accessibility: '/accessibility',
   privacy: '/privacy',
   support: '/support',
