@@ -305,7 +305,7 @@ test('under pre-moderation the author is told before sending, sees the comment w
   const page = await pageAs(p, c.id, { lang: 'en' });
   assert.match(await page.locator('#comments .comment-form').innerText(), /Your comment will be read by a moderator before it is published\./);
   await page.locator('#comments .comment-form textarea').fill('A comment that waits for a moderator.');
-  await press(page.getByRole('button', { name: 'Send' }));
+  await press(page.getByRole('button', { name: 'Send my comment' }));
   await page.waitForSelector('.comment-list article.pending');
   spent(p, 'comments');
   const art = page.locator('.comment-list article.pending');
@@ -388,7 +388,7 @@ test('a refusal of the API is said next to the form, in the page\'s language, an
   const a = await admin();
   assert.equal((await a.client.patch(`/api/v1/consultations/${c.id}`, { phase: 'closed' })).status, 200, 'closed meanwhile');
   await page.locator('#comments .comment-form textarea').fill('Written while it closed.');
-  await press(page.getByRole('button', { name: 'Send' }));
+  await press(page.getByRole('button', { name: 'Send my comment' }));
   const error = page.locator('#comments .comment-form .form-error');
   await error.waitFor();
   assert.match(await error.innerText(), /Comments are closed for this consultation\./);

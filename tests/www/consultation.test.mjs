@@ -198,6 +198,9 @@ test('a consultation: easy-read summary first, priorities with their evidence ch
       .filter((e) => new URL(e.name).pathname.startsWith('/api/v1/') && e.startTime < window.__readyAt).length);
     assert.ok(before <= 2, `at most two API calls before the content shows: ${before} (${api})`);
     assert.ok(before >= 1, 'the consultation itself was asked for');
+    const same = await page.evaluate((p) => performance.getEntriesByType('resource')
+      .filter((e) => new URL(e.name).pathname === p).length, `/api/v1/consultations/${c.id}`);
+    assert.equal(same, 1, 'the page and its comment threads share one request for the consultation');
     const jsBytes = js.reduce((a, b) => a + b, 0);
     assert.ok(jsBytes > 0 && jsBytes <= 60 * 1024, `JavaScript: ${jsBytes} bytes <= 60 KB`);
     assert.ok(transferred > 0 && transferred <= 150 * 1024, `transferred: ${transferred} bytes <= 150 KB`);

@@ -4,6 +4,7 @@
 
 import { h } from './dom.js';
 import { date, lang, t } from './i18n.js';
+import { get } from './api.js';
 
 // The text of field (title, summary...) of o in the page's language:
 // [text, langAttr]; langAttr is 'fr' when the English is missing on an
@@ -51,4 +52,13 @@ export function whenText(c) {
       : t('consultation.when.closed', { closes: date(c.closes_at) });
     default: return t('consultation.when.published', { closes: date(c.closes_at) });
   }
+}
+
+// GET /api/v1/consultations/ID, once per page: the page's modules (the
+// consultation, its comment threads) share one request.
+const fetched = new Map();
+export function consultationOf(id) {
+  const key = String(id);
+  if (!fetched.has(key)) fetched.set(key, get(`/api/v1/consultations/${key}`));
+  return fetched.get(key);
 }

@@ -14,6 +14,7 @@ import { session } from '../session.js';
 import { choices, shape } from '../shapes.js';
 import { commentItem, drawMore } from '../comments/item.js';
 import { writeForm } from '../comments/forms.js';
+import { consultationOf } from '../consult.js';
 
 const PAGE = 10;
 const LIST = '/api/v1/consultations/{id}/comments';
@@ -33,7 +34,7 @@ async function start() {
   const asked = new URLSearchParams(location.search).get('sort');
   let sort = sorts.includes(asked) ? asked : sorts[0];
   let cursor = null;
-  const [cons, first] = await Promise.all([get(`/api/v1/consultations/${cid}`), get(path({ sort, limit: PAGE }))]);
+  const [cons, first] = await Promise.all([consultationOf(cid), get(path({ sort, limit: PAGE }))]);
   if (cons.status === 404 || first.status === 404) { section.hidden = true; return; }
   const c = cons.ok ? cons.json : {};
   const ctx = {

@@ -8,9 +8,8 @@
 
 import { h, replace, $ } from '../dom.js';
 import { date, errorText, t, tp } from '../i18n.js';
-import { get } from '../api.js';
 import { boot, ready, setTitle, signinLink } from '../layout.js';
-import { loc, locEl, paragraphs, phaseTag, whenText } from '../consult.js';
+import { consultationOf, loc, locEl, paragraphs, phaseTag, whenText } from '../consult.js';
 
 const { session } = await boot({ titleKey: 'consultation.title' });
 const root = $('#consultation');
@@ -18,7 +17,7 @@ const h1 = $('#page-title');
 const m = /^\/consultations\/(\d+)\/?$/.exec(location.pathname);
 const id = m ? m[1] : null;
 
-const r = id ? await get(`/api/v1/consultations/${id}`) : { ok: false, error: { code: 'not_found' } };
+const r = id ? await consultationOf(id) : { ok: false, error: { code: 'not_found' } };
 
 function evidenceStatus(p) {
   const mark = { unanswered: '?', partly_answered: '◐', answered: '✓' }[p.evidence_status] || '';
