@@ -93,14 +93,16 @@ export function keepDraft(form, key) {
       const v = JSON.parse(saved);
       for (const c of form.elements) {
         if (!c.name || !(c.name in v) || c.type === 'password') continue;
-        if (c.type === 'checkbox') c.checked = Boolean(v[c.name]); else c.value = v[c.name];
+        if (c.type === 'checkbox') c.checked = Boolean(v[c.name]);
+        else if (c.type === 'radio') c.checked = c.value === v[c.name];
+        else c.value = v[c.name];
       }
     } catch { /* a draft that does not parse is dropped */ }
   }
   const save = () => {
     const v = {};
     for (const c of form.elements) {
-      if (!c.name || c.type === 'password') continue;
+      if (!c.name || c.type === 'password' || (c.type === 'radio' && !c.checked)) continue;
       v[c.name] = c.type === 'checkbox' ? c.checked : c.value;
     }
     sessionStorage.setItem(k, JSON.stringify(v));
