@@ -156,7 +156,7 @@ test('a health profile without its consent is refused next to the consent, in En
 
   // The consents are checked first, then the password.
   await errorNear(page, 'health_data_consent').waitFor();
-  assert.equal(await text(errorNear(page, 'health_data_consent')), en['error.consent_required']);
+  assert.equal(await text(errorNear(page, 'health_data_consent')), en['account.error.health_data_consent.consent_required']);
   assert.equal(await page.getAttribute('input[name=health_data_consent]', 'aria-invalid'), 'true');
   assert.equal(await focused(page), 'health_data_consent', 'the focus goes to the consent');
   assert.ok(!(await page.innerText('main')).includes('consent to their processing'), 'not the server\'s English');
@@ -172,7 +172,13 @@ test('a health profile without its consent is refused next to the consent, in En
   assert.equal(await page.locator('.field-error').count(), 1, 'the consent error is gone');
   await assertAccessible(page, 'register weak password (en)');
 
+  // A postcode that is not one, said next to it in plain words.
   await page.fill('input[name=password]', newPassword());
+  await page.fill('input[name=postcode]', '99999');
+  await page.locator('form button[type=submit]').click();
+  await errorNear(page, 'postcode').waitFor();
+  assert.equal(await text(errorNear(page, 'postcode')), en['account.error.postcode.invalid_field']);
+  await page.fill('input[name=postcode]', '');
   await page.locator('form button[type=submit]').click();
   await page.getByRole('heading', { name: en['register.sent_title'] }).waitFor();
   const row = accountRow(email);
@@ -225,9 +231,10 @@ test('a team account signs in with its code (a wrong one refused), and a first s
   await page.locator('form button[type=submit]').click();
   await page.waitForURL(`${BASE}/account`, { timeout: 10000 }).catch(async (e) => { throw new Error(`${e.message}\n${await page.innerText('main')}`); });
   await page.waitForSelector('main[aria-busy="false"]');
+  assert.equal(await page.getAttribute('html', 'lang'), 'fr', 'signed in, the page follows the account\'s language');
   // The new CSRF token is the one kept: a write works.
   await page.locator('#profile-form button[type=submit]').click();
-  await page.locator('#profile-status', { hasText: en['form.saved'] }).waitFor();
+  await page.locator('#profile-status', { hasText: fr['form.saved'] }).waitFor();
   const sessions = sql('SELECT second_factor FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.email = lower(:\'e\')', { e: s.email });
   assert.deepEqual(sessions.map((x) => x.second_factor), [true], 'one session, with its second factor');
   assertNoProblems(page);

@@ -4,7 +4,7 @@
 // interests, buttons that say they are busy, and safe redirections.
 
 import { h, uid } from '../dom.js';
-import { errorText, t, tp } from '../i18n.js';
+import { errorText, has, t, tp } from '../i18n.js';
 import { announce, signinLink } from '../layout.js';
 import { clearErrors, field, showError } from '../form.js';
 
@@ -124,7 +124,10 @@ export function refuse(form, result, { fieldMap = {} } = {}) {
   }
   const name = fieldMap[e.field] || e.field;
   const wait = ['too_many_attempts', 'second_factor_locked', 'rate_limited', 'too_many_requests'].includes(e.code) ? waitText(result) : '';
-  showError(form, name, wait ? `${errorText(e)} ${wait}` : errorText(e));
+  // Where the catalogue has words for this field's refusal, they say more.
+  const specific = `account.error.${name}.${e.code}`;
+  const msg = has(specific) ? t(specific) : errorText(e);
+  showError(form, name, wait ? `${msg} ${wait}` : msg);
 }
 
 // A same-site path to go to after signing in: starts with one "/" (not
