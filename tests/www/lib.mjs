@@ -134,6 +134,11 @@ export function assertNoProblems(page) {
 // Every page and its clean URL, for the tests that visit them all.
 export const PAGES = {
   home: '/',
+  register: '/register',
+  signin: '/signin',
+  reset: '/reset',
+  account: '/account',
+  notifications: '/notifications',
   accessibility: '/accessibility',
   privacy: '/privacy',
   support: '/support',

@@ -24,6 +24,23 @@ export function announce(msg) {
   setTimeout(() => { live.textContent = msg; }, 50);
 }
 
+// A message for the next page, after a redirection (an account deleted,
+// signed out everywhere): flash(key) before leaving; the next boot()
+// shows t(key) under the h1 and announces it.
+const FLASH = 'concerto.flash';
+export function flash(key) { sessionStorage.setItem(FLASH, key); }
+
+function showFlash() {
+  const key = sessionStorage.getItem(FLASH);
+  if (!key) return;
+  sessionStorage.removeItem(FLASH);
+  const msg = t(key);
+  const p = h('p', { class: 'notice ok flash' }, msg);
+  const h1 = $('main h1');
+  if (h1) h1.after(p); else $('#main')?.prepend(p);
+  announce(msg);
+}
+
 // Where a sign-in should send the person back to: this page.
 export const here = () => location.pathname + location.search + location.hash;
 export const signinLink = () => `/signin?next=${encodeURIComponent(here())}`;
@@ -123,6 +140,7 @@ export async function boot({ titleKey } = {}) {
     live = h('div', { id: 'live', class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
     document.body.append(live);
   }
+  showFlash();
   if (session.get()) setTimeout(refreshUnread, 0);
   bootDone({ session: session.get(), lang: lang() });
   return { session: session.get(), lang: lang() };
