@@ -10,8 +10,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { ROOT } from '../http/helpers.mjs';
+import { newAccount } from '../http/accounts-helpers.mjs';
 import {
-  PAGES, assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, shot,
+  PAGES, assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, shot, signIn,
 } from './lib.mjs';
 
 after(closeBrowser);
@@ -80,6 +81,28 @@ for (const [name, path] of Object.entries(PAGES)) {
     }
   });
 }
+
+test('signed in, every page keeps its frame and passes axe, in French and English', async () => {
+  const who = await newAccount();
+  for (const lang of ['fr', 'en']) {
+    // The language follows the account.
+    assert.equal((await who.client.patch('/api/v1/me', { language: lang })).status, 200);
+    const page = await newPage({ lang: lang === 'fr' ? 'en' : 'fr' });
+    await open(page, '/404.html');
+    await signIn(page, who);
+    await open(page, '/');
+    assert.equal(await page.getAttribute('html', 'lang'), lang, 'the account\'s language, not the browser\'s');
+    for (const [name, path] of Object.entries(PAGES)) {
+      await open(page, path);
+      assert.equal(await page.locator('#site-header').getByRole('link', { name: lang === 'fr' ? 'Mon compte' : 'My account' }).count(), 1,
+        `${path}: the header knows the session`);
+      await assertAccessible(page, `${path} signed in (${lang})`);
+      if (lang === 'fr') await shot(page, `frame-${name}-signed-in-fr`);
+    }
+    assertNoProblems(page);
+    await page.context().close();
+  }
+});
 
 test('the language switch keeps the page and its choice; a reload keeps it too', async () => {
   const page = await newPage({ lang: 'fr' });
