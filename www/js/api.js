@@ -43,7 +43,10 @@ export async function api(method, path, body, opts = {}) {
   let json = null;
   const type = res.headers.get('content-type') || '';
   if (type.includes('json') && res.status !== 204) {
-    try { json = await res.json(); } catch { json = null; }
+    // A body cut off (the page left, the network dropped) is no answer.
+    try { json = await res.json(); } catch {
+      return { ok: false, status: 0, network: true, error: { code: 'network' }, json: null, headers: res.headers };
+    }
   }
   const result = {
     ok: res.ok, status: res.status, json, headers: res.headers,

@@ -54,7 +54,7 @@ function section(id, titleKey, emptyKey, items) {
 // How many took part: the results' count, public once they are published.
 async function participation(li, id) {
   const r = await get(`/api/v1/consultations/${id}/results`);
-  if (r.ok) li.count.textContent = tp('home.participants', r.json.participants);
+  if (r.ok && r.json) li.count.textContent = tp('home.participants', r.json.participants);
   else li.count.textContent = t('home.participants_later');
 }
 
