@@ -13,12 +13,12 @@ import { assertError, Client, newNet, suffix } from './accounts-helpers.mjs';
 import {
   CONSULTATIONS, DAY, HOUR, PHASES, TIME_RE, admin, at, consultationBody, consultationPath, moderator,
   newConsultation, newPriority, ok, participant, participants, prioritiesPath, priorityPath, show,
-  submissionsPath, votingConsultation,
+  submissionsPath, votingConsultation, vote, deleteBallot,
 } from './consultations-helpers.mjs';
 
 const CONSULTATION_KEYS = ['id', 'phase', 'title_fr', 'title_en', 'summary_fr', 'summary_en', 'easy_summary_fr',
   'easy_summary_en', 'body_fr', 'body_en', 'gathering_at', 'voting_at', 'closes_at', 'publish_at', 'method',
-  'max_choices', 'max_ranks', 'weighting', 'moderation', 'profile_targets', 'created_at', 'updated_at', 'priorities'].sort();
+  'max_choices', 'max_ranks', 'weighting', 'moderation', 'profile_targets', 'participants', 'created_at', 'updated_at', 'priorities'].sort();
 const PRIORITY_KEYS = ['id', 'consultation_id', 'position', 'title_fr', 'title_en', 'description_fr', 'description_en',
   'question', 'evidence_status', 'evidence_links', 'in_vote', 'sources', 'created_at', 'updated_at'].sort();
 const SUBMISSION_KEYS = ['id', 'consultation_id', 'text', 'status', 'author', 'mine', 'priority_ids', 'created_at'].sort();
@@ -732,4 +732,21 @@ test('sources must be distinct submissions of the consultation: 400 invalid_fiel
   const still = ok(await anon().get(prioritiesPath(c.id)), 200).priorities;
   assert.equal(still.length, 1, 'no priority added by refused requests');
   assert.deepEqual(still[0].sources.map((x) => x.id), [s1.id], 'sources unchanged by refused requests');
+});
+
+test('a consultation says how many took part: its ballots, changed or withdrawn, at every phase', async () => {
+  const { c, ids } = await votingConsultation({ k: 2 });
+  const count = async () => ok(await anon().get(consultationPath(c.id)), 200).participants;
+  assert.equal(await count(), 0);
+  const [a, b] = await Promise.all([participant(), participant()]);
+  await vote(a, c.id, [ids[0]]);
+  await vote(b, c.id, [ids[1]]);
+  assert.equal(await count(), 2, 'two voters');
+  await vote(a, c.id, [ids[1], ids[2]]);
+  assert.equal(await count(), 2, 'a changed ballot is still one');
+  ok(await deleteBallot(b, c.id), 204, 'withdraw');
+  assert.equal(await count(), 1, 'a withdrawn one no longer counts');
+  const list = ok(await anon().get(`${CONSULTATIONS}?limit=100`), 200);
+  const item = list.consultations.find((x) => x.id === c.id);
+  assert.equal(item.participants, 1, 'the list says it too');
 });

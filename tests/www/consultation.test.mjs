@@ -101,7 +101,9 @@ test('home: open consultations first (gathering, vote), then closed and publishe
     assert.match(await card(closed).innerText(), fr ? /Vote terminé/ : /Vote closed/);
     assert.match(await card(pub).innerText(), fr ? /Résultats publiés/ : /Results published/);
     assert.match(await card(pub).locator('.participants').innerText(), fr ? /^1 personne a participé/ : /^1 person took part/);
-    assert.match(await card(voting).locator('.participants').innerText(), fr ? /donné avec les résultats/ : /given with the results/);
+    assert.match(await card(voting).locator('.participants').innerText(), fr ? /^0 personne a participé/ : /^0 people took part/,
+      'how many took part, during the vote too');
+    assert.match(await card(gathering).locator('.participants').innerText(), fr ? /vote n’a pas encore commencé/ : /Voting has not started/);
     await assertAccessible(page, `home (${lang})`);
     await shot(page, `home-${lang}`);
     assertNoProblems(page);

@@ -32,14 +32,13 @@ function card(c) {
   const [title, l] = loc(c, 'title');
   const [summary, sl] = loc(c, 'summary');
   const count = h('p', { class: 'meta participants' },
-    c.phase === 'published' ? t('home.participants_loading') : t('home.participants_later'));
+    c.phase === 'gathering' ? t('home.participants_later') : tp('home.participants', c.participants));
   const li = h('li', { class: 'card consultation-card', dataset: { id: c.id } },
     h('h3', {}, h('a', { href: `/consultations/${c.id}`, lang: l }, title)),
     h('p', { class: 'meta' }, h('span', { class: 'visually-hidden' }, `${t('home.phase')} `), phaseTag(c)),
     h('p', { class: 'meta when' }, whenText(c)),
     summary ? h('p', { lang: sl }, summary) : null,
     count);
-  li.count = count;
   return li;
 }
 
@@ -49,13 +48,6 @@ function section(id, titleKey, emptyKey, items) {
     items.length
       ? h('ul', { class: 'cards' }, items)
       : h('p', { class: 'notice empty' }, t(emptyKey)));
-}
-
-// How many took part: the results' count, public once they are published.
-async function participation(li, id) {
-  const r = await get(`/api/v1/consultations/${id}/results`);
-  if (r.ok && r.json) li.count.textContent = tp('home.participants', r.json.participants);
-  else li.count.textContent = t('home.participants_later');
 }
 
 const { list, error } = await all();
@@ -73,9 +65,4 @@ if (error) {
     section('open-title', 'home.open', 'home.open_empty', openCards),
     section('done-title', 'home.done', 'home.done_empty', doneCards));
   ready();
-  // After the content: the counts of published results, a few at a time.
-  const published = doneCards.filter((li, i) => done[i].phase === 'published');
-  for (let i = 0; i < published.length; i += 4) {
-    await Promise.all(published.slice(i, i + 4).map((li) => participation(li, li.dataset.id)));
-  }
 }
