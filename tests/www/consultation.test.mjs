@@ -36,25 +36,8 @@ async function tabTo(page, sel) {
   assert.fail(`Tab never reached ${sel}`);
 }
 
-// The comment threads are another module (www/js/pages/comments.js, which
-// titles <section id="comments">); where it is not there yet, a stand-in
-// gives the section its title, so that axe judges this page's own parts.
-const COMMENTS_STUB = `const s = document.getElementById('comments');
-if (s && !document.getElementById('comments-title')) {
-  const h = document.createElement('h2'); h.id = 'comments-title'; h.textContent = 'Commentaires'; s.append(h);
-}`;
-async function pageFor(opts) {
-  const page = await newPage(opts);
-  await page.route('**/js/pages/comments.js', async (route) => {
-    const res = await route.fetch();
-    if (res.status() !== 404) return route.fulfill({ response: res });
-    return route.fulfill({ status: 200, contentType: 'text/javascript', body: COMMENTS_STUB });
-  });
-  return page;
-}
+const pageFor = (opts) => newPage(opts);
 
-// Signs the page in as who, whose account's language is lang (the account's
-// language is the page's).
 async function signInAs(page, who, lang) {
   ok(await who.client.patch('/api/v1/me', { language: lang }), 200, 'PATCH me language');
   await open(page, '/404.html');
