@@ -14,7 +14,7 @@ import { shape, choices } from '../shapes.js';
 import {
   HEALTH_PROFILES, busy, dropFragment, fragment, healthConsent, interestsFields, notice, passwordField,
   profileField, refuse, show, tieConsent,
-} from './account-parts.js';
+} from '../account-parts.js';
 
 const ME = ['PATCH', '/api/v1/me'];
 const NOTE = 'concerto.account.note';

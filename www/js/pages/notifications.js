@@ -8,7 +8,7 @@ import { dateTime, errorText, has, t, tp } from '../i18n.js';
 import { api, get } from '../api.js';
 import { session } from '../session.js';
 import { announce, boot, ready, refreshUnread, signinLink } from '../layout.js';
-import { notice } from './account-parts.js';
+import { notice } from '../account-parts.js';
 
 const LIST = '/api/v1/me/notifications';
 

@@ -12,7 +12,7 @@ import { field, values } from '../form.js';
 import { shape, choices } from '../shapes.js';
 import {
   busy, healthConsent, interestsFields, notice, passwordField, profileField, refuse, show, tieConsent,
-} from './account-parts.js';
+} from '../account-parts.js';
 
 const ROUTE = ['POST', '/api/v1/accounts'];
 

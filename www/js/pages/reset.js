@@ -9,7 +9,7 @@ import { announce, boot, ready } from '../layout.js';
 import { field, values } from '../form.js';
 import {
   busy, dropFragment, fragment, notice, passwordField, refuse, show,
-} from './account-parts.js';
+} from '../account-parts.js';
 
 // The token leaves the address bar before anything is drawn (the header's
 // sign-in link carries the address of the page).

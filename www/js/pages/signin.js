@@ -9,7 +9,7 @@ import { api } from '../api.js';
 import { session } from '../session.js';
 import { announce, boot, ready } from '../layout.js';
 import { field, values } from '../form.js';
-import { busy, notice, passwordField, refuse, safeNext, show } from './account-parts.js';
+import { busy, notice, passwordField, refuse, safeNext, show } from '../account-parts.js';
 
 await boot({ titleKey: 'signin.title' });
 const page = $('#page');

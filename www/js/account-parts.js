@@ -3,10 +3,10 @@
 // in words with the health-data consent they need, the declared
 // interests, buttons that say they are busy, and safe redirections.
 
-import { h, uid } from '../dom.js';
-import { errorText, has, t, tp } from '../i18n.js';
-import { announce, signinLink } from '../layout.js';
-import { clearErrors, field, showError } from '../form.js';
+import { h, uid } from './dom.js';
+import { errorText, has, t, tp } from './i18n.js';
+import { announce, signinLink } from './layout.js';
+import { clearErrors, field, showError } from './form.js';
 
 // The profiles that are health data (GDPR art. 9): the API asks for the
 // separate consent for these two (accounts.c, me.c).
