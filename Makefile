@@ -21,13 +21,14 @@ SRC      = $(wildcard src/*.c src/api/*.c)
 LIBSRC   = $(filter-out src/main.c,$(SRC))
 OBJ      = $(SRC:src/%.c=build/obj/%.o)
 ASANOBJ  = $(SRC:src/%.c=build/asan/obj/%.o)
-HDR      = $(wildcard include/concerto/*.h)
 
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 ASANLIB  = $(LIBSRC:src/%.c=build/asan/obj/%.o)
 
 GEOIP_DB = build/geoip/concerto-test.mmdb
+
+-include $(OBJ:.o=.d) $(ASANOBJ:.o=.d) $(UNIT_BIN:=.d)
 
 DEB_PACKAGES = gcc make pkg-config libc6-dev libfcgi-dev libpq-dev libjansson-dev \
            libargon2-dev libmaxminddb-dev libssl-dev libcmocka-dev \
@@ -43,25 +44,27 @@ build: build/concerto
 build/concerto: $(OBJ)
 	$(CC) $(LDHARDEN) -o $@ $(OBJ) $(LIBS)
 
-build/obj/%.o: src/%.c $(HDR)
+# Each object depends on the headers it includes (-MMD -MP: the compiler
+# writes the list beside the object), not on every header.
+build/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(BASEFLAGS) $(HARDEN) -c -o $@ $<
+	@$(CC) $(BASEFLAGS) $(HARDEN) -MMD -MP -c -o $@ $<
 
 asan: build/asan/concerto
 
 build/asan/concerto: $(ASANOBJ)
 	$(CC) -fsanitize=address,undefined -o $@ $(ASANOBJ) $(LIBS)
 
-build/asan/obj/%.o: src/%.c $(HDR)
+build/asan/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC asan $<"
-	@$(CC) $(BASEFLAGS) $(SANITIZE) -c -o $@ $<
+	@$(CC) $(BASEFLAGS) $(SANITIZE) -MMD -MP -c -o $@ $<
 
-build/asan/tests/%: tests/unit/%.c $(ASANLIB) $(HDR)
+build/asan/tests/%: tests/unit/%.c $(ASANLIB)
 	@mkdir -p $(dir $@)
 	@echo "  CCLD    $@"
-	@$(CC) $(BASEFLAGS) $(SANITIZE) -o $@ $< $(ASANLIB) $(LIBS) -lcmocka
+	@$(CC) $(BASEFLAGS) $(SANITIZE) -MMD -MP -o $@ $< $(ASANLIB) $(LIBS) -lcmocka
 
 # The demo and test GeoIP database (design section 5), from documentation
 # ranges; unit tests read it at run time, so it only has to exist first.

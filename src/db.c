@@ -1,5 +1,5 @@
 /*
- * PostgreSQL access (see db.h).  The only file, with migrate.c, that sees
+ * PostgreSQL access (see db.h).  The only file, with db_migrate.c, that sees
  * libpq.  A connection is opened lazily, every statement of db_statements[]
  * is prepared on it, and it is dropped when the server goes away; the next
  * call reconnects.  Outside a transaction a statement that finds its

@@ -121,8 +121,9 @@ server_socket_free(const struct sockaddr_un *sun)
  * Opens the unix socket, mode 0660, group cfg->socket_group when that group
  * exists, and records its file in m->sock.  Returns the fd or -1.  A stale
  * socket file is replaced; a live one or another file is refused (see
- * server_socket_free()).  The socket is non-blocking: workers poll it and
- * lose accept races harmlessly.
+ * server_socket_free()).  The socket blocks: worker threads wait in
+ * accept(2) itself (the kernel wakes one waiter per connection), and its
+ * receive timeout brings an idle thread back to see a stop (worker.c).
  */
 static int
 server_listen(const struct config *cfg, struct master *m)
@@ -360,8 +361,11 @@ server_reap(struct master *m)
 }
 
 /*
- * Reload: retires the workers one at a time, so the others keep serving;
- * each replacement reads the configuration and reconnects afresh.
+ * Reload: every worker is told to retire at once; each finishes the
+ * requests it has in flight and exits, and the master forks its
+ * replacement as it reaps it (server_reap()), which reads the
+ * configuration and reconnects afresh.  The listening socket stays open,
+ * so connections that arrive meanwhile wait in its backlog.
  */
 static void
 server_reload(struct master *m)
