@@ -32,7 +32,7 @@ GEOIP_DB = build/geoip/concerto-test.mmdb
 
 DEB_PACKAGES = gcc make pkg-config libc6-dev libfcgi-dev libpq-dev libjansson-dev \
            libargon2-dev libmaxminddb-dev libssl-dev libcmocka-dev \
-           postgresql-15 nginx nodejs chromium wrk \
+           postgresql-15 nginx nodejs chromium fonts-dejavu-core wrk \
            libmaxmind-db-writer-perl mmdb-bin libicu-dev
 
 .PHONY: all deps build asan run start stop test unit http bench clean
