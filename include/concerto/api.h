@@ -34,6 +34,9 @@ const char	*api_int(int64_t v, char buf[API_INT_LEN]);
 json_t		*api_json_text(const struct db_rows *, size_t row, size_t col);
 /* 409 pseudonym_taken, naming the field. */
 void		 api_pseudonym_taken(struct response *);
+/* 429 code (message, field: may be NULL) with Retry-After: wait (>= 1). */
+void		 api_wait_error(struct response *, const char *code,
+		    const char *message, const char *field, int64_t wait);
 /*
  * Spends one unit of the client network's budget of kind (one letter, see
  * throttle.h) of allowed units per window_s seconds.  Returns 0, or -1

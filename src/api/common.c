@@ -37,13 +37,23 @@ api_db_error(struct response *res, enum db_status rc)
 	}
 }
 
+void
+api_wait_error(struct response *res, const char *code, const char *message,
+    const char *field, int64_t wait)
+{
+	char	 after[API_INT_LEN];
+
+	response_error(res, 429, code, message, field);
+	response_header(res, "Retry-After", api_int(wait > 0 ? wait : 1, after));
+}
+
 int
 api_network_budget(struct request *req, struct response *res, char kind,
     int allowed, int window_s)
 {
 	struct db_rows	*rows = NULL;
 	char		 net[NETWORK_PREFIX_MAX], key[THROTTLE_HMAC_LEN + 1];
-	char		 a[API_INT_LEN], w[API_INT_LEN], after[API_INT_LEN];
+	char		 a[API_INT_LEN], w[API_INT_LEN];
 	enum db_status	 rc;
 	int64_t		 wait;
 
@@ -59,9 +69,8 @@ api_network_budget(struct request *req, struct response *res, char kind,
 	db_rows_free(rows);
 	if (wait == 0)
 		return 0;
-	response_error(res, 429, "too_many_requests", "Too many requests "
-	    "from your network; wait before trying again.", NULL);
-	response_header(res, "Retry-After", api_int(wait, after));
+	api_wait_error(res, "too_many_requests", "Too many requests from your "
+	    "network; wait before trying again.", NULL, wait);
 	return -1;
 }
 

@@ -92,24 +92,17 @@ api_signin_failed(struct request *req, const char *who, int *wait)
 void
 api_too_many_attempts(struct response *res, int wait)
 {
-	char	 after[16];
-
-	response_error(res, 429, "too_many_attempts",
-	    "Too many failed attempts; wait before trying again.", NULL);
-	snprintf(after, sizeof(after), "%d", wait > 0 ? wait : 1);
-	response_header(res, "Retry-After", after);
+	api_wait_error(res, "too_many_attempts",
+	    "Too many failed attempts; wait before trying again.", NULL, wait);
 }
 
 static void
 session_second_factor_locked(struct response *res, int wait)
 {
-	char	 after[16];
-
-	response_error(res, 429, "second_factor_locked",
+	api_wait_error(res, "second_factor_locked",
 	    "Too many wrong codes: the second factor of this account is "
-	    "locked for a while. Its owner has been told by e-mail.", "totp");
-	snprintf(after, sizeof(after), "%d", wait > 0 ? wait : 1);
-	response_header(res, "Retry-After", after);
+	    "locked for a while. Its owner has been told by e-mail.", "totp",
+	    wait);
 }
 
 /* Tells the owner of id that its second factor is locked. */

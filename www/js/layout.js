@@ -1,10 +1,12 @@
-// The frame of every page: skip link, header (site name, navigation, the
-// account's links and unread notifications, the language switch), a polite
-// live region for the results of actions, and the footer.  A page module
+// The frame of every page: the header and footer are in each page's HTML
+// (skip link, site name, navigation, the language switch, the footer's
+// links); here they get the page's language, the account's links and
+// unread notifications, and a polite live region for the results of
+// actions.  A page module
 // calls boot() first, then renders into <main id="main">.
 
-import { h, replace, $ } from './dom.js';
-import { LANGS, lang, loadLanguage, rememberLanguage, t, translate, tp } from './i18n.js';
+import { h, $ } from './dom.js';
+import { lang, loadLanguage, rememberLanguage, t, translate, tp } from './i18n.js';
 import { api, get } from './api.js';
 import { session } from './session.js';
 
@@ -45,21 +47,6 @@ function showFlash() {
 export const here = () => location.pathname + location.search + location.hash;
 export const signinLink = () => `/signin?next=${encodeURIComponent(here())}`;
 
-function langSwitch() {
-  const nav = h('nav', { class: 'lang-switch', 'aria-label': t('layout.language') });
-  const list = h('ul');
-  for (const l of LANGS) {
-    const label = l === 'fr' ? 'Français' : 'English';
-    const b = h('button', {
-      type: 'button', lang: l, 'aria-pressed': l === lang() ? 'true' : 'false',
-      onclick: () => switchLanguage(l),
-    }, label);
-    list.append(h('li', {}, b));
-  }
-  nav.append(list);
-  return nav;
-}
-
 // Changes the page's language, and the account's when signed in; the page
 // stays where it is (it is reloaded in the new language).
 export async function switchLanguage(l) {
@@ -72,44 +59,35 @@ export async function switchLanguage(l) {
   location.reload();
 }
 
-function header() {
-  const s = session.get();
-  const links = h('ul', { class: 'site-nav' },
-    h('li', {}, h('a', { href: '/' }, t('layout.consultations'))));
-  if (s) {
+// The header is in every page's HTML, its text set by translate(); here
+// it learns the session: the sign-in link comes back to this page, a
+// signed-in visitor gets notifications, my account and sign-out instead,
+// and the language buttons work.
+function adaptHeader(top) {
+  const nav = top.querySelector('.site-nav');
+  const signin = nav && nav.querySelector('a[href="/signin"]');
+  const register = nav && nav.querySelector('a[href="/register"]');
+  if (session.get() && signin) {
     const badge = h('span', { class: 'badge', id: 'unread', hidden: true });
-    links.append(
+    signin.closest('li').remove();
+    if (register) register.closest('li').remove();
+    nav.append(
       h('li', {}, h('a', { href: '/notifications', id: 'notifications-link' }, t('layout.notifications'), ' ', badge)),
       h('li', {}, h('a', { href: '/account' }, t('layout.my_account'))),
-      h('li', {}, h('button', { type: 'button', class: 'link', onclick: signOut }, t('layout.sign_out'))),
-    );
-  } else {
-    links.append(
-      h('li', {}, h('a', { href: signinLink() }, t('layout.sign_in'))),
-      h('li', {}, h('a', { href: '/register' }, t('layout.register'))),
-    );
+      h('li', {}, h('button', { type: 'button', class: 'link', onclick: signOut }, t('layout.sign_out'))));
+  } else if (signin) {
+    signin.setAttribute('href', signinLink());
   }
-  return [
-    h('a', { href: '/', class: 'site-name' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '◆'), ' Concerto'),
-    h('p', { class: 'tagline' }, t('layout.tagline')),
-    h('nav', { 'aria-label': t('layout.main_nav') }, links),
-    langSwitch(),
-  ];
+  for (const b of top.querySelectorAll('.lang-switch button')) {
+    b.setAttribute('aria-pressed', b.lang === lang() ? 'true' : 'false');
+    b.addEventListener('click', () => switchLanguage(b.lang));
+  }
 }
 
 async function signOut() {
   await api('DELETE', '/api/v1/session');
   session.clear();
   location.href = '/';
-}
-
-function footer() {
-  return h('nav', { 'aria-label': t('layout.footer_nav') },
-    h('ul', {},
-      h('li', {}, h('a', { href: '/accessibility' }, t('layout.accessibility'))),
-      h('li', {}, h('a', { href: '/privacy' }, t('layout.privacy'))),
-      h('li', {}, h('a', { href: '/support' }, t('layout.support'))),
-      h('li', {}, h('a', { href: '/api/openapi.json' }, t('layout.api')))));
 }
 
 // The unread count in the header, fetched after the page's own content.
@@ -132,9 +110,7 @@ export async function boot({ titleKey } = {}) {
   translate();
   if (titleKey) setTitle(t(titleKey));
   const top = $('#site-header');
-  if (top) replace(top, ...header());
-  const bottom = $('#site-footer');
-  if (bottom) replace(bottom, footer());
+  if (top) adaptHeader(top);
   live = $('#live');
   if (!live) {
     live = h('div', { id: 'live', class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
