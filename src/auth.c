@@ -6,15 +6,16 @@
 #include <string.h>
 #include <strings.h>
 
-#include "concerto/api.h"
 #include "concerto/auth.h"
 #include "concerto/config.h"
+#include "concerto/ctx.h"
 #include "concerto/db.h"
 #include "concerto/http.h"
 #include "concerto/log.h"
 #include "concerto/mem.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
+#include "concerto/response_db.h"
 
 enum role
 auth_role_parse(const char *s)
@@ -40,7 +41,7 @@ method_changes_state(enum http_method m)
  * state-changing methods.
  */
 static bool
-auth_cross_site(const struct request *req)
+auth_cross_site(const struct ctx *ctx, const struct request *req)
 {
 	const char	*site = request_param(req, "HTTP_SEC_FETCH_SITE");
 	const char	*origin = request_param(req, "HTTP_ORIGIN");
@@ -51,7 +52,7 @@ auth_cross_site(const struct request *req)
 		return true;
 	if (origin == NULL)
 		return false;
-	return http_origin_parse(req->cfg->public_url, true, &ours) < 0 ||
+	return http_origin_parse(ctx->cfg->public_url, true, &ours) < 0 ||
 	    http_origin_parse(origin, false, &theirs) < 0 ||
 	    !http_origin_same(&ours, &theirs);
 }
@@ -72,8 +73,8 @@ auth_token(const struct request *req, bool *bearer)
 
 /* Loads the session for token; DB_OK with *out NULL if there is none. */
 static enum db_status
-auth_session_load(struct request *req, const char *token, bool bearer,
-    struct session **out)
+auth_session_load(struct ctx *ctx, struct request *req, const char *token,
+    bool bearer, struct session **out)
 {
 	struct db_rows	*rows = NULL;
 	struct session	*s;
@@ -84,8 +85,8 @@ auth_session_load(struct request *req, const char *token, bool bearer,
 	if (!token_well_formed(token))
 		return DB_OK;
 	token_hash(token, hash);
-	snprintf(idle, sizeof(idle), "%d", req->cfg->session_idle_s);
-	rc = db_exec(req->db, STMT_SESSION_LOOKUP, DB_PARAMS(hash, idle),
+	snprintf(idle, sizeof(idle), "%d", ctx->cfg->session_idle_s);
+	rc = db_exec(ctx->db, STMT_SESSION_LOOKUP, DB_PARAMS(hash, idle),
 	    &rows);
 	if (rc != DB_OK || db_nrows(rows) == 0)
 		goto out;
@@ -107,7 +108,7 @@ auth_session_load(struct request *req, const char *token, bool bearer,
 		char	 id[24];
 
 		snprintf(id, sizeof(id), "%lld", (long long)s->id);
-		(void)db_exec(req->db, STMT_SESSION_TOUCH, DB_PARAMS(id), NULL);
+		(void)db_exec(ctx->db, STMT_SESSION_TOUCH, DB_PARAMS(id), NULL);
 	}
 	*out = s;
 out:
@@ -167,45 +168,45 @@ auth_require(const struct request *req, struct response *res,
 }
 
 int
-auth_authorize(struct request *req, struct response *res)
+auth_authorize(struct ctx *ctx, struct request *req, struct response *res)
 {
 	const struct route	*rt = req->route;
 	const char		*token;
 	bool			 bearer;
 	enum db_status		 rc;
 
-	if (method_changes_state(req->method) && auth_cross_site(req)) {
+	if (method_changes_state(req->method) && auth_cross_site(ctx, req)) {
 		response_error(res, 403, "cross_site_request",
 		    "This request did not come from this site.", NULL);
 		return -1;
 	}
 	token = auth_token(req, &bearer);
 	if (token != NULL) {
-		rc = auth_session_load(req, token, bearer, &req->session);
+		rc = auth_session_load(ctx, req, token, bearer, &ctx->session);
 		if (rc != DB_OK) {
-			api_db_error(res, rc);
+			response_db_error(res, rc);
 			return -1;
 		}
 	}
 	if (rt->role == ROLE_ANY)
 		return 0;
-	if (req->session == NULL) {
+	if (ctx->session == NULL) {
 		response_error(res, 401, "authentication_required",
 		    "Sign in to do this.", NULL);
 		if (token != NULL && !bearer)
 			auth_cookie_clear(res);
 		return -1;
 	}
-	if (rt->csrf && !auth_csrf_ok(req, req->session)) {
+	if (rt->csrf && !auth_csrf_ok(req, ctx->session)) {
 		response_error(res, 403, "csrf_failed",
 		    "The X-CSRF-Token header is missing or wrong.", NULL);
 		return -1;
 	}
-	return auth_require(req, res, req->session);
+	return auth_require(req, res, ctx->session);
 }
 
 int
-auth_session_start(struct request *req, struct response *res,
+auth_session_start(struct ctx *ctx, struct request *req, struct response *res,
     int64_t account_id, bool second_factor, char csrf[TOKEN_LEN + 1])
 {
 	char		 token[TOKEN_LEN + 1], th[TOKEN_HASH_LEN + 3];
@@ -218,14 +219,14 @@ auth_session_start(struct request *req, struct response *res,
 	token_hash(token, th);
 	token_hash(csrf, ch);
 	snprintf(id, sizeof(id), "%lld", (long long)account_id);
-	snprintf(max, sizeof(max), "%d", req->cfg->session_max_s);
-	rc = db_exec(req->db, STMT_SESSION_INSERT, DB_PARAMS(th, ch, id,
+	snprintf(max, sizeof(max), "%d", ctx->cfg->session_max_s);
+	rc = db_exec(ctx->db, STMT_SESSION_INSERT, DB_PARAMS(th, ch, id,
 	    "cookie", second_factor ? "true" : "false", max), NULL);
 	if (rc != DB_OK)
 		return rc;
 	buf_init(&cookie, 0);
 	buf_printf(&cookie, AUTH_COOKIE "=%s; Path=/; Max-Age=%d; Secure; "
-	    "HttpOnly; SameSite=Lax", token, req->cfg->session_max_s);
+	    "HttpOnly; SameSite=Lax", token, ctx->cfg->session_max_s);
 	response_header(res, "Set-Cookie", buf_str(&cookie));
 	buf_free(&cookie);
 	return DB_OK;

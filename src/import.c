@@ -11,7 +11,9 @@
 
 #include <jansson.h>
 
-#include "concerto/api.h"
+#include "concerto/api/common.h"
+#include "concerto/api/consultations.h"
+#include "concerto/api/fields.h"
 #include "concerto/cli.h"
 #include "concerto/config.h"
 #include "concerto/db.h"

@@ -108,8 +108,8 @@ request_query_parse(struct request *r, const char *qs)
 			struct kv	 kv;
 
 			eq = memchr(p, '=', (size_t)(end - p));
-			kv.key = request_decode(p, (size_t)((eq ? eq : end) - p),
-			    true);
+			kv.key = request_decode(p,
+			    (size_t)((eq ? eq : end) - p), true);
 			kv.val = eq ? request_decode(eq + 1,
 			    (size_t)(end - eq - 1), true) : xstrdup("");
 			if (kv.key == NULL || kv.val == NULL ||
@@ -335,6 +335,5 @@ request_free(struct request *r)
 		field_values_free(r->qfields, r->route->nquery);
 	}
 	json_decref(r->json);
-	free(r->session);
 	memset(r, 0, sizeof(*r));
 }

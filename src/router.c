@@ -55,13 +55,8 @@ param_fits(const char *kind, size_t kindlen, const char *seg, size_t len)
 	return len <= 256;
 }
 
-/*
- * Matches path against pattern segment by segment; on success copies the
- * parameter segments into params[0..nparams) (caller frees) if params is
- * not NULL.
- */
-static bool
-pattern_match(const char *pat, const char *path, char **params,
+bool
+router_pattern_match(const char *pat, const char *path, char **params,
     size_t nparams)
 {
 	const char	*pe, *se;
@@ -112,7 +107,8 @@ router_match(enum http_method m, const char *path, char **params,
 
 	for (i = 0; i < routes_count; i++)
 		if (routes[i].method == m &&
-		    pattern_match(routes[i].pattern, path, params, nparams))
+		    router_pattern_match(routes[i].pattern, path, params,
+		    nparams))
 			return (int)i;
 	return -1;
 }
@@ -128,7 +124,8 @@ router_refuse(struct request *req, struct response *res)
 	buf_init(&allow, 0);
 	for (i = 0; i < routes_count; i++) {
 		if (seen & (1u << routes[i].method) ||
-		    !pattern_match(routes[i].pattern, req->path, NULL, 0))
+		    !router_pattern_match(routes[i].pattern, req->path, NULL,
+		    0))
 			continue;
 		seen |= 1u << routes[i].method;
 		if (allow.len > 0)
@@ -221,7 +218,7 @@ router_query(struct request *req, struct response *res)
 }
 
 void
-router_dispatch(struct request *req, struct response *res)
+router_dispatch(struct ctx *ctx, struct request *req, struct response *res)
 {
 	enum http_method	 m = req->method;
 	int			 i;
@@ -241,11 +238,11 @@ router_dispatch(struct request *req, struct response *res)
 	if (req->params[0] != NULL && strstr(req->route->pattern, "{id}"))
 		req->id = strtoll(req->params[0], NULL, 10);
 
-	if (auth_authorize(req, res) < 0)
+	if (auth_authorize(ctx, req, res) < 0)
 		return;
 	if (req->route->fields != NULL && router_body(req, res) < 0)
 		return;
 	if (req->route->query != NULL && router_query(req, res) < 0)
 		return;
-	req->route->handler(req, res);
+	req->route->handler(ctx, req, res);
 }

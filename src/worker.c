@@ -25,6 +25,7 @@
 #include "concerto/hashpool.h"
 #include "concerto/log.h"
 #include "concerto/mem.h"
+#include "concerto/ctx.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/router.h"
@@ -95,6 +96,7 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr,
     struct buf *out)
 {
 	struct request	 req;
+	struct ctx	 ctx;
 	struct response	 res;
 	const char	*code = NULL, *msg = NULL;
 	int		 status, route;
@@ -102,20 +104,21 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr,
 	enum http_method method;
 
 	memset(&req, 0, sizeof(req));
+	memset(&ctx, 0, sizeof(ctx));
 	response_init(&res);
-	req.cfg = w->cfg;
-	req.db = db;
-	req.shared = w->shared;
-	req.hashpool = w->hashpool;
-	req.geo = w->geo;
-	req.worker = w->index;
+	ctx.cfg = w->cfg;
+	ctx.db = db;
+	ctx.shared = w->shared;
+	ctx.hashpool = w->hashpool;
+	ctx.geo = w->geo;
+	ctx.worker = w->index;
 
 	status = request_parse(&req, fr->envp, w->cfg->max_body, worker_read,
 	    fr, &code, &msg);
 	if (status != 0)
 		response_error(&res, status, code, msg, NULL);
 	else
-		router_dispatch(&req, &res);
+		router_dispatch(&ctx, &req, &res);
 	worker_drain(fr);
 	if (response_serialize(&res, req.method == METHOD_HEAD, out) < 0) {
 		log_error("response could not be encoded");
@@ -133,11 +136,11 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr,
 	 * The client has its answer: its time does not depend on this.  The
 	 * FastCGI parameters went with the connection.
 	 */
-	if (req.deferred != NULL) {
+	if (ctx.deferred != NULL) {
 		req.envp = NULL;
 		req.remote_addr = NULL;
 		req.content_type = NULL;
-		req.deferred(&req);
+		ctx.deferred(&ctx, &req);
 	}
 	route = req.route_index;
 	method = req.method;
@@ -145,6 +148,7 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr,
 	log_request(http_method_name(method), route >= 0 ?
 	    routes[route].pattern : "unmatched", res.status, dt);
 	request_free(&req);
+	free(ctx.session);
 	response_free(&res);
 	if (out->cap > WORKER_OUT_KEEP)
 		buf_free(out);

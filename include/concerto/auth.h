@@ -33,13 +33,13 @@ struct session {
 };
 
 /*
- * Resolves the session of the request (if any) into request->session and
+ * Resolves the session of the request (if any) into ctx->session and
  * checks it against request->route: role, verification, suspension, second
  * factor, CSRF token and the Origin/Sec-Fetch-Site of state-changing
  * requests.  Returns 0 to go on, or -1 with the response set (401, 403,
  * 503).
  */
-int	 auth_authorize(struct request *, struct response *);
+int	 auth_authorize(struct ctx *, struct request *, struct response *);
 
 /* The account role named by s ("participant", ...). */
 enum role auth_role_parse(const char *s);
@@ -48,7 +48,7 @@ enum role auth_role_parse(const char *s);
  * Starts a cookie session for account_id: stores the hashes, sets the
  * cookie and writes the CSRF token to csrf.  Returns DB_OK or the failure.
  */
-int	 auth_session_start(struct request *, struct response *,
+int	 auth_session_start(struct ctx *, struct request *, struct response *,
 	    int64_t account_id, bool second_factor,
 	    char csrf[TOKEN_LEN + 1]);
 

@@ -15,14 +15,8 @@
 
 #include "concerto/http.h"
 
-struct config;
-struct db;
 struct route;
 struct field_value;
-struct shared;
-struct hashpool;
-struct session;
-struct geo;
 
 struct kv {
 	char	*key;
@@ -51,23 +45,6 @@ struct request {
 	json_t			*json;		/* parsed body, owned */
 	struct field_value	*fields;	/* aligned with route->fields */
 	struct field_value	*qfields;	/* aligned with route->query */
-	struct session		*session;	/* NULL when anonymous */
-
-	/* Set by the worker. */
-	const struct config	*cfg;
-	struct db		*db;
-	struct shared		*shared;
-	struct hashpool		*hashpool;
-	const struct geo	*geo;		/* NULL: GeoIP off */
-	int			 worker;
-
-	/*
-	 * Set by a handler: work done once the response has gone out and
-	 * the connection is closed, so that how long the answer took tells
-	 * nothing of that work.  The request is whole but for envp,
-	 * remote_addr and content_type (NULL: they went with the connection).
-	 */
-	void			(*deferred)(struct request *);
 };
 
 /* Reads up to n bytes of body; returns bytes read, 0 at end, -1 on error. */

@@ -11,6 +11,7 @@
 
 #include "concerto/http.h"
 
+struct ctx;
 struct request;
 struct response;
 struct field;
@@ -27,7 +28,8 @@ enum role {
 
 const char	*role_name(enum role);
 
-typedef void (*route_handler)(struct request *, struct response *);
+typedef void (*route_handler)(struct ctx *, struct request *,
+		    struct response *);
 
 struct route {
 	enum http_method	 method;
@@ -50,7 +52,17 @@ extern const size_t		routes_count;
  * CSRF, content type and fields, then calls the handler.  Always leaves a
  * response (an error if anything was refused).
  */
-void	 router_dispatch(struct request *, struct response *);
+void	 router_dispatch(struct ctx *, struct request *, struct response *);
+
+/*
+ * Matches path against pattern segment by segment ({id}: a number without
+ * a leading zero, at most 18 digits; {slug}: lowercase letters, digits and
+ * dashes, at most 64 bytes; another {name}: any segment of at most 256
+ * bytes); on success copies the parameter segments into params[0..nparams)
+ * (caller frees) if params is not NULL.
+ */
+bool	 router_pattern_match(const char *pattern, const char *path,
+	    char **params, size_t nparams);
 
 /* Index of the route matching method and path, or -1 (for tests). */
 int	 router_match(enum http_method, const char *path, char **params,

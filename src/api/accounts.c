@@ -11,7 +11,12 @@
 #include <string.h>
 
 #include "concerto/api.h"
+#include "concerto/api/accounts.h"
+#include "concerto/api/common.h"
+#include "concerto/api/fields.h"
+#include "concerto/api/pseudonym.h"
 #include "concerto/config.h"
+#include "concerto/ctx.h"
 #include "concerto/field.h"
 #include "concerto/hashpool.h"
 #include "concerto/log.h"
@@ -20,6 +25,7 @@
 #include "concerto/pseudonym_db.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
+#include "concerto/response_db.h"
 #include "concerto/token.h"
 
 #define VERIFY_TTL	"86400"		/* 24 hours */
@@ -35,12 +41,12 @@
  * answers 503 busy: a sign-in flood waits its turn, reads never do.
  */
 static int
-api_hash_begin(struct request *req, struct response *res)
+api_hash_begin(struct ctx *ctx, struct request *req, struct response *res)
 {
-	if (hashpool_reserve(req->hashpool) == 0) {
-		if (password_slot_acquire(req->shared, 250) == 0)
+	if (hashpool_reserve(ctx->hashpool) == 0) {
+		if (password_slot_acquire(ctx->shared, 250) == 0)
 			return 0;
-		hashpool_release(req->hashpool);
+		hashpool_release(ctx->hashpool);
 	}
 	api_hash_busy(res);
 	return -1;
@@ -55,10 +61,10 @@ api_hash_busy(struct response *res)
 }
 
 static void
-api_hash_end(struct request *req)
+api_hash_end(struct ctx *ctx, struct request *req)
 {
-	password_slot_release(req->shared);
-	hashpool_release(req->hashpool);
+	password_slot_release(ctx->shared);
+	hashpool_release(ctx->hashpool);
 }
 
 /*
@@ -66,15 +72,15 @@ api_hash_end(struct request *req)
  * hashing is saturated).
  */
 int
-api_password_hash(struct request *req, struct response *res, const char *pw,
-    char out[PASSWORD_ENCODED_MAX])
+api_password_hash(struct ctx *ctx, struct request *req, struct response *res,
+    const char *pw, char out[PASSWORD_ENCODED_MAX])
 {
 	int	 rc;
 
-	if (api_hash_begin(req, res) < 0)
+	if (api_hash_begin(ctx, req, res) < 0)
 		return -1;
-	rc = password_hash(req->cfg, req->hashpool, pw, out);
-	api_hash_end(req);
+	rc = password_hash(ctx->cfg, ctx->hashpool, pw, out);
+	api_hash_end(ctx, req);
 	if (rc < 0) {
 		response_error(res, 500, "internal_error",
 		    "The password could not be hashed.", NULL);
@@ -89,13 +95,13 @@ api_password_hash(struct request *req, struct response *res, const char *pw,
  * set (503 when every slot stays busy).
  */
 int
-api_password_verify(struct request *req, struct response *res,
+api_password_verify(struct ctx *ctx, struct request *req, struct response *res,
     const char *encoded, const char *pw, bool *ok)
 {
-	if (api_hash_begin(req, res) < 0)
+	if (api_hash_begin(ctx, req, res) < 0)
 		return -1;
-	*ok = password_verify(req->hashpool, encoded, pw);
-	api_hash_end(req);
+	*ok = password_verify(ctx->hashpool, encoded, pw);
+	api_hash_end(ctx, req);
 	return 0;
 }
 
@@ -181,7 +187,8 @@ accounts_email_taken(struct db *db, const char *email, bool *taken)
  * transaction.  Returns DB_CONFLICT if the address was taken meanwhile.
  */
 static enum db_status
-accounts_insert(struct request *req, const char *email, const char *hash)
+accounts_insert(struct ctx *ctx, struct request *req, const char *email,
+    const char *hash)
 {
 	const struct field_value *f = req->fields;
 	struct db_rows	*rows = NULL;
@@ -192,7 +199,7 @@ accounts_insert(struct request *req, const char *email, const char *hash)
 	enum db_status	 rc;
 	int64_t		 id;
 
-	rc = db_exec(req->db, STMT_ACCOUNT_INSERT, DB_PARAMS(email, hash,
+	rc = db_exec(ctx->db, STMT_ACCOUNT_INSERT, DB_PARAMS(email, hash,
 	    f[ACCOUNT_PSEUDONYM].s, f[ACCOUNT_PROFILE].s,
 	    f[ACCOUNT_POSTCODE].null ? NULL : f[ACCOUNT_POSTCODE].s,
 	    f[ACCOUNT_INTERESTS_DECLARED].b ? "true" : "false",
@@ -204,7 +211,7 @@ accounts_insert(struct request *req, const char *email, const char *hash)
 	if (rc != DB_OK)
 		goto out;
 	id = db_int(rows, 0, 0);
-	if ((rc = pseudonym_db_store(req->db, id, f[ACCOUNT_PSEUDONYM].s)) !=
+	if ((rc = pseudonym_db_store(ctx->db, id, f[ACCOUNT_PSEUDONYM].s)) !=
 	    DB_OK)
 		goto out;
 	if (token_new(token) < 0) {
@@ -215,11 +222,11 @@ accounts_insert(struct request *req, const char *email, const char *hash)
 	{
 		char	 idb[API_INT_LEN];
 
-		rc = db_exec(req->db, STMT_TOKEN_INSERT, DB_PARAMS(th,
+		rc = db_exec(ctx->db, STMT_TOKEN_INSERT, DB_PARAMS(th,
 		    api_int(id, idb), "verify", VERIFY_TTL), NULL);
 	}
 	if (rc == DB_OK)
-		rc = mail_queue(req->db, req->cfg, id, email, lang, MAIL_VERIFY,
+		rc = mail_queue(ctx->db, ctx->cfg, id, email, lang, MAIL_VERIFY,
 		    token);
 out:
 	db_rows_free(rows);
@@ -231,19 +238,19 @@ out:
  * an hour at most, so that registrations cannot flood a mailbox.
  */
 static enum db_status
-accounts_notify_taken(struct request *req, const char *email)
+accounts_notify_taken(struct ctx *ctx, struct request *req, const char *email)
 {
 	struct db_rows	*rows = NULL, *recent = NULL;
 	enum db_status	 rc;
 
-	rc = db_exec(req->db, STMT_ACCOUNT_BY_EMAIL_LOCKED, DB_PARAMS(email),
+	rc = db_exec(ctx->db, STMT_ACCOUNT_BY_EMAIL_LOCKED, DB_PARAMS(email),
 	    &rows);
 	if (rc != DB_OK || db_nrows(rows) == 0)
 		goto out;
-	rc = db_exec(req->db, STMT_MAIL_RECENT, DB_PARAMS(db_value(rows, 0, 0),
+	rc = db_exec(ctx->db, STMT_MAIL_RECENT, DB_PARAMS(db_value(rows, 0, 0),
 	    mail_kind_name(MAIL_REGISTER_AGAIN)), &recent);
 	if (rc == DB_OK && db_int(recent, 0, 0) < NOTICES_PER_HOUR)
-		rc = mail_queue(req->db, req->cfg, db_int(rows, 0, 0), email,
+		rc = mail_queue(ctx->db, ctx->cfg, db_int(rows, 0, 0), email,
 		    db_value(rows, 0, 3), MAIL_REGISTER_AGAIN, NULL);
 out:
 	db_rows_free(rows);
@@ -252,7 +259,7 @@ out:
 }
 
 void
-api_accounts_create(struct request *req, struct response *res)
+api_accounts_create(struct ctx *ctx, struct request *req, struct response *res)
 {
 	const struct field_value *f = req->fields;
 	char		 email[API_EMAIL_LEN], hash[PASSWORD_ENCODED_MAX];
@@ -262,54 +269,55 @@ api_accounts_create(struct request *req, struct response *res)
 
 	api_email_normalize(f[ACCOUNT_EMAIL].s, email);
 	if (accounts_consents(f, res) < 0 ||
-	    api_pseudonym_accept(req, res, ACCOUNT_PSEUDONYM, NULL,
+	    api_pseudonym_accept(ctx, req, res, ACCOUNT_PSEUDONYM, NULL,
 	    pseudonym) < 0 ||
 	    api_password_policy(res, "password", f[ACCOUNT_PASSWORD].s, email,
 	    f[ACCOUNT_PSEUDONYM].s) < 0)
 		return;
-	if ((rc = accounts_pseudonym_taken(req->db, f[ACCOUNT_PSEUDONYM].s,
+	if ((rc = accounts_pseudonym_taken(ctx->db, f[ACCOUNT_PSEUDONYM].s,
 	    &taken)) != DB_OK) {
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 		return;
 	}
 	if (taken) {
 		api_pseudonym_taken(res);
 		return;
 	}
-	if (api_network_budget(req, res, 'h', req->cfg->hashes_per_network,
+	if (api_network_budget(ctx, req, res, 'h', ctx->cfg->hashes_per_network,
 	    HASH_WINDOW) < 0 ||
-	    api_password_hash(req, res, f[ACCOUNT_PASSWORD].s, hash) < 0)
+	    api_password_hash(ctx, req, res, f[ACCOUNT_PASSWORD].s, hash) < 0)
 		return;
-	if ((rc = db_begin(req->db)) != DB_OK ||
-	    (rc = accounts_email_taken(req->db, email, &taken)) != DB_OK)
+	if ((rc = db_begin(ctx->db)) != DB_OK ||
+	    (rc = accounts_email_taken(ctx->db, email, &taken)) != DB_OK)
 		goto fail;
 	/* Checked first so the usual case leaves no error in the server log. */
-	rc = taken ? accounts_notify_taken(req, email) :
-	    accounts_insert(req, email, hash);
+	rc = taken ? accounts_notify_taken(ctx, req, email) :
+	    accounts_insert(ctx, req, email, hash);
 	if (rc == DB_CONFLICT &&
-	    strcmp(db_conflict_constraint(req->db), "accounts_email_key") == 0) {
-		db_rollback(req->db);
-		if ((rc = db_begin(req->db)) == DB_OK)
-			rc = accounts_notify_taken(req, email);
+	    strcmp(db_conflict_constraint(ctx->db), "accounts_email_key") == 0) {
+		db_rollback(ctx->db);
+		if ((rc = db_begin(ctx->db)) == DB_OK)
+			rc = accounts_notify_taken(ctx, req, email);
 	} else if (rc == DB_CONFLICT) {
-		db_rollback(req->db);
+		db_rollback(ctx->db);
 		api_pseudonym_taken(res);
 		return;
 	}
-	if (rc != DB_OK || (rc = db_commit(req->db)) != DB_OK)
+	if (rc != DB_OK || (rc = db_commit(ctx->db)) != DB_OK)
 		goto fail;
 	response_json(res, 202, json_pack("{s:s,s:s}", "status",
 	    "verification_sent", "message", "If this address can be used, "
 	    "a message with a confirmation link is on its way."));
 	return;
 fail:
-	db_rollback(req->db);
-	api_db_error(res, rc);
+	db_rollback(ctx->db);
+	response_db_error(res, rc);
 }
 
 /* Marks a one-time token used; its account id, 0 if invalid. */
 static enum db_status
-accounts_token_use(struct request *req, const char *purpose, int64_t *id)
+accounts_token_use(struct ctx *ctx, struct request *req, const char *purpose,
+    int64_t *id)
 {
 	struct db_rows	*rows = NULL;
 	char		 th[TOKEN_HASH_LEN + 3];
@@ -320,7 +328,7 @@ accounts_token_use(struct request *req, const char *purpose, int64_t *id)
 	if (!token_well_formed(token))
 		return DB_OK;
 	token_hash(token, th);
-	rc = db_exec(req->db, STMT_TOKEN_USE, DB_PARAMS(th, purpose), &rows);
+	rc = db_exec(ctx->db, STMT_TOKEN_USE, DB_PARAMS(th, purpose), &rows);
 	if (rc == DB_OK && db_nrows(rows) > 0)
 		*id = db_int(rows, 0, 0);
 	db_rows_free(rows);
@@ -333,19 +341,19 @@ accounts_token_use(struct request *req, const char *purpose, int64_t *id)
  * closed and the response set (400 invalid_token, 503).
  */
 static int
-accounts_token_begin(struct request *req, struct response *res,
+accounts_token_begin(struct ctx *ctx, struct request *req, struct response *res,
     const char *purpose, int64_t *id)
 {
 	enum db_status	 rc;
 
-	if ((rc = db_begin(req->db)) != DB_OK ||
-	    (rc = accounts_token_use(req, purpose, id)) != DB_OK) {
-		db_rollback(req->db);
-		api_db_error(res, rc);
+	if ((rc = db_begin(ctx->db)) != DB_OK ||
+	    (rc = accounts_token_use(ctx, req, purpose, id)) != DB_OK) {
+		db_rollback(ctx->db);
+		response_db_error(res, rc);
 		return -1;
 	}
 	if (*id == 0) {
-		db_rollback(req->db);
+		db_rollback(ctx->db);
 		response_error(res, 400, "invalid_token", "This link is not "
 		    "valid: it may have expired or been used already.", "token");
 		return -1;
@@ -354,23 +362,23 @@ accounts_token_begin(struct request *req, struct response *res,
 }
 
 void
-api_accounts_verify(struct request *req, struct response *res)
+api_accounts_verify(struct ctx *ctx, struct request *req, struct response *res)
 {
 	char		 idb[API_INT_LEN];
 	int64_t		 id;
 	enum db_status	 rc;
 
-	if (accounts_token_begin(req, res, "verify", &id) < 0)
+	if (accounts_token_begin(ctx, req, res, "verify", &id) < 0)
 		return;
-	if ((rc = db_exec(req->db, STMT_ACCOUNT_VERIFY,
+	if ((rc = db_exec(ctx->db, STMT_ACCOUNT_VERIFY,
 	    DB_PARAMS(api_int(id, idb)), NULL)) != DB_OK ||
-	    (rc = db_commit(req->db)) != DB_OK)
+	    (rc = db_commit(ctx->db)) != DB_OK)
 		goto fail;
 	response_json(res, 200, json_pack("{s:s}", "status", "verified"));
 	return;
 fail:
-	db_rollback(req->db);
-	api_db_error(res, rc);
+	db_rollback(ctx->db);
+	response_db_error(res, rc);
 }
 
 /*
@@ -378,7 +386,7 @@ fail:
  * api_password_reset): a link for a known address, a few an hour at most.
  */
 static void
-accounts_reset_send(struct request *req)
+accounts_reset_send(struct ctx *ctx, struct request *req)
 {
 	struct db_rows	*rows = NULL, *recent = NULL;
 	char		 email[API_EMAIL_LEN], token[TOKEN_LEN + 1];
@@ -387,12 +395,12 @@ accounts_reset_send(struct request *req)
 	enum db_status	 rc;
 
 	api_email_normalize(req->fields[EMAIL_FIELD_EMAIL].s, email);
-	if ((rc = db_begin(req->db)) != DB_OK ||
-	    (rc = db_exec(req->db, STMT_ACCOUNT_BY_EMAIL_LOCKED,
+	if ((rc = db_begin(ctx->db)) != DB_OK ||
+	    (rc = db_exec(ctx->db, STMT_ACCOUNT_BY_EMAIL_LOCKED,
 	    DB_PARAMS(email), &rows)) != DB_OK || db_nrows(rows) == 0)
 		goto out;
 	id = db_value(rows, 0, 0);
-	if ((rc = db_exec(req->db, STMT_TOKEN_RECENT, DB_PARAMS(id, "reset"),
+	if ((rc = db_exec(ctx->db, STMT_TOKEN_RECENT, DB_PARAMS(id, "reset"),
 	    &recent)) != DB_OK || db_int(recent, 0, 0) >= RESETS_PER_HOUR)
 		goto out;
 	if (token_new(token) < 0) {
@@ -400,14 +408,14 @@ accounts_reset_send(struct request *req)
 		goto out;
 	}
 	token_hash(token, th);
-	if ((rc = db_exec(req->db, STMT_TOKEN_INSERT, DB_PARAMS(th, id, "reset",
+	if ((rc = db_exec(ctx->db, STMT_TOKEN_INSERT, DB_PARAMS(th, id, "reset",
 	    RESET_TTL), NULL)) != DB_OK ||
-	    (rc = mail_queue(req->db, req->cfg, db_int(rows, 0, 0), email,
+	    (rc = mail_queue(ctx->db, ctx->cfg, db_int(rows, 0, 0), email,
 	    db_value(rows, 0, 3), MAIL_RESET, token)) != DB_OK)
 		goto out;
-	rc = db_commit(req->db);
+	rc = db_commit(ctx->db);
 out:
-	db_rollback(req->db);
+	db_rollback(ctx->db);
 	db_rows_free(rows);
 	db_rows_free(recent);
 	if (rc != DB_OK)
@@ -421,11 +429,12 @@ out:
  * address).
  */
 void
-api_password_reset(struct request *req, struct response *res)
+api_password_reset(struct ctx *ctx, struct request *req, struct response *res)
 {
-	if (api_network_budget(req, res, 'm', MAIL_REQUESTS, MAIL_WINDOW) < 0)
+	if (api_network_budget(ctx, req, res, 'm', MAIL_REQUESTS,
+	    MAIL_WINDOW) < 0)
 		return;
-	req->deferred = accounts_reset_send;
+	ctx->deferred = accounts_reset_send;
 	response_json(res, 202, json_pack("{s:s,s:s}", "status", "accepted",
 	    "message", "If an account uses this address, a message with a "
 	    "link is on its way."));
@@ -437,7 +446,7 @@ api_password_reset(struct request *req, struct response *res)
  * (400 invalid_token, 503).
  */
 static int
-accounts_token_check(struct request *req, struct response *res)
+accounts_token_check(struct ctx *ctx, struct request *req, struct response *res)
 {
 	struct db_rows	*rows = NULL;
 	char		 th[TOKEN_HASH_LEN + 3];
@@ -447,13 +456,13 @@ accounts_token_check(struct request *req, struct response *res)
 
 	if (token_well_formed(token)) {
 		token_hash(token, th);
-		rc = db_exec(req->db, STMT_TOKEN_VALID, DB_PARAMS(th, "reset"),
+		rc = db_exec(ctx->db, STMT_TOKEN_VALID, DB_PARAMS(th, "reset"),
 		    &rows);
 		valid = rc == DB_OK && db_nrows(rows) > 0;
 		db_rows_free(rows);
 	}
 	if (rc != DB_OK) {
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 		return -1;
 	}
 	if (!valid) {
@@ -465,7 +474,8 @@ accounts_token_check(struct request *req, struct response *res)
 }
 
 void
-api_password_reset_confirm(struct request *req, struct response *res)
+api_password_reset_confirm(struct ctx *ctx, struct request *req,
+    struct response *res)
 {
 	const char	*pw = req->fields[TOKEN_FIELD_PASSWORD].s;
 	char		 hash[PASSWORD_ENCODED_MAX], idb[API_INT_LEN];
@@ -473,28 +483,28 @@ api_password_reset_confirm(struct request *req, struct response *res)
 	enum db_status	 rc;
 
 	if (api_password_policy(res, "password", pw, NULL, NULL) < 0 ||
-	    accounts_token_check(req, res) < 0 ||
-	    api_network_budget(req, res, 'h', req->cfg->hashes_per_network,
+	    accounts_token_check(ctx, req, res) < 0 ||
+	    api_network_budget(ctx, req, res, 'h', ctx->cfg->hashes_per_network,
 	    HASH_WINDOW) < 0 ||
-	    api_password_hash(req, res, pw, hash) < 0)
+	    api_password_hash(ctx, req, res, pw, hash) < 0)
 		return;
-	if (accounts_token_begin(req, res, "reset", &id) < 0)
+	if (accounts_token_begin(ctx, req, res, "reset", &id) < 0)
 		return;
 	api_int(id, idb);
 	/* The link proves the address too; every session and link ends. */
-	if ((rc = db_exec(req->db, STMT_ACCOUNT_PASSWORD_SET,
+	if ((rc = db_exec(ctx->db, STMT_ACCOUNT_PASSWORD_SET,
 	    DB_PARAMS(idb, hash), NULL)) != DB_OK ||
-	    (rc = db_exec(req->db, STMT_ACCOUNT_VERIFY, DB_PARAMS(idb),
+	    (rc = db_exec(ctx->db, STMT_ACCOUNT_VERIFY, DB_PARAMS(idb),
 	    NULL)) != DB_OK ||
-	    (rc = db_exec(req->db, STMT_SESSION_DELETE_ALL, DB_PARAMS(idb),
+	    (rc = db_exec(ctx->db, STMT_SESSION_DELETE_ALL, DB_PARAMS(idb),
 	    NULL)) != DB_OK ||
-	    (rc = db_exec(req->db, STMT_TOKENS_END, DB_PARAMS(idb, "reset"),
+	    (rc = db_exec(ctx->db, STMT_TOKENS_END, DB_PARAMS(idb, "reset"),
 	    NULL)) != DB_OK ||
-	    (rc = db_commit(req->db)) != DB_OK)
+	    (rc = db_commit(ctx->db)) != DB_OK)
 		goto fail;
 	response_json(res, 200, json_pack("{s:s}", "status", "password_changed"));
 	return;
 fail:
-	db_rollback(req->db);
-	api_db_error(res, rc);
+	db_rollback(ctx->db);
+	response_db_error(res, rc);
 }

@@ -12,12 +12,18 @@
 #include <string.h>
 
 #include "concerto/api.h"
+#include "concerto/api/common.h"
+#include "concerto/api/fields.h"
+#include "concerto/api/idempotency.h"
+#include "concerto/api/participation.h"
 #include "concerto/auth.h"
 #include "concerto/buf.h"
 #include "concerto/config.h"
+#include "concerto/ctx.h"
 #include "concerto/field.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
+#include "concerto/response_db.h"
 #include "concerto/stratum.h"
 
 /* Attempts of a statement that lost a deadlock or serialization race. */
@@ -94,14 +100,14 @@ ballot_json(int64_t cid, const struct db_rows *r, size_t choices,
 
 /* Runs a ballot statement, again if it lost a deadlock outside a transaction. */
 static enum db_status
-ballot_exec(struct request *req, bool in_tx, enum stmt st,
+ballot_exec(struct ctx *ctx, struct request *req, bool in_tx, enum stmt st,
     const char *const *params, size_t n, struct db_rows **rows)
 {
 	enum db_status	 rc;
 	int		 i;
 
 	for (i = 0; i < BALLOT_TRIES; i++) {
-		rc = db_exec(req->db, st, params, n, rows);
+		rc = db_exec(ctx->db, st, params, n, rows);
 		if (rc != DB_RETRY || in_tx)
 			break;
 	}
@@ -109,16 +115,16 @@ ballot_exec(struct request *req, bool in_tx, enum stmt st,
 }
 
 void
-api_ballot_get(struct request *req, struct response *res)
+api_ballot_get(struct ctx *ctx, struct request *req, struct response *res)
 {
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 	char		 cid[API_INT_LEN], me[API_INT_LEN];
 
-	rc = db_exec(req->db, STMT_BALLOT_GET, DB_PARAMS(api_int(req->id, cid),
-	    api_int(req->session->account_id, me)), &rows);
+	rc = db_exec(ctx->db, STMT_BALLOT_GET, DB_PARAMS(api_int(req->id, cid),
+	    api_int(ctx->session->account_id, me)), &rows);
 	if (rc != DB_OK)
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 	else if (db_nrows(rows) == 0)
 		ballot_refuse(res, "no_ballot");
 	else
@@ -132,8 +138,8 @@ api_ballot_get(struct request *req, struct response *res)
  * stratum of the consultation's scheme.  The response is set on failure.
  */
 static enum db_status
-ballot_put_rows(struct request *req, struct response *res, bool in_tx,
-    const char *ids, struct db_rows **rows)
+ballot_put_rows(struct ctx *ctx, struct request *req, struct response *res,
+    bool in_tx, const char *ids, struct db_rows **rows)
 {
 	struct stratum	 st;
 	enum db_status	 rc;
@@ -141,23 +147,24 @@ ballot_put_rows(struct request *req, struct response *res, bool in_tx,
 	char		 scheme[24];
 
 	api_int(req->id, cid);
-	api_int(req->session->account_id, me);
-	rc = ballot_exec(req, in_tx, STMT_BALLOT_PUT, DB_PARAMS(cid, me, ids,
-	    NULL, NULL, NULL), rows);
+	api_int(ctx->session->account_id, me);
+	rc = ballot_exec(ctx, req, in_tx, STMT_BALLOT_PUT, DB_PARAMS(cid, me,
+	    ids, NULL, NULL, NULL), rows);
 	if (rc != DB_OK || strcmp(db_value(*rows, 0, 0), "need_stratum") != 0)
 		return rc;
 	snprintf(scheme, sizeof(scheme), "%s", db_value(*rows, 0, 5));
 	db_rows_free(*rows);
 	*rows = NULL;
-	if (api_stratum(req, res, scheme, &st) < 0)
+	if (api_stratum(ctx, req, res, scheme, &st) < 0)
 		return DB_UNAVAILABLE;
-	return ballot_exec(req, in_tx, STMT_BALLOT_PUT, DB_PARAMS(cid, me, ids,
+	return ballot_exec(ctx, req, in_tx, STMT_BALLOT_PUT, DB_PARAMS(cid, me,
+	    ids,
 	    st.code, stratum_source_name(st.source), api_stratum_agrees(&st)),
 	    rows);
 }
 
 void
-api_ballot_put(struct request *req, struct response *res)
+api_ballot_put(struct ctx *ctx, struct request *req, struct response *res)
 {
 	const struct field_value *ch = &req->fields[BALLOT_CHOICES];
 	struct api_idem	 idem;
@@ -165,40 +172,41 @@ api_ballot_put(struct request *req, struct response *res)
 	struct buf	 ids;
 	enum db_status	 rc;
 
-	if (api_idem_begin(req, res, &idem) != 0)
+	if (api_idem_begin(ctx, req, res, &idem) != 0)
 		return;
 	buf_init(&ids, 0);
 	api_id_array(ch->ids, ch->nids, &ids);
-	rc = ballot_put_rows(req, res, idem.active, buf_str(&ids), &rows);
+	rc = ballot_put_rows(ctx, req, res, idem.active, buf_str(&ids), &rows);
 	if (rc != DB_OK) {
 		if (res->status == 0)
-			api_db_error(res, rc);
+			response_db_error(res, rc);
 	} else if (!ballot_refuse(res, db_value(rows, 0, 0)))
 		response_json(res, 200, ballot_json(req->id, rows, 1, 4));
-	api_idem_end(req, res, &idem);
+	api_idem_end(ctx, req, res, &idem);
 	db_rows_free(rows);
 	buf_free(&ids);
 }
 
 void
-api_ballot_delete(struct request *req, struct response *res)
+api_ballot_delete(struct ctx *ctx, struct request *req, struct response *res)
 {
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 	char		 cid[API_INT_LEN], me[API_INT_LEN];
 
-	rc = ballot_exec(req, false, STMT_BALLOT_DELETE, DB_PARAMS(
-	    api_int(req->id, cid), api_int(req->session->account_id, me)),
+	rc = ballot_exec(ctx, req, false, STMT_BALLOT_DELETE, DB_PARAMS(
+	    api_int(req->id, cid), api_int(ctx->session->account_id, me)),
 	    &rows);
 	if (rc != DB_OK)
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 	else if (!ballot_refuse(res, db_value(rows, 0, 0)))
 		response_json(res, 204, NULL);
 	db_rows_free(rows);
 }
 
 void
-api_assisted_ballot_create(struct request *req, struct response *res)
+api_assisted_ballot_create(struct ctx *ctx, struct request *req,
+    struct response *res)
 {
 	const struct field_value *f = req->fields;
 	struct consultation_rules cr;
@@ -211,23 +219,23 @@ api_assisted_ballot_create(struct request *req, struct response *res)
 			 wait[API_INT_LEN];
 
 	/* The person's declared postcode only: not the facilitator's address. */
-	if (api_consultation_rules(req, res, req->id, &cr) < 0)
+	if (api_consultation_rules(ctx, req, res, req->id, &cr) < 0)
 		return;
 	stratum_resolve(cr.scheme, f[ASSISTED_POSTCODE].present ?
 	    f[ASSISTED_POSTCODE].s : NULL, NULL, &st);
-	if (api_idem_begin(req, res, &idem) != 0)
+	if (api_idem_begin(ctx, req, res, &idem) != 0)
 		return;
 	buf_init(&ids, 0);
 	api_id_array(f[ASSISTED_CHOICES].ids, f[ASSISTED_CHOICES].nids, &ids);
-	rc = ballot_exec(req, idem.active, STMT_BALLOT_ASSISTED, DB_PARAMS(
-	    api_int(req->id, cid), api_int(req->session->account_id, me),
+	rc = ballot_exec(ctx, req, idem.active, STMT_BALLOT_ASSISTED, DB_PARAMS(
+	    api_int(req->id, cid), api_int(ctx->session->account_id, me),
 	    buf_str(&ids), f[ASSISTED_PROFILE].s, st.code,
 	    f[ASSISTED_INTERESTS].present && f[ASSISTED_INTERESTS].b ?
 	    "true" : "false",
 	    f[ASSISTED_NOTE].present ? f[ASSISTED_NOTE].s : NULL,
-	    api_int(req->cfg->assisted_per_minute, per)), &rows);
+	    api_int(ctx->cfg->assisted_per_minute, per)), &rows);
 	if (rc != DB_OK)
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 	else if (ballot_refuse(res, db_value(rows, 0, 0))) {
 		if (res->status == 429)
 			response_header(res, "Retry-After", api_int(
@@ -241,7 +249,7 @@ api_assisted_ballot_create(struct request *req, struct response *res)
 		    "profile", f[ASSISTED_PROFILE].s,
 		    "choices", ballot_choices(buf_str(&ids)),
 		    "created_at", api_json_text(rows, 0, 2)));
-	api_idem_end(req, res, &idem);
+	api_idem_end(ctx, req, res, &idem);
 	db_rows_free(rows);
 	buf_free(&ids);
 }

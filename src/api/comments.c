@@ -11,12 +11,17 @@
 #include <string.h>
 
 #include "concerto/api.h"
+#include "concerto/api/common.h"
+#include "concerto/api/fields.h"
+#include "concerto/api/participation.h"
 #include "concerto/auth.h"
 #include "concerto/config.h"
+#include "concerto/ctx.h"
 #include "concerto/field.h"
 #include "concerto/mem.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
+#include "concerto/response_db.h"
 
 #define PHASE_GATHERING		1
 #define PHASE_VOTING		2
@@ -112,7 +117,8 @@ comments_nest(const struct db_rows *rows, struct node *roots, size_t nroots,
 	for (i = 0; i < db_nrows(rows); i++) {
 		parent = node_find(roots, nroots, replies, n,
 		    db_int(rows, i, 2));
-		if (parent == NULL || (obj = api_json_parse(rows, i, 0)) == NULL)
+		if (parent == NULL || (obj = api_json_parse(rows, i,
+		    0)) == NULL)
 			continue;
 		json_array_append_new(json_object_get(parent->obj, "replies"),
 		    obj);
@@ -126,7 +132,8 @@ comments_nest(const struct db_rows *rows, struct node *roots, size_t nroots,
 
 /* The page's top-level comments: rows of a page statement, limit + 1. */
 static enum db_status
-comments_page(struct request *req, int sort, const int64_t *key,
+comments_page(struct ctx *ctx, struct request *req, int sort,
+    const int64_t *key,
     const char *me, const char *staff, int64_t limit, struct db_rows **rows)
 {
 	const struct field_value *q = req->qfields;
@@ -143,15 +150,15 @@ comments_page(struct request *req, int sort, const int64_t *key,
 
 	api_int(limit + 1, lim);
 	if (sort == COMMENT_SORT_BEST)
-		return db_exec(req->db, STMT_COMMENT_PAGE_BEST, DB_PARAMS(p0,
+		return db_exec(ctx->db, STMT_COMMENT_PAGE_BEST, DB_PARAMS(p0,
 		    p1, p2, me, staff, c0, c1, lim), rows);
-	return db_exec(req->db, sort == COMMENT_SORT_NEWEST ?
+	return db_exec(ctx->db, sort == COMMENT_SORT_NEWEST ?
 	    STMT_COMMENT_PAGE_NEWEST : STMT_COMMENT_PAGE_OLDEST,
 	    DB_PARAMS(p0, p1, p2, me, staff, c0, lim), rows);
 }
 
 void
-api_comments_list(struct request *req, struct response *res)
+api_comments_list(struct ctx *ctx, struct request *req, struct response *res)
 {
 	const struct field_value *q = req->qfields;
 	struct consultation_rules cr;
@@ -168,19 +175,19 @@ api_comments_list(struct request *req, struct response *res)
 	size_t		 i, shown, n = 0;
 	char		 me[API_INT_LEN], depth[API_INT_LEN], max[API_INT_LEN],
 			 cid[API_INT_LEN];
-	const char	*viewer = api_viewer(req, me),
-			*staff = api_is_staff(req) ? "true" : "false";
+	const char	*viewer = api_viewer(ctx, me),
+			*staff = api_is_staff(ctx) ? "true" : "false";
 
 	buf_init(&roots, 0);
-	if (api_consultation_rules(req, res, req->id, &cr) < 0)
+	if (api_consultation_rules(ctx, req, res, req->id, &cr) < 0)
 		goto out;
 	if (q[COMMENT_Q_CURSOR].present && api_cursor(res,
 	    q[COMMENT_Q_CURSOR].s, key, sort == COMMENT_SORT_BEST ? 2 : 1) < 0)
 		goto out;
-	rc = comments_page(req, sort, q[COMMENT_Q_CURSOR].present ? key :
+	rc = comments_page(ctx, req, sort, q[COMMENT_Q_CURSOR].present ? key :
 	    NULL, viewer, staff, limit, &page);
 	if (rc != DB_OK) {
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 		goto out;
 	}
 	shown = db_nrows(page) < (size_t)limit ? db_nrows(page) : (size_t)limit;
@@ -198,14 +205,14 @@ api_comments_list(struct request *req, struct response *res)
 			nodes[i].obj = json_array_get(list, i);
 		}
 		api_id_array(ids, n, &roots);
-		rc = db_exec(req->db, STMT_COMMENT_DESCENDANTS, DB_PARAMS(
+		rc = db_exec(ctx->db, STMT_COMMENT_DESCENDANTS, DB_PARAMS(
 		    buf_str(&roots), api_int(json_integer_value(
 		    json_object_get(nodes[0].obj, "depth")) +
 		    COMMENTS_DEPTH_SHOWN, depth), viewer, staff,
 		    api_int(COMMENTS_REPLIES_MAX, max), api_int(req->id, cid)),
 		    &deep);
 		if (rc != DB_OK) {
-			api_db_error(res, rc);
+			response_db_error(res, rc);
 			goto out;
 		}
 		comments_nest(deep, nodes, n, nodes + n);
@@ -223,15 +230,15 @@ out:
 
 /* Answers status with comment id as the session sees it. */
 static void
-comment_answer(struct request *req, struct response *res, int status,
-    const char *id)
+comment_answer(struct ctx *ctx, struct request *req, struct response *res,
+    int status, const char *id)
 {
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 	char		 me[API_INT_LEN];
 
-	rc = db_exec(req->db, STMT_COMMENT_GET, DB_PARAMS(id,
-	    api_viewer(req, me), api_is_staff(req) ? "true" : "false"), &rows);
+	rc = db_exec(ctx->db, STMT_COMMENT_GET, DB_PARAMS(id,
+	    api_viewer(ctx, me), api_is_staff(ctx) ? "true" : "false"), &rows);
 	api_json_found(res, status, rc, rows);
 	db_rows_free(rows);
 }
@@ -247,7 +254,7 @@ blank(const char *s)
 }
 
 void
-api_comments_create(struct request *req, struct response *res)
+api_comments_create(struct ctx *ctx, struct request *req, struct response *res)
 {
 	const struct field_value *f = req->fields;
 	struct consultation_rules cr;
@@ -256,7 +263,7 @@ api_comments_create(struct request *req, struct response *res)
 	char		 cid[API_INT_LEN], me[API_INT_LEN], prio[API_INT_LEN],
 			 parent[API_INT_LEN], per[API_INT_LEN];
 
-	if (api_consultation_rules(req, res, req->id, &cr) < 0)
+	if (api_consultation_rules(ctx, req, res, req->id, &cr) < 0)
 		return;
 	if (cr.phase != PHASE_GATHERING && cr.phase != PHASE_VOTING) {
 		api_refuse(res, comment_refusals, "comments_closed");
@@ -267,10 +274,10 @@ api_comments_create(struct request *req, struct response *res)
 		    "A comment needs some text.", "body");
 		return;
 	}
-	if (api_participation_ensure(req, res, req->id, cr.scheme) < 0)
+	if (api_participation_ensure(ctx, req, res, req->id, cr.scheme) < 0)
 		return;
-	rc = db_exec(req->db, STMT_COMMENT_POST, DB_PARAMS(
-	    api_int(req->id, cid), api_viewer(req, me),
+	rc = db_exec(ctx->db, STMT_COMMENT_POST, DB_PARAMS(
+	    api_int(req->id, cid), api_viewer(ctx, me),
 	    f[COMMENT_PRIORITY].present && !f[COMMENT_PRIORITY].null ?
 	    api_int(f[COMMENT_PRIORITY].i, prio) : NULL,
 	    f[COMMENT_PARENT].present && !f[COMMENT_PARENT].null ?
@@ -278,23 +285,23 @@ api_comments_create(struct request *req, struct response *res)
 	    f[COMMENT_ALIGNMENT].present ?
 	    api_alignments[f[COMMENT_ALIGNMENT].i] : "neutral",
 	    f[COMMENT_BODY].s, cr.premoderated ? "true" : "false",
-	    api_is_staff(req) ? "true" : "false",
-	    api_int(req->cfg->comments_per_minute, per)), &rows);
+	    api_is_staff(ctx) ? "true" : "false",
+	    api_int(ctx->cfg->comments_per_minute, per)), &rows);
 	if (api_code_ok(res, rc, rows, comment_refusals))
-		comment_answer(req, res, 201, db_value(rows, 0, 1));
+		comment_answer(ctx, req, res, 201, db_value(rows, 0, 1));
 	db_rows_free(rows);
 }
 
 /* Runs a statement answering one code about comment req->id. */
 static int
-comment_change(struct request *req, struct response *res, enum stmt stmt,
-    const char *const *params, size_t nparams)
+comment_change(struct ctx *ctx, struct request *req, struct response *res,
+    enum stmt stmt, const char *const *params, size_t nparams)
 {
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 	int		 ret = -1;
 
-	rc = db_exec(req->db, stmt, params, nparams, &rows);
+	rc = db_exec(ctx->db, stmt, params, nparams, &rows);
 	if (api_code_ok(res, rc, rows, comment_refusals))
 		ret = 0;
 	db_rows_free(rows);
@@ -302,7 +309,7 @@ comment_change(struct request *req, struct response *res, enum stmt stmt,
 }
 
 void
-api_comment_patch(struct request *req, struct response *res)
+api_comment_patch(struct ctx *ctx, struct request *req, struct response *res)
 {
 	const struct field_value *f = req->fields;
 	char		 id[API_INT_LEN], me[API_INT_LEN], win[API_INT_LEN];
@@ -312,36 +319,36 @@ api_comment_patch(struct request *req, struct response *res)
 		    "A comment needs some text.", "body");
 		return;
 	}
-	if (comment_change(req, res, STMT_COMMENT_EDIT, DB_PARAMS(
-	    api_int(req->id, id), api_viewer(req, me),
+	if (comment_change(ctx, req, res, STMT_COMMENT_EDIT, DB_PARAMS(
+	    api_int(req->id, id), api_viewer(ctx, me),
 	    f[COMMENT_BODY].present ? f[COMMENT_BODY].s : NULL,
 	    f[COMMENT_ALIGNMENT].present ?
 	    api_alignments[f[COMMENT_ALIGNMENT].i] : NULL,
-	    api_int(req->cfg->edit_window_s, win))) == 0)
-		comment_answer(req, res, 200, id);
+	    api_int(ctx->cfg->edit_window_s, win))) == 0)
+		comment_answer(ctx, req, res, 200, id);
 }
 
 void
-api_comment_delete(struct request *req, struct response *res)
+api_comment_delete(struct ctx *ctx, struct request *req, struct response *res)
 {
 	char		 id[API_INT_LEN], me[API_INT_LEN];
 
-	if (comment_change(req, res, STMT_COMMENT_DELETE, DB_PARAMS(
-	    api_int(req->id, id), api_viewer(req, me))) == 0)
+	if (comment_change(ctx, req, res, STMT_COMMENT_DELETE, DB_PARAMS(
+	    api_int(req->id, id), api_viewer(ctx, me))) == 0)
 		response_json(res, 204, NULL);
 }
 
 void
-api_comment_vote(struct request *req, struct response *res)
+api_comment_vote(struct ctx *ctx, struct request *req, struct response *res)
 {
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 	int64_t		 value = req->fields[VOTE_VALUE].i;
 	char		 id[API_INT_LEN], me[API_INT_LEN], v[API_INT_LEN];
 
-	rc = db_exec(req->db, STMT_COMMENT_VOTE, DB_PARAMS(api_int(req->id,
-	    id), api_viewer(req, me), api_int(value, v),
-	    api_is_staff(req) ? "true" : "false"), &rows);
+	rc = db_exec(ctx->db, STMT_COMMENT_VOTE, DB_PARAMS(api_int(req->id,
+	    id), api_viewer(ctx, me), api_int(value, v),
+	    api_is_staff(ctx) ? "true" : "false"), &rows);
 	if (api_code_ok(res, rc, rows, comment_refusals))
 		response_json(res, 200, json_pack("{s:I,s:I,s:I,s:f,s:I}",
 		    "id", (json_int_t)req->id,

@@ -8,34 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "concerto/api.h"
+#include "concerto/api/common.h"
+#include "concerto/api/fields.h"
+#include "concerto/api/pseudonym.h"
 #include "concerto/auth.h"
 #include "concerto/config.h"
+#include "concerto/ctx.h"
 #include "concerto/network.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
+#include "concerto/response_db.h"
 #include "concerto/throttle.h"
-
-void
-api_db_error(struct response *res, enum db_status rc)
-{
-	switch (rc) {
-	case DB_UNAVAILABLE:
-	case DB_RETRY:
-		response_error(res, 503, "database_unavailable",
-		    "The service is briefly unavailable; try again shortly.",
-		    NULL);
-		break;
-	case DB_CONFLICT:
-		response_error(res, 409, "conflict",
-		    "This conflicts with the current state.", NULL);
-		break;
-	default:
-		response_error(res, 500, "internal_error",
-		    "Something went wrong on our side.", NULL);
-		break;
-	}
-}
 
 void
 api_wait_error(struct response *res, const char *code, const char *message,
@@ -48,8 +31,8 @@ api_wait_error(struct response *res, const char *code, const char *message,
 }
 
 int
-api_network_budget(struct request *req, struct response *res, char kind,
-    int allowed, int window_s)
+api_network_budget(struct ctx *ctx, struct request *req, struct response *res,
+    char kind, int allowed, int window_s)
 {
 	struct db_rows	*rows = NULL;
 	char		 net[NETWORK_PREFIX_MAX], key[THROTTLE_HMAC_LEN + 1];
@@ -58,11 +41,11 @@ api_network_budget(struct request *req, struct response *res, char kind,
 	int64_t		 wait;
 
 	network_prefix(req->remote_addr, net);
-	throttle_hmac(req->cfg->throttle_key, kind, net, key);
-	rc = db_exec(req->db, STMT_NETWORK_BUDGET, DB_PARAMS(key,
+	throttle_hmac(ctx->cfg->throttle_key, kind, net, key);
+	rc = db_exec(ctx->db, STMT_NETWORK_BUDGET, DB_PARAMS(key,
 	    api_int(allowed, a), api_int(window_s, w)), &rows);
 	if (rc != DB_OK) {
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 		return -1;
 	}
 	wait = db_int(rows, 0, 0);
@@ -107,17 +90,17 @@ api_pseudonym_taken(struct response *res)
 }
 
 bool
-api_is_staff(const struct request *req)
+api_is_staff(const struct ctx *ctx)
 {
-	return req->session != NULL && req->session->second_factor &&
-	    (req->session->role == ROLE_MODERATOR ||
-	     req->session->role == ROLE_ADMIN);
+	return ctx->session != NULL && ctx->session->second_factor &&
+	    (ctx->session->role == ROLE_MODERATOR ||
+	     ctx->session->role == ROLE_ADMIN);
 }
 
 bool
-api_is_admin(const struct request *req)
+api_is_admin(const struct ctx *ctx)
 {
-	return api_is_staff(req) && req->session->role == ROLE_ADMIN;
+	return api_is_staff(ctx) && ctx->session->role == ROLE_ADMIN;
 }
 
 json_t *
@@ -140,7 +123,7 @@ api_json_column(struct response *res, int status, const struct db_rows *rows,
 	const char	*v = db_value(rows, row, col);
 
 	if (v == NULL)
-		api_db_error(res, DB_ERROR);
+		response_db_error(res, DB_ERROR);
 	else
 		response_text(res, status, API_JSON_TYPE, v, strlen(v));
 }
@@ -219,23 +202,23 @@ api_text_array(const char *const *strs, size_t n, struct buf *out)
 }
 
 int
-api_consultation_rules(struct request *req, struct response *res, int64_t id,
-    struct consultation_rules *out)
+api_consultation_rules(struct ctx *ctx, struct request *req,
+    struct response *res, int64_t id, struct consultation_rules *out)
 {
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 	char		 ids[API_INT_LEN];
 	int		 ret = -1;
 
-	rc = db_exec(req->db, STMT_CONSULTATION_RULES,
+	rc = db_exec(ctx->db, STMT_CONSULTATION_RULES,
 	    DB_PARAMS(api_int(id, ids)), &rows);
 	if (rc != DB_OK) {
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 		goto out;
 	}
 	if (db_nrows(rows) == 0 ||
 	    (out->phase = api_phase_rank(db_value(rows, 0, 0))) < 0 ||
-	    (out->phase == 0 && !api_is_staff(req))) {
+	    (out->phase == 0 && !api_is_staff(ctx))) {
 		api_not_found(res);
 		goto out;
 	}
@@ -266,7 +249,7 @@ api_refuse(struct response *res, const struct api_refusal *table,
 	const struct api_refusal *r = refusal_find(table, code);
 
 	if (r == NULL)
-		api_db_error(res, DB_ERROR);
+		response_db_error(res, DB_ERROR);
 	else
 		response_error(res, r->status, r->code, r->message, r->field);
 	return -1;
@@ -280,7 +263,7 @@ api_code_ok(struct response *res, enum db_status rc,
 	char		 wait[API_INT_LEN];
 
 	if (rc != DB_OK) {
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 		return false;
 	}
 	if (strcmp(db_value(rows, 0, 0), "ok") == 0)
@@ -318,9 +301,9 @@ api_cursor(struct response *res, const char *s, int64_t *v, size_t n)
 }
 
 const char *
-api_viewer(const struct request *req, char buf[API_INT_LEN])
+api_viewer(const struct ctx *ctx, char buf[API_INT_LEN])
 {
-	return req->session != NULL ? api_int(req->session->account_id, buf) :
+	return ctx->session != NULL ? api_int(ctx->session->account_id, buf) :
 	    NULL;
 }
 
@@ -329,7 +312,7 @@ api_json_found(struct response *res, int status, enum db_status rc,
     const struct db_rows *rows)
 {
 	if (rc != DB_OK)
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 	else if (db_nrows(rows) == 0)
 		api_not_found(res);
 	else

@@ -9,10 +9,15 @@
 #include <string.h>
 
 #include "concerto/api.h"
+#include "concerto/api/common.h"
+#include "concerto/api/consultations.h"
+#include "concerto/api/fields.h"
 #include "concerto/auth.h"
+#include "concerto/ctx.h"
 #include "concerto/field.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
+#include "concerto/response_db.h"
 
 #define PAGE_DEFAULT	20
 
@@ -47,23 +52,23 @@ consultation_db_error(struct db *db, struct response *res, enum db_status rc)
 				return;
 			}
 	}
-	api_db_error(res, rc);
+	response_db_error(res, rc);
 }
 
 /* Answers the consultation id as its GET would, with status. */
 static void
-consultation_answer(struct request *req, struct response *res, int64_t id,
-    int status)
+consultation_answer(struct ctx *ctx, struct request *req, struct response *res,
+    int64_t id, int status)
 {
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 	char		 ids[API_INT_LEN];
 
-	rc = db_exec(req->db, STMT_CONSULTATION_GET, DB_PARAMS(api_int(id, ids),
-	    api_is_staff(req) ? "true" : "false"), &rows);
+	rc = db_exec(ctx->db, STMT_CONSULTATION_GET, DB_PARAMS(api_int(id, ids),
+	    api_is_staff(ctx) ? "true" : "false"), &rows);
 	if (rc != DB_OK)
-		api_db_error(res, rc);
-	else if (db_nrows(rows) == 0 || (!api_is_staff(req) &&
+		response_db_error(res, rc);
+	else if (db_nrows(rows) == 0 || (!api_is_staff(ctx) &&
 	    strcmp(db_value(rows, 0, 1), "draft") == 0))
 		api_not_found(res);
 	else
@@ -72,13 +77,14 @@ consultation_answer(struct request *req, struct response *res, int64_t id,
 }
 
 void
-api_consultation_get(struct request *req, struct response *res)
+api_consultation_get(struct ctx *ctx, struct request *req, struct response *res)
 {
-	consultation_answer(req, res, req->id, 200);
+	consultation_answer(ctx, req, res, req->id, 200);
 }
 
 void
-api_consultations_list(struct request *req, struct response *res)
+api_consultations_list(struct ctx *ctx, struct request *req,
+    struct response *res)
 {
 	const struct field_value *q = req->qfields;
 	struct db_rows	*rows = NULL;
@@ -87,13 +93,13 @@ api_consultations_list(struct request *req, struct response *res)
 			    q[CONS_Q_LIMIT].i : PAGE_DEFAULT;
 	char		 cur[API_INT_LEN], lim[API_INT_LEN];
 
-	rc = db_exec(req->db, STMT_CONSULTATION_LIST, DB_PARAMS(
+	rc = db_exec(ctx->db, STMT_CONSULTATION_LIST, DB_PARAMS(
 	    q[CONS_Q_PHASE].present ? q[CONS_Q_PHASE].s : NULL,
-	    api_is_staff(req) ? "true" : "false",
+	    api_is_staff(ctx) ? "true" : "false",
 	    q[CONS_Q_CURSOR].present ? api_int(q[CONS_Q_CURSOR].i, cur) : NULL,
 	    api_int(limit + 1, lim)), &rows);
 	if (rc != DB_OK) {
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 		goto out;
 	}
 	api_page(res, "consultations", rows, limit);
@@ -147,7 +153,7 @@ consultation_targets(struct db *db, struct response *res, const char *id,
 		    DB_PARAMS(id, api_profiles[i], share), NULL);
 	}
 	if (rc != DB_OK) {
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 		return -1;
 	}
 	return 0;
@@ -225,22 +231,23 @@ api_consultation_insert(struct db *db, struct response *res,
 }
 
 void
-api_consultations_create(struct request *req, struct response *res)
+api_consultations_create(struct ctx *ctx, struct request *req,
+    struct response *res)
 {
 	char		 by[API_INT_LEN];
 	int64_t		 id;
 
 	enum db_status	 rc;
 
-	if ((rc = db_begin(req->db)) != DB_OK)
-		api_db_error(res, rc);
-	else if (api_consultation_insert(req->db, res, req->fields,
-	    req->route->fields, api_int(req->session->account_id, by),
-	    "draft", &id) == 0 && (rc = db_commit(req->db)) != DB_OK)
-		api_db_error(res, rc);
+	if ((rc = db_begin(ctx->db)) != DB_OK)
+		response_db_error(res, rc);
+	else if (api_consultation_insert(ctx->db, res, req->fields,
+	    req->route->fields, api_int(ctx->session->account_id, by),
+	    "draft", &id) == 0 && (rc = db_commit(ctx->db)) != DB_OK)
+		response_db_error(res, rc);
 	else if (res->status == 0)
-		consultation_answer(req, res, id, 201);
-	db_rollback(req->db);
+		consultation_answer(ctx, req, res, id, 201);
+	db_rollback(ctx->db);
 }
 
 /* Fields that fix the rules of the vote, frozen once it has opened. */
@@ -290,7 +297,8 @@ consultation_patch_allowed(struct response *res, const struct field_value *f,
 }
 
 void
-api_consultation_patch(struct request *req, struct response *res)
+api_consultation_patch(struct ctx *ctx, struct request *req,
+    struct response *res)
 {
 	const struct field_value *f = req->fields;
 	const struct field *defs = req->route->fields;
@@ -301,14 +309,14 @@ api_consultation_patch(struct request *req, struct response *res)
 	int		 now;
 	size_t		 i;
 
-	if ((rc = db_begin(req->db)) != DB_OK) {
-		api_db_error(res, rc);
+	if ((rc = db_begin(ctx->db)) != DB_OK) {
+		response_db_error(res, rc);
 		return;
 	}
-	rc = db_exec(req->db, STMT_CONSULTATION_LOCK,
+	rc = db_exec(ctx->db, STMT_CONSULTATION_LOCK,
 	    DB_PARAMS(api_int(req->id, id)), &cur);
 	if (rc != DB_OK) {
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 		goto out;
 	}
 	if (db_nrows(cur) == 0) {
@@ -326,7 +334,7 @@ api_consultation_patch(struct request *req, struct response *res)
 		goto out;
 	/* The phase in force is kept, so that dates never move it back. */
 	phase = f[CONS_PHASE].present ? f[CONS_PHASE].s : api_phases[now];
-	rc = db_exec(req->db, STMT_CONSULTATION_UPDATE, DB_PARAMS(id,
+	rc = db_exec(ctx->db, STMT_CONSULTATION_UPDATE, DB_PARAMS(id,
 	    vals[CONS_TITLE_FR], vals[CONS_TITLE_EN], vals[CONS_SUMMARY_FR],
 	    vals[CONS_SUMMARY_EN], vals[CONS_EASY_SUMMARY_FR],
 	    vals[CONS_EASY_SUMMARY_EN], vals[CONS_BODY_FR], vals[CONS_BODY_EN],
@@ -335,16 +343,16 @@ api_consultation_patch(struct request *req, struct response *res)
 	    vals[strcmp(method, "approval") == 0 ? CONS_MAX_CHOICES :
 	    CONS_MAX_RANKS], vals[CONS_WEIGHTING], vals[CONS_MODERATION],
 	    phase), NULL);
-	if (rc == DB_OK && consultation_targets(req->db, res, id,
+	if (rc == DB_OK && consultation_targets(ctx->db, res, id,
 	    &f[CONS_PROFILE_TARGETS]) < 0)
 		goto out;
 	if (rc == DB_OK)
-		rc = db_commit(req->db);
+		rc = db_commit(ctx->db);
 	if (rc != DB_OK)
-		consultation_db_error(req->db, res, rc);
+		consultation_db_error(ctx->db, res, rc);
 	else
-		consultation_answer(req, res, req->id, 200);
+		consultation_answer(ctx, req, res, req->id, 200);
 out:
-	db_rollback(req->db);		/* nothing once committed */
+	db_rollback(ctx->db);		/* nothing once committed */
 	db_rows_free(cur);
 }

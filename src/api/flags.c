@@ -7,7 +7,10 @@
 #include <string.h>
 
 #include "concerto/api.h"
+#include "concerto/api/common.h"
+#include "concerto/api/fields.h"
 #include "concerto/config.h"
+#include "concerto/ctx.h"
 #include "concerto/field.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
@@ -27,7 +30,8 @@ static const struct api_refusal flag_refusals[] = {
 
 /* Flags req->id, a target of type kind ("comment" or "submission"). */
 static void
-flag_target(struct request *req, struct response *res, const char *kind)
+flag_target(struct ctx *ctx, struct request *req, struct response *res,
+    const char *kind)
 {
 	const struct field_value *f = req->fields;
 	struct db_rows	*rows = NULL;
@@ -35,13 +39,13 @@ flag_target(struct request *req, struct response *res, const char *kind)
 	char		 id[API_INT_LEN], me[API_INT_LEN], th[API_INT_LEN],
 			 per[API_INT_LEN];
 
-	rc = db_exec(req->db, STMT_FLAG_ADD, DB_PARAMS(kind,
-	    api_int(req->id, id), api_viewer(req, me),
+	rc = db_exec(ctx->db, STMT_FLAG_ADD, DB_PARAMS(kind,
+	    api_int(req->id, id), api_viewer(ctx, me),
 	    api_flag_reasons[f[FLAG_REASON].i],
 	    f[FLAG_NOTE].present && !f[FLAG_NOTE].null ? f[FLAG_NOTE].s : NULL,
-	    api_is_staff(req) ? "true" : "false",
-	    api_int(req->cfg->flag_threshold, th),
-	    api_int(req->cfg->flags_per_minute, per)), &rows);
+	    api_is_staff(ctx) ? "true" : "false",
+	    api_int(ctx->cfg->flag_threshold, th),
+	    api_int(ctx->cfg->flags_per_minute, per)), &rows);
 	if (api_code_ok(res, rc, rows, flag_refusals))
 		response_json(res, 201, json_pack("{s:s,s:I,s:s,s:s}",
 		    "target_type", kind, "target_id", (json_int_t)req->id,
@@ -51,13 +55,13 @@ flag_target(struct request *req, struct response *res, const char *kind)
 }
 
 void
-api_comment_flag(struct request *req, struct response *res)
+api_comment_flag(struct ctx *ctx, struct request *req, struct response *res)
 {
-	flag_target(req, res, "comment");
+	flag_target(ctx, req, res, "comment");
 }
 
 void
-api_submission_flag(struct request *req, struct response *res)
+api_submission_flag(struct ctx *ctx, struct request *req, struct response *res)
 {
-	flag_target(req, res, "submission");
+	flag_target(ctx, req, res, "submission");
 }

@@ -6,6 +6,8 @@
  * form gives (CONCERTO_VERSION holds no character JSON escapes).
  */
 #include "concerto/api.h"
+#include "concerto/api/common.h"
+#include "concerto/ctx.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/version.h"
@@ -17,9 +19,9 @@ static const char	 health_ok[] = HEALTH_BODY("ok");
 static const char	 health_down[] = HEALTH_BODY("unavailable");
 
 void
-api_health_get(struct request *req, struct response *res)
+api_health_get(struct ctx *ctx, struct request *req, struct response *res)
 {
-	if (db_ping(req->db) == DB_OK)
+	if (db_ping(ctx->db) == DB_OK)
 		response_text(res, 200, API_JSON_TYPE, health_ok,
 		    sizeof(health_ok) - 1);
 	else {

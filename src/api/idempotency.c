@@ -8,12 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "concerto/api.h"
+#include "concerto/api/common.h"
+#include "concerto/api/idempotency.h"
 #include "concerto/auth.h"
 #include "concerto/buf.h"
+#include "concerto/ctx.h"
 #include "concerto/http.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
+#include "concerto/response_db.h"
 
 #define IDEM_HEADER	"HTTP_IDEMPOTENCY_KEY"
 
@@ -45,16 +48,17 @@ idem_request_hash(const struct request *req, char out[TOKEN_HASH_LEN + 3])
 
 /* Gives the stored answer of a claimed key again (or 422). */
 static void
-idem_replay(struct request *req, struct response *res, struct api_idem *idem)
+idem_replay(struct ctx *ctx, struct request *req, struct response *res,
+    struct api_idem *idem)
 {
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 	json_t		*body;
 
-	rc = db_exec(req->db, STMT_IDEMPOTENCY_GET,
+	rc = db_exec(ctx->db, STMT_IDEMPOTENCY_GET,
 	    DB_PARAMS(idem->account, idem->key, idem->hash), &rows);
 	if (rc != DB_OK)
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 	else if (db_nrows(rows) == 0 || db_isnull(rows, 0, 1))
 		response_error(res, 409, "idempotency_key_in_use",
 		    "A request with this key is still being handled.", NULL);
@@ -64,14 +68,14 @@ idem_replay(struct request *req, struct response *res, struct api_idem *idem)
 	else if (db_isnull(rows, 0, 2))
 		response_json(res, (int)db_int(rows, 0, 1), NULL);
 	else if ((body = api_json_parse(rows, 0, 2)) == NULL)
-		api_db_error(res, DB_ERROR);
+		response_db_error(res, DB_ERROR);
 	else
 		response_json(res, (int)db_int(rows, 0, 1), body);
 	db_rows_free(rows);
 }
 
 int
-api_idem_begin(struct request *req, struct response *res,
+api_idem_begin(struct ctx *ctx, struct request *req, struct response *res,
     struct api_idem *idem)
 {
 	struct db_rows	*rows = NULL;
@@ -89,17 +93,17 @@ api_idem_begin(struct request *req, struct response *res,
 		return -1;
 	}
 	memcpy(idem->key, key, strlen(key) + 1);
-	api_int(req->session->account_id, idem->account);
+	api_int(ctx->session->account_id, idem->account);
 	idem_request_hash(req, idem->hash);
-	if ((rc = db_begin(req->db)) == DB_OK)
-		rc = db_exec(req->db, STMT_IDEMPOTENCY_CLAIM,
+	if ((rc = db_begin(ctx->db)) == DB_OK)
+		rc = db_exec(ctx->db, STMT_IDEMPOTENCY_CLAIM,
 		    DB_PARAMS(idem->account, idem->key, idem->hash), &rows);
 	if (rc != DB_OK) {
-		api_db_error(res, rc);
-		db_rollback(req->db);
+		response_db_error(res, rc);
+		db_rollback(ctx->db);
 	} else if (db_nrows(rows) == 0) {
-		db_rollback(req->db);
-		idem_replay(req, res, idem);
+		db_rollback(ctx->db);
+		idem_replay(ctx, req, res, idem);
 		ret = 1;
 	} else {
 		idem->active = true;
@@ -110,7 +114,7 @@ api_idem_begin(struct request *req, struct response *res,
 }
 
 void
-api_idem_end(struct request *req, struct response *res,
+api_idem_end(struct ctx *ctx, struct request *req, struct response *res,
     struct api_idem *idem)
 {
 	enum db_status	 rc;
@@ -121,20 +125,20 @@ api_idem_end(struct request *req, struct response *res,
 	idem->active = false;
 	/* A failure, or a refusal for now (429), leaves the key to the retry. */
 	if (res->status >= 500 || res->status == 429) {
-		db_rollback(req->db);
+		db_rollback(ctx->db);
 		return;
 	}
 	if (res->json != NULL)
 		body = json_dumps(res->json, JSON_COMPACT);
 	else if (res->text.len > 0)
 		body = strdup(buf_str(&res->text));
-	rc = db_exec(req->db, STMT_IDEMPOTENCY_STORE, DB_PARAMS(idem->account,
+	rc = db_exec(ctx->db, STMT_IDEMPOTENCY_STORE, DB_PARAMS(idem->account,
 	    idem->key, api_int(res->status, status), body), NULL);
 	if (rc == DB_OK)
-		rc = db_commit(req->db);
+		rc = db_commit(ctx->db);
 	if (rc != DB_OK) {
-		db_rollback(req->db);
-		api_db_error(res, rc);
+		db_rollback(ctx->db);
+		response_db_error(res, rc);
 	}
 	free(body);
 }

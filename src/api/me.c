@@ -6,13 +6,20 @@
 #include <string.h>
 
 #include "concerto/api.h"
+#include "concerto/api/accounts.h"
+#include "concerto/api/common.h"
+#include "concerto/api/fields.h"
+#include "concerto/api/pseudonym.h"
+#include "concerto/api/session.h"
 #include "concerto/auth.h"
 #include "concerto/config.h"
+#include "concerto/ctx.h"
 #include "concerto/field.h"
 #include "concerto/password.h"
 #include "concerto/pseudonym_db.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
+#include "concerto/response_db.h"
 
 /* Columns of STMT_ACCOUNT_GET (ACCOUNT_COLUMNS in db_sql.c). */
 enum { C_EMAIL, C_PSEUDONYM, C_ROLE, C_PROFILE, C_POSTCODE, C_INT_DECL,
@@ -20,12 +27,12 @@ enum { C_EMAIL, C_PSEUDONYM, C_ROLE, C_PROFILE, C_POSTCODE, C_INT_DECL,
 	C_HEALTH_REVOKED, C_VERIFIED_AT, C_TOTP, C_CREATED, C_HASH, C_ID };
 
 static enum db_status
-me_load(struct request *req, struct db_rows **rows)
+me_load(struct ctx *ctx, struct request *req, struct db_rows **rows)
 {
 	char	 id[API_INT_LEN];
 
-	return db_exec(req->db, STMT_ACCOUNT_GET,
-	    DB_PARAMS(api_int(req->session->account_id, id)), rows);
+	return db_exec(ctx->db, STMT_ACCOUNT_GET,
+	    DB_PARAMS(api_int(ctx->session->account_id, id)), rows);
 }
 
 /* The account as the API shows it to its owner. */
@@ -56,13 +63,13 @@ me_json(const struct db_rows *r)
 }
 
 void
-api_me_get(struct request *req, struct response *res)
+api_me_get(struct ctx *ctx, struct request *req, struct response *res)
 {
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 
-	if ((rc = me_load(req, &rows)) != DB_OK)
-		api_db_error(res, rc);
+	if ((rc = me_load(ctx, req, &rows)) != DB_OK)
+		response_db_error(res, rc);
 	else if (db_nrows(rows) == 0)
 		response_error(res, 404, "not_found", "This account is gone.",
 		    NULL);
@@ -78,7 +85,7 @@ api_me_get(struct request *req, struct response *res)
  * network.  Returns 0, or -1 with the response set (403, 429, 503).
  */
 static int
-me_password_ok(struct request *req, struct response *res,
+me_password_ok(struct ctx *ctx, struct request *req, struct response *res,
     const struct db_rows *acct, const char *pw, const char *field)
 {
 	const char	*email = db_value(acct, 0, C_EMAIL);
@@ -86,24 +93,24 @@ me_password_ok(struct request *req, struct response *res,
 	int		 wait;
 	bool		 ok;
 
-	if ((rc = api_signin_wait(req, email, &wait)) != DB_OK)
+	if ((rc = api_signin_wait(ctx, req, email, &wait)) != DB_OK)
 		goto fail;
 	if (wait > 0) {
 		api_too_many_attempts(res, wait);
 		return -1;
 	}
-	if (api_password_verify(req, res, db_value(acct, 0, C_HASH), pw,
+	if (api_password_verify(ctx, req, res, db_value(acct, 0, C_HASH), pw,
 	    &ok) < 0)
 		return -1;
 	if (ok)
 		return 0;
-	if ((rc = api_signin_failed(req, email, &wait)) != DB_OK)
+	if ((rc = api_signin_failed(ctx, req, email, &wait)) != DB_OK)
 		goto fail;
 	response_error(res, 403, "invalid_password",
 	    "The current password is not right.", field);
 	return -1;
 fail:
-	api_db_error(res, rc);
+	response_db_error(res, rc);
 	return -1;
 }
 
@@ -152,7 +159,7 @@ me_consent(const struct field_value *f, const struct db_rows *r,
  * password stays booked.  Returns 0, or -1 with the response set.
  */
 static int
-me_password_new(struct request *req, struct response *res,
+me_password_new(struct ctx *ctx, struct request *req, struct response *res,
     const struct db_rows *r, char hash[PASSWORD_ENCODED_MAX])
 {
 	const struct field_value *f = req->fields;
@@ -168,32 +175,32 @@ me_password_new(struct request *req, struct response *res,
 	}
 	if (api_password_policy(res, "new_password", f[ME_NEW_PASSWORD].s,
 	    db_value(r, 0, C_EMAIL), db_value(r, 0, C_PSEUDONYM)) < 0 ||
-	    me_password_ok(req, res, r, f[ME_CURRENT_PASSWORD].s,
+	    me_password_ok(ctx, req, res, r, f[ME_CURRENT_PASSWORD].s,
 	    "current_password") < 0 ||
-	    api_password_hash(req, res, f[ME_NEW_PASSWORD].s, hash) < 0)
+	    api_password_hash(ctx, req, res, f[ME_NEW_PASSWORD].s, hash) < 0)
 		return -1;
 	return 0;
 }
 
 /* Stores the new password; the other sessions and every reset link end. */
 static enum db_status
-me_password_store(struct request *req, const char *hash)
+me_password_store(struct ctx *ctx, struct request *req, const char *hash)
 {
 	char		 id[API_INT_LEN], sid[API_INT_LEN];
 	enum db_status	 rc;
 
-	api_int(req->session->account_id, id);
-	api_int(req->session->id, sid);
-	if ((rc = db_exec(req->db, STMT_ACCOUNT_PASSWORD_SET,
+	api_int(ctx->session->account_id, id);
+	api_int(ctx->session->id, sid);
+	if ((rc = db_exec(ctx->db, STMT_ACCOUNT_PASSWORD_SET,
 	    DB_PARAMS(id, hash), NULL)) != DB_OK ||
-	    (rc = db_exec(req->db, STMT_SESSION_DELETE_OTHERS,
+	    (rc = db_exec(ctx->db, STMT_SESSION_DELETE_OTHERS,
 	    DB_PARAMS(id, sid), NULL)) != DB_OK)
 		return rc;
-	return db_exec(req->db, STMT_TOKENS_END, DB_PARAMS(id, "reset"), NULL);
+	return db_exec(ctx->db, STMT_TOKENS_END, DB_PARAMS(id, "reset"), NULL);
 }
 
 void
-api_me_patch(struct request *req, struct response *res)
+api_me_patch(struct ctx *ctx, struct request *req, struct response *res)
 {
 	const struct field_value *f = req->fields;
 	struct db_rows	*r = NULL, *taken = NULL;
@@ -203,28 +210,29 @@ api_me_patch(struct request *req, struct response *res)
 	enum db_status	 rc;
 	bool		 consent;
 
-	if ((rc = me_load(req, &r)) != DB_OK)
+	if ((rc = me_load(ctx, req, &r)) != DB_OK)
 		goto fail;
 	if (db_nrows(r) == 0 || me_consent(f, r, res, &profile, &consent) < 0)
 		goto out;
-	if (f[ME_PSEUDONYM].present && api_pseudonym_accept(req, res,
+	if (f[ME_PSEUDONYM].present && api_pseudonym_accept(ctx, req, res,
 	    ME_PSEUDONYM, db_value(r, 0, C_PSEUDONYM), name) < 0)
 		goto out;
 	pseudonym = pick(&f[ME_PSEUDONYM], r, C_PSEUDONYM);
-	api_int(req->session->account_id, id);
-	if ((rc = db_exec(req->db, STMT_PSEUDONYM_TAKEN,
+	api_int(ctx->session->account_id, id);
+	if ((rc = db_exec(ctx->db, STMT_PSEUDONYM_TAKEN,
 	    DB_PARAMS(pseudonym, id), &taken)) != DB_OK)
 		goto fail;
 	if (db_nrows(taken) > 0) {
 		api_pseudonym_taken(res);
 		goto out;
 	}
-	if (me_password_new(req, res, r, hash) < 0)
+	if (me_password_new(ctx, req, res, r, hash) < 0)
 		goto out;
-	if ((rc = db_begin(req->db)) != DB_OK ||
-	    (hash[0] != '\0' && (rc = me_password_store(req, hash)) != DB_OK))
+	if ((rc = db_begin(ctx->db)) != DB_OK ||
+	    (hash[0] != '\0' && (rc = me_password_store(ctx, req,
+	    hash)) != DB_OK))
 		goto fail;
-	rc = db_exec(req->db, STMT_ACCOUNT_UPDATE, DB_PARAMS(id, pseudonym,
+	rc = db_exec(ctx->db, STMT_ACCOUNT_UPDATE, DB_PARAMS(id, pseudonym,
 	    profile, pick(&f[ME_POSTCODE], r, C_POSTCODE),
 	    pick(&f[ME_LANGUAGE], r, C_LANGUAGE),
 	    f[ME_INTERESTS_DECLARED].present ?
@@ -234,7 +242,7 @@ api_me_patch(struct request *req, struct response *res)
 	    consent ? API_HEALTH_CONSENT_VERSION : db_value(r, 0, C_HEALTH_V),
 	    consent ? "true" : "false"), NULL);
 	if (rc == DB_OK && f[ME_PSEUDONYM].present)
-		rc = pseudonym_db_store(req->db, req->session->account_id,
+		rc = pseudonym_db_store(ctx->db, ctx->session->account_id,
 		    pseudonym);
 	if (rc == DB_CONFLICT) {
 		api_pseudonym_taken(res);
@@ -242,21 +250,21 @@ api_me_patch(struct request *req, struct response *res)
 	}
 	db_rows_free(r);
 	r = NULL;
-	if (rc != DB_OK || (rc = me_load(req, &r)) != DB_OK ||
-	    (rc = db_commit(req->db)) != DB_OK)
+	if (rc != DB_OK || (rc = me_load(ctx, req, &r)) != DB_OK ||
+	    (rc = db_commit(ctx->db)) != DB_OK)
 		goto fail;
 	response_json(res, 200, me_json(r));
 	goto out;
 fail:
-	api_db_error(res, rc);
+	response_db_error(res, rc);
 out:
-	db_rollback(req->db);
+	db_rollback(ctx->db);
 	db_rows_free(r);
 	db_rows_free(taken);
 }
 
 void
-api_me_delete(struct request *req, struct response *res)
+api_me_delete(struct ctx *ctx, struct request *req, struct response *res)
 {
 	struct db_rows	*r = NULL;
 	char		 id[API_INT_LEN];
@@ -266,46 +274,47 @@ api_me_delete(struct request *req, struct response *res)
 	    STMT_RECOVERY_DELETE, STMT_NOTIFICATIONS_DELETE };
 	size_t		 i;
 
-	if ((rc = me_load(req, &r)) != DB_OK)
+	if ((rc = me_load(ctx, req, &r)) != DB_OK)
 		goto fail;
-	if (db_nrows(r) == 0 || me_password_ok(req, res, r,
+	if (db_nrows(r) == 0 || me_password_ok(ctx, req, res, r,
 	    req->fields[ME_DELETE_PASSWORD].s, "password") < 0)
 		goto out;
-	api_int(req->session->account_id, id);
-	if ((rc = db_begin(req->db)) != DB_OK)
+	api_int(ctx->session->account_id, id);
+	if ((rc = db_begin(ctx->db)) != DB_OK)
 		goto fail;
 	for (i = 0; i < sizeof(erase) / sizeof(erase[0]); i++)
-		if ((rc = db_exec(req->db, erase[i], DB_PARAMS(id), NULL)) !=
+		if ((rc = db_exec(ctx->db, erase[i], DB_PARAMS(id), NULL)) !=
 		    DB_OK)
 			goto fail;
-	if ((rc = db_commit(req->db)) != DB_OK)
+	if ((rc = db_commit(ctx->db)) != DB_OK)
 		goto fail;
 	response_json(res, 204, NULL);
 	auth_cookie_clear(res);
 	goto out;
 fail:
-	api_db_error(res, rc);
+	response_db_error(res, rc);
 out:
-	db_rollback(req->db);
+	db_rollback(ctx->db);
 	db_rows_free(r);
 }
 
 /* Signs out everywhere: every session, this one too, and every reset link. */
 void
-api_me_sessions_delete(struct request *req, struct response *res)
+api_me_sessions_delete(struct ctx *ctx, struct request *req,
+    struct response *res)
 {
 	char		 id[API_INT_LEN];
 	enum db_status	 rc;
 
-	api_int(req->session->account_id, id);
-	if ((rc = db_begin(req->db)) != DB_OK ||
-	    (rc = db_exec(req->db, STMT_SESSION_DELETE_ALL, DB_PARAMS(id),
+	api_int(ctx->session->account_id, id);
+	if ((rc = db_begin(ctx->db)) != DB_OK ||
+	    (rc = db_exec(ctx->db, STMT_SESSION_DELETE_ALL, DB_PARAMS(id),
 	    NULL)) != DB_OK ||
-	    (rc = db_exec(req->db, STMT_TOKENS_END, DB_PARAMS(id, "reset"),
+	    (rc = db_exec(ctx->db, STMT_TOKENS_END, DB_PARAMS(id, "reset"),
 	    NULL)) != DB_OK ||
-	    (rc = db_commit(req->db)) != DB_OK) {
-		db_rollback(req->db);
-		api_db_error(res, rc);
+	    (rc = db_commit(ctx->db)) != DB_OK) {
+		db_rollback(ctx->db);
+		response_db_error(res, rc);
 		return;
 	}
 	response_json(res, 204, NULL);
@@ -314,8 +323,8 @@ api_me_sessions_delete(struct request *req, struct response *res)
 
 /* Runs stmt for the account and appends its rows as objects of keys. */
 static enum db_status
-me_export_rows(struct request *req, enum stmt s, const char *const *keys,
-    json_t *arr)
+me_export_rows(struct ctx *ctx, struct request *req, enum stmt s,
+    const char *const *keys, json_t *arr)
 {
 	struct db_rows	*rows = NULL;
 	char		 id[API_INT_LEN];
@@ -323,7 +332,7 @@ me_export_rows(struct request *req, enum stmt s, const char *const *keys,
 	size_t		 i, k;
 	json_t		*o;
 
-	rc = db_exec(req->db, s, DB_PARAMS(api_int(req->session->account_id,
+	rc = db_exec(ctx->db, s, DB_PARAMS(api_int(ctx->session->account_id,
 	    id)), &rows);
 	for (i = 0; rc == DB_OK && i < db_nrows(rows); i++) {
 		o = json_object();
@@ -337,7 +346,7 @@ me_export_rows(struct request *req, enum stmt s, const char *const *keys,
 }
 
 void
-api_me_export(struct request *req, struct response *res)
+api_me_export(struct ctx *ctx, struct request *req, struct response *res)
 {
 	static const char *const skeys[] = { "kind", "created_at",
 	    "last_seen_at", "expires_at", "second_factor", NULL };
@@ -354,21 +363,23 @@ api_me_export(struct request *req, struct response *res)
 	enum db_status	 rc;
 	char		 id[API_INT_LEN];
 
-	if (req->session->auth_age_s > req->cfg->recent_auth_s) {
+	if (ctx->session->auth_age_s > ctx->cfg->recent_auth_s) {
 		response_error(res, 403, "reauthentication_required",
 		    "Sign in again to export your data.", NULL);
 		goto out;
 	}
-	if ((rc = me_load(req, &r)) != DB_OK ||
-	    (rc = me_export_rows(req, STMT_EXPORT_SESSIONS, skeys,
+	if ((rc = me_load(ctx, req, &r)) != DB_OK ||
+	    (rc = me_export_rows(ctx, req, STMT_EXPORT_SESSIONS, skeys,
 	    sessions)) != DB_OK ||
-	    (rc = me_export_rows(req, STMT_EXPORT_ROLE_CHANGES, rkeys,
+	    (rc = me_export_rows(ctx, req, STMT_EXPORT_ROLE_CHANGES, rkeys,
 	    roles)) != DB_OK ||
-	    (rc = me_export_rows(req, STMT_EXPORT_MAIL, mkeys, mail)) != DB_OK ||
-	    (rc = me_export_rows(req, STMT_EXPORT_RECOVERY, ckeys, codes)) !=
-	    DB_OK || (rc = db_exec(req->db, STMT_EXPORT_CONTRIBUTIONS,
-	    DB_PARAMS(api_int(req->session->account_id, id)), &c)) != DB_OK) {
-		api_db_error(res, rc);
+	    (rc = me_export_rows(ctx, req, STMT_EXPORT_MAIL, mkeys,
+	    mail)) != DB_OK ||
+	    (rc = me_export_rows(ctx, req, STMT_EXPORT_RECOVERY, ckeys,
+	    codes)) !=
+	    DB_OK || (rc = db_exec(ctx->db, STMT_EXPORT_CONTRIBUTIONS,
+	    DB_PARAMS(api_int(ctx->session->account_id, id)), &c)) != DB_OK) {
+		response_db_error(res, rc);
 		goto out;
 	}
 	if (db_nrows(r) == 0) {
@@ -377,7 +388,7 @@ api_me_export(struct request *req, struct response *res)
 		goto out;
 	}
 	if ((contributions = api_json_parse(c, 0, 0)) == NULL) {
-		api_db_error(res, DB_ERROR);
+		response_db_error(res, DB_ERROR);
 		goto out;
 	}
 	out = json_pack("{s:s,s:o,s:O,s:O,s:O,s:O,s:o}",

@@ -7,10 +7,14 @@
 #include <string.h>
 
 #include "concerto/api.h"
+#include "concerto/api/common.h"
+#include "concerto/api/fields.h"
 #include "concerto/auth.h"
+#include "concerto/ctx.h"
 #include "concerto/field.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
+#include "concerto/response_db.h"
 
 #define QUEUE_PAGE_DEFAULT	50
 #define LOG_PAGE_DEFAULT	50
@@ -32,7 +36,7 @@ static const struct api_refusal moderation_refusals[] = {
 };
 
 void
-api_moderation_queue(struct request *req, struct response *res)
+api_moderation_queue(struct ctx *ctx, struct request *req, struct response *res)
 {
 	const struct field_value *q = req->qfields;
 	struct db_rows	*page = NULL, *counts = NULL;
@@ -49,17 +53,17 @@ api_moderation_queue(struct request *req, struct response *res)
 	    api_int(q[QUEUE_Q_CONSULTATION].i, c) : NULL;
 	why = q[QUEUE_Q_REASON].present ?
 	    api_flag_reasons[q[QUEUE_Q_REASON].i] : NULL;
-	rc = db_exec(req->db, STMT_QUEUE_PAGE, DB_PARAMS(cid, why,
+	rc = db_exec(ctx->db, STMT_QUEUE_PAGE, DB_PARAMS(cid, why,
 	    after ? api_int(key[0], k[0]) : NULL,
 	    after ? api_int(key[1], k[1]) : NULL,
 	    after ? api_int(key[2], k[2]) : NULL,
 	    after ? api_int(key[3], k[3]) : NULL,
 	    api_int(limit + 1, lim)), &page);
 	if (rc == DB_OK)
-		rc = db_exec(req->db, STMT_QUEUE_COUNTS, DB_PARAMS(cid, why),
+		rc = db_exec(ctx->db, STMT_QUEUE_COUNTS, DB_PARAMS(cid, why),
 		    &counts);
 	if (rc != DB_OK) {
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 		goto out;
 	}
 	response_json(res, 200, json_pack("{s:o,s:{s:I,s:I,s:I,s:I,s:I},s:o}",
@@ -78,7 +82,8 @@ out:
 }
 
 void
-api_moderation_decide(struct request *req, struct response *res)
+api_moderation_decide(struct ctx *ctx, struct request *req,
+    struct response *res)
 {
 	const struct field_value *f = req->fields;
 	struct db_rows	*rows = NULL;
@@ -98,8 +103,8 @@ api_moderation_decide(struct request *req, struct response *res)
 		    "A passage goes only with the redact action.", "passage");
 		return;
 	}
-	rc = db_exec(req->db, STMT_MODERATION_DECIDE, DB_PARAMS(kind,
-	    api_int(f[DECISION_TARGET_ID].i, id), api_viewer(req, me), action,
+	rc = db_exec(ctx->db, STMT_MODERATION_DECIDE, DB_PARAMS(kind,
+	    api_int(f[DECISION_TARGET_ID].i, id), api_viewer(ctx, me), action,
 	    f[DECISION_REASON].s, redact ? f[DECISION_PASSAGE].s : NULL,
 	    REDACTION_MARKER), &rows);
 	if (api_code_ok(res, rc, rows, moderation_refusals))
@@ -117,7 +122,7 @@ api_moderation_decide(struct request *req, struct response *res)
 }
 
 void
-api_moderation_log(struct request *req, struct response *res)
+api_moderation_log(struct ctx *ctx, struct request *req, struct response *res)
 {
 	const struct field_value *q = req->qfields;
 	struct db_rows	*rows = NULL;
@@ -127,7 +132,7 @@ api_moderation_log(struct request *req, struct response *res)
 	char		 c[API_INT_LEN], t[API_INT_LEN], cur[API_INT_LEN],
 			 lim[API_INT_LEN];
 
-	rc = db_exec(req->db, STMT_MODERATION_LOG, DB_PARAMS(
+	rc = db_exec(ctx->db, STMT_MODERATION_LOG, DB_PARAMS(
 	    q[LOG_Q_CONSULTATION].present ?
 	    api_int(q[LOG_Q_CONSULTATION].i, c) : NULL,
 	    q[LOG_Q_TARGET_TYPE].present ?
@@ -137,22 +142,22 @@ api_moderation_log(struct request *req, struct response *res)
 	    q[LOG_Q_CURSOR].present ? api_int(q[LOG_Q_CURSOR].i, cur) : NULL,
 	    api_int(limit + 1, lim)), &rows);
 	if (rc != DB_OK)
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 	else
 		api_page(res, "entries", rows, limit);
 	db_rows_free(rows);
 }
 
 void
-api_account_suspend(struct request *req, struct response *res)
+api_account_suspend(struct ctx *ctx, struct request *req, struct response *res)
 {
 	const struct field_value *f = req->fields;
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 	char		 id[API_INT_LEN], me[API_INT_LEN], days[API_INT_LEN];
 
-	rc = db_exec(req->db, STMT_ACCOUNT_SUSPEND, DB_PARAMS(
-	    api_int(req->id, id), api_viewer(req, me),
+	rc = db_exec(ctx->db, STMT_ACCOUNT_SUSPEND, DB_PARAMS(
+	    api_int(req->id, id), api_viewer(ctx, me),
 	    api_int(f[SUSPENSION_DAYS].i, days), f[SUSPENSION_REASON].s),
 	    &rows);
 	if (api_code_ok(res, rc, rows, moderation_refusals))

@@ -3,25 +3,29 @@
  * contributions (with the reason), suspensions, and where to find support.
  */
 #include "concerto/api.h"
+#include "concerto/api/common.h"
+#include "concerto/api/fields.h"
+#include "concerto/ctx.h"
 #include "concerto/field.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
+#include "concerto/response_db.h"
 
 #define NOTIFICATIONS_PAGE_DEFAULT	20
 
 /* The number of unread notifications of the session's account, or -1. */
 static int64_t
-notifications_unread(struct request *req, struct response *res)
+notifications_unread(struct ctx *ctx, struct request *req, struct response *res)
 {
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 	int64_t		 n = -1;
 	char		 me[API_INT_LEN];
 
-	rc = db_exec(req->db, STMT_NOTIFICATION_UNREAD,
-	    DB_PARAMS(api_viewer(req, me)), &rows);
+	rc = db_exec(ctx->db, STMT_NOTIFICATION_UNREAD,
+	    DB_PARAMS(api_viewer(ctx, me)), &rows);
 	if (rc != DB_OK)
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 	else
 		n = db_int(rows, 0, 0);
 	db_rows_free(rows);
@@ -29,7 +33,8 @@ notifications_unread(struct request *req, struct response *res)
 }
 
 void
-api_notifications_list(struct request *req, struct response *res)
+api_notifications_list(struct ctx *ctx, struct request *req,
+    struct response *res)
 {
 	const struct field_value *q = req->qfields;
 	struct db_rows	*rows = NULL;
@@ -38,14 +43,14 @@ api_notifications_list(struct request *req, struct response *res)
 			    q[PAGE_Q_LIMIT].i : NOTIFICATIONS_PAGE_DEFAULT;
 	char		 me[API_INT_LEN], cur[API_INT_LEN], lim[API_INT_LEN];
 
-	if ((unread = notifications_unread(req, res)) < 0)
+	if ((unread = notifications_unread(ctx, req, res)) < 0)
 		return;
-	rc = db_exec(req->db, STMT_NOTIFICATION_PAGE, DB_PARAMS(
-	    api_viewer(req, me), q[PAGE_Q_CURSOR].present ?
+	rc = db_exec(ctx->db, STMT_NOTIFICATION_PAGE, DB_PARAMS(
+	    api_viewer(ctx, me), q[PAGE_Q_CURSOR].present ?
 	    api_int(q[PAGE_Q_CURSOR].i, cur) : NULL,
 	    api_int(limit + 1, lim)), &rows);
 	if (rc != DB_OK)
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 	else
 		response_json(res, 200, json_pack("{s:o,s:I,s:o}",
 		    "notifications", api_json_rows(rows, (size_t)limit),
@@ -57,18 +62,19 @@ api_notifications_list(struct request *req, struct response *res)
 }
 
 void
-api_notifications_read(struct request *req, struct response *res)
+api_notifications_read(struct ctx *ctx, struct request *req,
+    struct response *res)
 {
 	enum db_status	 rc;
 	int64_t		 unread;
 	char		 me[API_INT_LEN], upto[API_INT_LEN];
 
-	rc = db_exec(req->db, STMT_NOTIFICATION_READ, DB_PARAMS(
-	    api_viewer(req, me), api_int(req->fields[READ_UP_TO].i, upto)),
+	rc = db_exec(ctx->db, STMT_NOTIFICATION_READ, DB_PARAMS(
+	    api_viewer(ctx, me), api_int(req->fields[READ_UP_TO].i, upto)),
 	    NULL);
 	if (rc != DB_OK)
-		api_db_error(res, rc);
-	else if ((unread = notifications_unread(req, res)) >= 0)
+		response_db_error(res, rc);
+	else if ((unread = notifications_unread(ctx, req, res)) >= 0)
 		response_json(res, 200, json_pack("{s:I}", "unread",
 		    (json_int_t)unread));
 }

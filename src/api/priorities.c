@@ -8,10 +8,15 @@
 #include <string.h>
 
 #include "concerto/api.h"
+#include "concerto/api/common.h"
+#include "concerto/api/consultations.h"
+#include "concerto/api/fields.h"
 #include "concerto/buf.h"
+#include "concerto/ctx.h"
 #include "concerto/field.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
+#include "concerto/response_db.h"
 
 #define PHASE_VOTING	2
 
@@ -78,14 +83,14 @@ priority_sources(struct db *db, struct response *res, const char *pid,
 }
 
 static void
-priority_answer(struct request *req, struct response *res, const char *id,
-    int status)
+priority_answer(struct ctx *ctx, struct request *req, struct response *res,
+    const char *id, int status)
 {
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 
-	rc = db_exec(req->db, STMT_PRIORITY_GET, DB_PARAMS(id,
-	    api_is_staff(req) ? "true" : "false"), &rows);
+	rc = db_exec(ctx->db, STMT_PRIORITY_GET, DB_PARAMS(id,
+	    api_is_staff(ctx) ? "true" : "false"), &rows);
 	api_json_found(res, status, rc, rows);
 	db_rows_free(rows);
 }
@@ -98,19 +103,19 @@ priorities_frozen(struct response *res)
 }
 
 void
-api_priorities_list(struct request *req, struct response *res)
+api_priorities_list(struct ctx *ctx, struct request *req, struct response *res)
 {
 	struct consultation_rules cr;
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 	char		 id[API_INT_LEN];
 
-	if (api_consultation_rules(req, res, req->id, &cr) < 0)
+	if (api_consultation_rules(ctx, req, res, req->id, &cr) < 0)
 		return;
-	rc = db_exec(req->db, STMT_PRIORITY_LIST, DB_PARAMS(api_int(req->id,
-	    id), api_is_staff(req) ? "true" : "false"), &rows);
+	rc = db_exec(ctx->db, STMT_PRIORITY_LIST, DB_PARAMS(api_int(req->id,
+	    id), api_is_staff(ctx) ? "true" : "false"), &rows);
 	if (rc != DB_OK) {
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 		goto out;
 	}
 	response_json(res, 200, json_pack("{s:o}", "priorities",
@@ -139,38 +144,39 @@ api_priority_insert(struct db *db, struct response *res, int64_t cid,
 		    &f[PRIO_SOURCES]);
 	}
 	if (rc != DB_OK && res->status == 0)
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 	db_rows_free(rows);
 	buf_free(&p.links);
 	return rc == DB_OK ? 0 : -1;
 }
 
 void
-api_priorities_create(struct request *req, struct response *res)
+api_priorities_create(struct ctx *ctx, struct request *req,
+    struct response *res)
 {
 	struct consultation_rules cr;
 	enum db_status	 rc;
 	int64_t		 id;
 	char		 pid[API_INT_LEN];
 
-	if (api_consultation_rules(req, res, req->id, &cr) < 0)
+	if (api_consultation_rules(ctx, req, res, req->id, &cr) < 0)
 		return;
 	if (cr.phase >= PHASE_VOTING) {
 		priorities_frozen(res);
 		return;
 	}
-	if ((rc = db_begin(req->db)) != DB_OK)
-		api_db_error(res, rc);
-	else if (api_priority_insert(req->db, res, req->id, req->fields,
-	    &id) == 0 && (rc = db_commit(req->db)) != DB_OK)
-		api_db_error(res, rc);
+	if ((rc = db_begin(ctx->db)) != DB_OK)
+		response_db_error(res, rc);
+	else if (api_priority_insert(ctx->db, res, req->id, req->fields,
+	    &id) == 0 && (rc = db_commit(ctx->db)) != DB_OK)
+		response_db_error(res, rc);
 	else if (res->status == 0)
-		priority_answer(req, res, api_int(id, pid), 201);
-	db_rollback(req->db);
+		priority_answer(ctx, req, res, api_int(id, pid), 201);
+	db_rollback(ctx->db);
 }
 
 void
-api_priority_patch(struct request *req, struct response *res)
+api_priority_patch(struct ctx *ctx, struct request *req, struct response *res)
 {
 	struct priority_params p;
 	struct db_rows	*cur = NULL;
@@ -179,10 +185,10 @@ api_priority_patch(struct request *req, struct response *res)
 
 	buf_init(&p.links, 0);
 	api_int(req->id, pid);
-	if ((rc = db_begin(req->db)) == DB_OK)
-		rc = db_exec(req->db, STMT_PRIORITY_LOCK, DB_PARAMS(pid), &cur);
+	if ((rc = db_begin(ctx->db)) == DB_OK)
+		rc = db_exec(ctx->db, STMT_PRIORITY_LOCK, DB_PARAMS(pid), &cur);
 	if (rc != DB_OK) {
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 		goto out;
 	}
 	if (db_nrows(cur) == 0) {
@@ -194,23 +200,23 @@ api_priority_patch(struct request *req, struct response *res)
 		goto out;
 	}
 	priority_params(&p, req->fields, cur);
-	rc = db_exec(req->db, STMT_PRIORITY_UPDATE, DB_PARAMS(pid,
+	rc = db_exec(ctx->db, STMT_PRIORITY_UPDATE, DB_PARAMS(pid,
 	    p.v[PRIO_TITLE_FR], p.v[PRIO_TITLE_EN], p.v[PRIO_DESCRIPTION_FR],
 	    p.v[PRIO_DESCRIPTION_EN], p.v[PRIO_POSITION], p.v[PRIO_QUESTION],
 	    p.v[PRIO_EVIDENCE_STATUS], p.v[PRIO_EVIDENCE_LINKS]), NULL);
 	if (rc == DB_OK)
-		rc = priority_sources(req->db, res, pid, db_value(cur, 0, 0),
+		rc = priority_sources(ctx->db, res, pid, db_value(cur, 0, 0),
 		    &req->fields[PRIO_SOURCES]);
 	if (rc == DB_OK)
-		rc = db_commit(req->db);
+		rc = db_commit(ctx->db);
 	if (rc != DB_OK) {
 		if (res->status == 0)
-			api_db_error(res, rc);
+			response_db_error(res, rc);
 		goto out;
 	}
-	priority_answer(req, res, pid, 200);
+	priority_answer(ctx, req, res, pid, 200);
 out:
-	db_rollback(req->db);
+	db_rollback(ctx->db);
 	db_rows_free(cur);
 	buf_free(&p.links);
 }

@@ -6,18 +6,21 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "concerto/api.h"
+#include "concerto/api/common.h"
+#include "concerto/api/pseudonym.h"
 #include "concerto/auth.h"
+#include "concerto/ctx.h"
 #include "concerto/field.h"
 #include "concerto/pseudonym.h"
 #include "concerto/pseudonym_db.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
+#include "concerto/response_db.h"
 #include "concerto/router.h"
 
 int
-api_pseudonym_accept(struct request *req, struct response *res, size_t fi,
-    const char *current, char name[PSEUDONYM_SIZE])
+api_pseudonym_accept(struct ctx *ctx, struct request *req, struct response *res,
+    size_t fi, const char *current, char name[PSEUDONYM_SIZE])
 {
 	struct field_value	*v = &req->fields[fi];
 	const char		*field = req->route->fields[fi].name;
@@ -29,7 +32,7 @@ api_pseudonym_accept(struct request *req, struct response *res, size_t fi,
 
 	if ((why = pseudonym_prepare(v->s, v->len, name)) != PSEUDONYM_OK) {
 		if (why == PSEUDONYM_ERROR) {
-			api_db_error(res, DB_ERROR);
+			response_db_error(res, DB_ERROR);
 			return -1;
 		}
 		snprintf(msg, sizeof(msg), "%s: %s", field, pseudonym_why(why));
@@ -41,18 +44,18 @@ api_pseudonym_accept(struct request *req, struct response *res, size_t fi,
 	if (current != NULL) {
 		if (strcmp(name, current) == 0)
 			return 0;		/* no change, nothing to judge */
-		if (req->session->suspended) {
+		if (ctx->session->suspended) {
 			response_error(res, 403, "account_suspended",
 			    "Your account is suspended: you cannot change your "
 			    "pseudonym until the suspension ends.", field);
 			return -1;
 		}
-		self = req->session->account_id;
-		staff = req->session->role >= ROLE_MODERATOR;
+		self = ctx->session->account_id;
+		staff = ctx->session->role >= ROLE_MODERATOR;
 	}
-	if ((rc = pseudonym_db_check(req->db, name, self, staff, &why)) !=
+	if ((rc = pseudonym_db_check(ctx->db, name, self, staff, &why)) !=
 	    DB_OK) {
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 		return -1;
 	}
 	if (why == PSEUDONYM_RESERVED) {

@@ -7,17 +7,22 @@
 #include <string.h>
 
 #include "concerto/api.h"
+#include "concerto/api/common.h"
+#include "concerto/api/fields.h"
 #include "concerto/config.h"
+#include "concerto/ctx.h"
 #include "concerto/field.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
+#include "concerto/response_db.h"
 #include "concerto/results.h"
 
 #define PHASE_PUBLISHED	4
 
 /* Loads the results the caller may see; -1 with the response set if none. */
 static int
-results_visible(struct request *req, struct response *res, struct results *r)
+results_visible(struct ctx *ctx, struct request *req, struct response *res,
+    struct results *r)
 {
 	const struct field_value *q = req->qfields;
 	struct results_options opt;
@@ -28,22 +33,22 @@ results_visible(struct request *req, struct response *res, struct results *r)
 	    q[RESULTS_Q_INTERESTS].i == 0;
 	opt.weighted = !q[RESULTS_Q_WEIGHTING].present ||
 	    q[RESULTS_Q_WEIGHTING].i == 0;
-	opt.cap = req->cfg->weight_cap;
-	rc = results_load(req->db, req->id, &opt, r);
+	opt.cap = ctx->cfg->weight_cap;
+	rc = results_load(ctx->db, req->id, &opt, r);
 	if (rc == DB_ERROR && r->phase[0] == '\0') {
 		api_not_found(res);
 		return -1;
 	}
 	if (rc != DB_OK) {
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 		return -1;
 	}
 	phase = api_phase_rank(r->phase);
-	if (phase == 0 && !api_is_staff(req)) {
+	if (phase == 0 && !api_is_staff(ctx)) {
 		api_not_found(res);
 		return -1;
 	}
-	if (phase < PHASE_PUBLISHED && !api_is_admin(req)) {
+	if (phase < PHASE_PUBLISHED && !api_is_admin(ctx)) {
 		response_error(res, 403, "results_not_published",
 		    "Results are shown once they are published.", NULL);
 		return -1;
@@ -52,24 +57,24 @@ results_visible(struct request *req, struct response *res, struct results *r)
 }
 
 void
-api_results_get(struct request *req, struct response *res)
+api_results_get(struct ctx *ctx, struct request *req, struct response *res)
 {
 	struct results	 r;
 
-	if (results_visible(req, res, &r) == 0)
+	if (results_visible(ctx, req, res, &r) == 0)
 		response_json(res, 200, results_json(&r));
 	results_free(&r);
 }
 
 void
-api_results_csv(struct request *req, struct response *res)
+api_results_csv(struct ctx *ctx, struct request *req, struct response *res)
 {
 	struct results	 r;
 	struct buf	 csv;
 	char		 disp[96];
 
 	buf_init(&csv, 0);
-	if (results_visible(req, res, &r) == 0) {
+	if (results_visible(ctx, req, res, &r) == 0) {
 		results_csv(&r, &csv);
 		response_text(res, 200, "text/csv; charset=utf-8", csv.data,
 		    csv.len);

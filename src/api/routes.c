@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include "concerto/api.h"
+#include "concerto/api/accounts.h"
+#include "concerto/api/common.h"
+#include "concerto/api/fields.h"
 #include "concerto/field.h"
 #include "concerto/pseudonym.h"
 #include "concerto/router.h"

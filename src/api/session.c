@@ -10,17 +10,23 @@
 #include <string.h>
 
 #include "concerto/api.h"
+#include "concerto/api/accounts.h"
+#include "concerto/api/common.h"
+#include "concerto/api/fields.h"
+#include "concerto/api/session.h"
 #include "concerto/auth.h"
+#include "concerto/buf.h"
 #include "concerto/config.h"
+#include "concerto/ctx.h"
 #include "concerto/field.h"
 #include "concerto/hashpool.h"
-#include "concerto/buf.h"
 #include "concerto/log.h"
 #include "concerto/mail.h"
 #include "concerto/network.h"
 #include "concerto/password.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
+#include "concerto/response_db.h"
 #include "concerto/throttle.h"
 #include "concerto/twofactor.h"
 
@@ -40,10 +46,10 @@ struct signin_keys {
 };
 
 static void
-signin_keys(const struct request *req, const char *who,
+signin_keys(const struct ctx *ctx, const struct request *req, const char *who,
     struct signin_keys *k)
 {
-	const struct throttle_key *key = req->cfg->throttle_key;
+	const struct throttle_key *key = ctx->cfg->throttle_key;
 	char		 net[NETWORK_PREFIX_MAX];
 	struct buf	 pair;
 
@@ -60,17 +66,18 @@ signin_keys(const struct request *req, const char *who,
 
 /* Runs one of the sign-in throttle's statements; *wait: seconds, or 0. */
 static enum db_status
-signin_throttle(struct request *req, enum stmt s, const char *who, int *wait)
+signin_throttle(struct ctx *ctx, struct request *req, enum stmt s,
+    const char *who, int *wait)
 {
 	struct signin_keys k;
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 
-	signin_keys(req, who, &k);
+	signin_keys(ctx, req, who, &k);
 	if (s == STMT_SIGNIN_SUCCEEDED)
-		rc = db_exec(req->db, s, DB_PARAMS(k.account, k.pair), NULL);
+		rc = db_exec(ctx->db, s, DB_PARAMS(k.account, k.pair), NULL);
 	else
-		rc = db_exec(req->db, s, DB_PARAMS(k.account, k.network,
+		rc = db_exec(ctx->db, s, DB_PARAMS(k.account, k.network,
 		    k.pair), &rows);
 	*wait = rc == DB_OK && db_nrows(rows) > 0 ? (int)db_int(rows, 0, 0) : 0;
 	db_rows_free(rows);
@@ -78,15 +85,17 @@ signin_throttle(struct request *req, enum stmt s, const char *who, int *wait)
 }
 
 enum db_status
-api_signin_wait(struct request *req, const char *who, int *wait)
+api_signin_wait(struct ctx *ctx, struct request *req, const char *who,
+    int *wait)
 {
-	return signin_throttle(req, STMT_SIGNIN_WAIT, who, wait);
+	return signin_throttle(ctx, req, STMT_SIGNIN_WAIT, who, wait);
 }
 
 enum db_status
-api_signin_failed(struct request *req, const char *who, int *wait)
+api_signin_failed(struct ctx *ctx, struct request *req, const char *who,
+    int *wait)
 {
-	return signin_throttle(req, STMT_SIGNIN_FAILED, who, wait);
+	return signin_throttle(ctx, req, STMT_SIGNIN_FAILED, who, wait);
 }
 
 void
@@ -107,14 +116,14 @@ session_second_factor_locked(struct response *res, int wait)
 
 /* Tells the owner of id that its second factor is locked. */
 static enum db_status
-session_lock_mail(struct request *req, const char *id)
+session_lock_mail(struct ctx *ctx, struct request *req, const char *id)
 {
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 
-	rc = db_exec(req->db, STMT_ACCOUNT_CONTACT, DB_PARAMS(id), &rows);
+	rc = db_exec(ctx->db, STMT_ACCOUNT_CONTACT, DB_PARAMS(id), &rows);
 	if (rc == DB_OK && db_nrows(rows) > 0 && !db_isnull(rows, 0, 0))
-		rc = mail_queue(req->db, req->cfg, db_int(rows, 0, 2),
+		rc = mail_queue(ctx->db, ctx->cfg, db_int(rows, 0, 2),
 		    db_value(rows, 0, 0), db_value(rows, 0, 1),
 		    MAIL_SECOND_FACTOR_LOCKED, NULL);
 	db_rows_free(rows);
@@ -129,8 +138,8 @@ session_lock_mail(struct request *req, const char *id)
  * owner.  Returns 0 with *ok set, or -1 with the response set (429, 503).
  */
 static int
-session_code_check(struct request *req, struct response *res, int64_t id,
-    const char *totp, const char *recovery, bool *ok)
+session_code_check(struct ctx *ctx, struct request *req, struct response *res,
+    int64_t id, const char *totp, const char *recovery, bool *ok)
 {
 	struct db_rows	*rows = NULL;
 	char		 idb[API_INT_LEN];
@@ -139,29 +148,29 @@ session_code_check(struct request *req, struct response *res, int64_t id,
 
 	*ok = false;
 	api_int(id, idb);
-	if ((rc = db_exec(req->db, STMT_SECOND_FACTOR_WAIT, DB_PARAMS(idb),
+	if ((rc = db_exec(ctx->db, STMT_SECOND_FACTOR_WAIT, DB_PARAMS(idb),
 	    &rows)) != DB_OK)
 		goto fail;
 	if (db_int(rows, 0, 0) > 0) {
 		session_second_factor_locked(res, (int)db_int(rows, 0, 0));
 		goto out;
 	}
-	if ((rc = twofactor_verify(req->db, id, totp, recovery, ok)) != DB_OK)
+	if ((rc = twofactor_verify(ctx->db, id, totp, recovery, ok)) != DB_OK)
 		goto fail;
 	db_rows_free(rows);
 	rows = NULL;
 	if (*ok)
-		rc = db_exec(req->db, STMT_SECOND_FACTOR_SUCCEEDED,
+		rc = db_exec(ctx->db, STMT_SECOND_FACTOR_SUCCEEDED,
 		    DB_PARAMS(idb), NULL);
-	else if ((rc = db_exec(req->db, STMT_SECOND_FACTOR_FAILED,
+	else if ((rc = db_exec(ctx->db, STMT_SECOND_FACTOR_FAILED,
 	    DB_PARAMS(idb), &rows)) == DB_OK && db_bool(rows, 0, 1))
-		rc = session_lock_mail(req, idb);
+		rc = session_lock_mail(ctx, req, idb);
 	if (rc != DB_OK)
 		goto fail;
 	ret = 0;
 	goto out;
 fail:
-	api_db_error(res, rc);
+	response_db_error(res, rc);
 out:
 	db_rows_free(rows);
 	return ret;
@@ -173,22 +182,23 @@ out:
  * with the response set.
  */
 static int
-session_password(struct request *req, struct response *res,
+session_password(struct ctx *ctx, struct request *req, struct response *res,
     const struct db_rows *acct, bool *ok)
 {
 	const char	*pw = req->fields[SESSION_PASSWORD].s;
-	const char	*stored = db_nrows(acct) > 0 ? db_value(acct, 0, 1) : NULL;
+	const char	*stored = db_nrows(acct) > 0 ? db_value(acct, 0,
+	    1) : NULL;
 	char		 fresh[PASSWORD_ENCODED_MAX];
 
-	if (api_password_verify(req, res, stored ? stored : dummy_hash, pw,
+	if (api_password_verify(ctx, req, res, stored ? stored : dummy_hash, pw,
 	    ok) < 0)
 		return -1;
 	*ok = *ok && stored != NULL;
-	if (!*ok || !password_needs_rehash(req->cfg, stored))
+	if (!*ok || !password_needs_rehash(ctx->cfg, stored))
 		return 0;
-	if (api_password_hash(req, res, pw, fresh) < 0)
+	if (api_password_hash(ctx, req, res, pw, fresh) < 0)
 		return -1;
-	if (db_exec(req->db, STMT_ACCOUNT_PASSWORD_SET,
+	if (db_exec(ctx->db, STMT_ACCOUNT_PASSWORD_SET,
 	    DB_PARAMS(db_value(acct, 0, 0), fresh), NULL) != DB_OK)
 		log_warn("sign-in: could not store the rehashed password");
 	return 0;
@@ -213,7 +223,8 @@ session_enrolment_json(const struct twofactor_enrolment *e)
  * code: 401; locked: 429; 503).
  */
 static int
-session_second_factor(struct request *req, struct response *res,
+session_second_factor(struct ctx *ctx, struct request *req,
+    struct response *res,
     int64_t id, const char *email, const char **state, json_t **enrolment)
 {
 	const struct field_value *f = req->fields;
@@ -222,11 +233,12 @@ session_second_factor(struct request *req, struct response *res,
 	int		 st;
 	bool		 ok = false;
 
-	if ((rc = twofactor_state(req->db, id, &st)) != DB_OK)
+	if ((rc = twofactor_state(ctx->db, id, &st)) != DB_OK)
 		goto fail;
 	if (st == 2 && (f[SESSION_TOTP].present ||
 	    f[SESSION_RECOVERY_CODE].present)) {
-		if (session_code_check(req, res, id, f[SESSION_TOTP].present ?
+		if (session_code_check(ctx, req, res, id,
+		    f[SESSION_TOTP].present ?
 		    f[SESSION_TOTP].s : NULL, f[SESSION_RECOVERY_CODE].present ?
 		    f[SESSION_RECOVERY_CODE].s : NULL, &ok) < 0)
 			return -1;
@@ -243,13 +255,13 @@ session_second_factor(struct request *req, struct response *res,
 		return 0;
 	}
 	/* None yet, or an enrolment never confirmed: (re)enrol. */
-	if ((rc = twofactor_enrol(req->db, id, email, false, &e)) != DB_OK)
+	if ((rc = twofactor_enrol(ctx->db, id, email, false, &e)) != DB_OK)
 		goto fail;
 	*enrolment = session_enrolment_json(&e);
 	*state = "enrol";
 	return 0;
 fail:
-	api_db_error(res, rc);
+	response_db_error(res, rc);
 	return -1;
 }
 
@@ -260,7 +272,7 @@ fail:
  * sign-ins cannot be interleaved between guesses of codes.
  */
 void
-api_session_create(struct request *req, struct response *res)
+api_session_create(struct ctx *ctx, struct request *req, struct response *res)
 {
 	const struct field_value *f = req->fields;
 	struct db_rows	*acct = NULL;
@@ -274,33 +286,33 @@ api_session_create(struct request *req, struct response *res)
 	bool		 ok;
 
 	/* Turned away before any query when this worker's hashing is full. */
-	if (hashpool_full(req->hashpool)) {
+	if (hashpool_full(ctx->hashpool)) {
 		api_hash_busy(res);
 		return;
 	}
 	api_email_normalize(f[SESSION_EMAIL].s, email);
-	if ((rc = api_signin_wait(req, email, &wait)) != DB_OK)
+	if ((rc = api_signin_wait(ctx, req, email, &wait)) != DB_OK)
 		goto fail;
 	if (wait > 0) {
 		api_too_many_attempts(res, wait);
 		goto out;
 	}
-	if ((rc = db_exec(req->db, STMT_ACCOUNT_BY_EMAIL, DB_PARAMS(email),
+	if ((rc = db_exec(ctx->db, STMT_ACCOUNT_BY_EMAIL, DB_PARAMS(email),
 	    &acct)) != DB_OK)
 		goto fail;
-	if (session_password(req, res, acct, &ok) < 0)
+	if (session_password(ctx, req, res, acct, &ok) < 0)
 		goto out;
 	role = ok ? auth_role_parse(db_value(acct, 0, 2)) : ROLE_PARTICIPANT;
-	if (ok && role >= ROLE_MODERATOR && session_second_factor(req, res,
+	if (ok && role >= ROLE_MODERATOR && session_second_factor(ctx, req, res,
 	    db_int(acct, 0, 0), email, &state, &enrolment) < 0) {
 		/* A wrong code counts against the pair too. */
 		if (res->status == 401 &&
-		    (rc = api_signin_failed(req, email, &wait)) != DB_OK)
+		    (rc = api_signin_failed(ctx, req, email, &wait)) != DB_OK)
 			goto fail;
 		goto out;
 	}
 	if (!ok) {
-		if ((rc = api_signin_failed(req, email, &wait)) != DB_OK)
+		if ((rc = api_signin_failed(ctx, req, email, &wait)) != DB_OK)
 			goto fail;
 		response_error(res, 401, "invalid_credentials",
 		    "This e-mail and password do not match an account.", NULL);
@@ -308,10 +320,10 @@ api_session_create(struct request *req, struct response *res)
 	}
 	if ((strcmp(state, "not_required") == 0 ||
 	    strcmp(state, "verified") == 0) &&
-	    (rc = signin_throttle(req, STMT_SIGNIN_SUCCEEDED, email,
+	    (rc = signin_throttle(ctx, req, STMT_SIGNIN_SUCCEEDED, email,
 	    &wait)) != DB_OK)
 		goto fail;
-	if ((rc = auth_session_start(req, res, db_int(acct, 0, 0),
+	if ((rc = auth_session_start(ctx, req, res, db_int(acct, 0, 0),
 	    strcmp(state, "verified") == 0, csrf)) != DB_OK)
 		goto fail;
 	response_json(res, 200, json_pack("{s:s,s:{s:I,s:s,s:s,s:s},s:s}",
@@ -326,22 +338,22 @@ api_session_create(struct request *req, struct response *res)
 	}
 	goto out;
 fail:
-	api_db_error(res, rc);
+	response_db_error(res, rc);
 out:
 	json_decref(enrolment);
 	db_rows_free(acct);
 }
 
 void
-api_session_delete(struct request *req, struct response *res)
+api_session_delete(struct ctx *ctx, struct request *req, struct response *res)
 {
 	char		 id[API_INT_LEN];
 	enum db_status	 rc;
 
-	rc = db_exec(req->db, STMT_SESSION_DELETE,
-	    DB_PARAMS(api_int(req->session->id, id)), NULL);
+	rc = db_exec(ctx->db, STMT_SESSION_DELETE,
+	    DB_PARAMS(api_int(ctx->session->id, id)), NULL);
 	if (rc != DB_OK) {
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 		return;
 	}
 	response_json(res, 204, NULL);
@@ -355,7 +367,8 @@ api_session_delete(struct request *req, struct response *res)
  * after it.
  */
 void
-api_session_second_factor(struct request *req, struct response *res)
+api_session_second_factor(struct ctx *ctx, struct request *req,
+    struct response *res)
 {
 	const struct field_value *f = req->fields;
 	char		 who[API_INT_LEN + 1], id[API_INT_LEN];
@@ -365,36 +378,36 @@ api_session_second_factor(struct request *req, struct response *res)
 	bool		 ok;
 
 	/* Codes are throttled like passwords, keyed by the account. */
-	snprintf(who, sizeof(who), "#%lld", (long long)req->session->account_id);
-	if ((rc = api_signin_wait(req, who, &wait)) != DB_OK)
+	snprintf(who, sizeof(who), "#%lld", (long long)ctx->session->account_id);
+	if ((rc = api_signin_wait(ctx, req, who, &wait)) != DB_OK)
 		goto fail;
 	if (wait > 0) {
 		api_too_many_attempts(res, wait);
 		return;
 	}
-	if (session_code_check(req, res, req->session->account_id,
+	if (session_code_check(ctx, req, res, ctx->session->account_id,
 	    f[SECOND_FACTOR_CODE].present ? f[SECOND_FACTOR_CODE].s : NULL,
 	    f[SECOND_FACTOR_RECOVERY_CODE].present ?
 	    f[SECOND_FACTOR_RECOVERY_CODE].s : NULL, &ok) < 0)
 		return;
 	if (!ok) {
-		if ((rc = api_signin_failed(req, who, &wait)) != DB_OK)
+		if ((rc = api_signin_failed(ctx, req, who, &wait)) != DB_OK)
 			goto fail;
 		response_error(res, 401, "invalid_second_factor",
 		    "This code is not valid.", "totp");
 		return;
 	}
-	if ((rc = db_begin(req->db)) != DB_OK ||
-	    (rc = db_exec(req->db, STMT_SESSION_DELETE,
-	    DB_PARAMS(api_int(req->session->id, id)), NULL)) != DB_OK ||
-	    (rc = auth_session_start(req, res, req->session->account_id, true,
-	    csrf)) != DB_OK ||
-	    (rc = db_commit(req->db)) != DB_OK)
+	if ((rc = db_begin(ctx->db)) != DB_OK ||
+	    (rc = db_exec(ctx->db, STMT_SESSION_DELETE,
+	    DB_PARAMS(api_int(ctx->session->id, id)), NULL)) != DB_OK ||
+	    (rc = auth_session_start(ctx, req, res, ctx->session->account_id,
+	    true, csrf)) != DB_OK ||
+	    (rc = db_commit(ctx->db)) != DB_OK)
 		goto fail;
 	response_json(res, 200, json_pack("{s:s,s:s}", "second_factor",
 	    "verified", "csrf_token", csrf));
 	return;
 fail:
-	db_rollback(req->db);
-	api_db_error(res, rc);
+	db_rollback(ctx->db);
+	response_db_error(res, rc);
 }

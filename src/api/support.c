@@ -6,22 +6,26 @@
 #include <string.h>
 
 #include "concerto/api.h"
+#include "concerto/api/common.h"
+#include "concerto/api/fields.h"
+#include "concerto/ctx.h"
 #include "concerto/field.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
+#include "concerto/response_db.h"
 
 void
-api_support_list(struct request *req, struct response *res)
+api_support_list(struct ctx *ctx, struct request *req, struct response *res)
 {
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 	json_t		*list;
 
-	rc = db_exec(req->db, STMT_SUPPORT_LIST, NULL, 0, &rows);
+	rc = db_exec(ctx->db, STMT_SUPPORT_LIST, NULL, 0, &rows);
 	if (rc != DB_OK)
-		api_db_error(res, rc);
+		response_db_error(res, rc);
 	else if ((list = api_json_parse(rows, 0, 0)) == NULL)
-		api_db_error(res, DB_ERROR);
+		response_db_error(res, DB_ERROR);
 	else
 		response_json(res, 200, json_pack("{s:o}", "support_texts",
 		    list));
@@ -29,7 +33,7 @@ api_support_list(struct request *req, struct response *res)
 }
 
 void
-api_support_put(struct request *req, struct response *res)
+api_support_put(struct ctx *ctx, struct request *req, struct response *res)
 {
 	const struct field_value *f = req->fields;
 	const char	*lang = req->params[0];
@@ -49,9 +53,9 @@ api_support_put(struct request *req, struct response *res)
 	buf_init(&contacts, 0);
 	api_text_array(f[SUPPORT_CONTACTS].strs, f[SUPPORT_CONTACTS].nstrs,
 	    &contacts);
-	rc = db_exec(req->db, STMT_SUPPORT_PUT, DB_PARAMS(lang,
+	rc = db_exec(ctx->db, STMT_SUPPORT_PUT, DB_PARAMS(lang,
 	    f[SUPPORT_TITLE].s, f[SUPPORT_BODY].s, buf_str(&contacts),
-	    api_viewer(req, me)), &rows);
+	    api_viewer(ctx, me)), &rows);
 	api_json_found(res, 200, rc, rows);
 	buf_free(&contacts);
 	db_rows_free(rows);

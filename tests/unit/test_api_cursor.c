@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "concerto/api.h"
+#include "concerto/api/common.h"
 #include "concerto/response.h"
 
 /* api_cursor(s, n) into v; asserts it is accepted. */

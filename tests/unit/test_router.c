@@ -5,7 +5,7 @@
  * (404, 405 with Allow, 401, 403 cross-site, 415, 400 on the body).
  *
  * No test reaches a handler: handlers may use the database, and these
- * tests run without one (req.db stays NULL; req.cfg is test_cfg, whose
+ * tests run without one (ctx.db stays NULL; ctx.cfg is test_cfg, whose
  * public URL is https://concerto.example).  The table grows,
  * so no test counts its routes; each names the routes it relies on.
  */
@@ -21,29 +21,11 @@
 #include <strings.h>
 
 #include "concerto/config.h"
+#include "concerto/ctx.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/router.h"
 #include "concerto/utf8.h"
-
-/*
- * pattern_match() is static, and the table has no route with {id} or
- * {slug} yet.  To test those rules now, this file compiles a private copy
- * of router.c whose exported functions are renamed copy_*; only its static
- * pattern_match() is used.  Every other test calls the real router.
- */
-#define role_name	copy_role_name
-#define router_match	copy_router_match
-#define router_dispatch	copy_router_dispatch
-const char	*copy_role_name(enum role);
-int		 copy_router_match(enum http_method, const char *, char **,
-		    size_t);
-void		 copy_router_dispatch(struct request *, struct response *);
-#include "../../src/router.c"
-#undef role_name
-#undef router_match
-#undef router_dispatch
-
 
 #define NPARAMS		4
 
@@ -197,12 +179,12 @@ test_match_id_route_of_table_gives_segment(void **state)
 	assert_int_not_equal(i, (int)r);
 }
 
-/* --- parameter segments (private copy of pattern_match) --------------- */
+/* --- parameter segments (router_pattern_match) --------------- */
 
 static bool
 pmatch(const char *pattern, const char *path, char **params)
 {
-	return pattern_match(pattern, path, params, NPARAMS);
+	return router_pattern_match(pattern, path, params, NPARAMS);
 }
 
 static void
@@ -365,8 +347,8 @@ test_pattern_failure_after_a_param_gives_none(void **state)
 static void
 test_pattern_without_params_array_still_matches(void **state)
 {
-	assert_true(pattern_match("/x/{id}", "/x/5", NULL, 0));
-	assert_false(pattern_match("/x/{id}", "/x/05", NULL, 0));
+	assert_true(router_pattern_match("/x/{id}", "/x/5", NULL, 0));
+	assert_false(router_pattern_match("/x/{id}", "/x/05", NULL, 0));
 }
 
 /* --- router_dispatch ---------------------------------------------------- */
@@ -381,6 +363,7 @@ struct exchange {
 	char		 line[6][600];
 	char		*env[12];
 	struct request	 req;
+	struct ctx	 ctx;
 	struct response	 res;
 	const char	*body;
 	size_t		 off;
@@ -431,9 +414,9 @@ dispatch(struct exchange *x, const char *method, const char *uri,
 
 	assert_int_equal(request_parse(&x->req, x->env, 65536, exchange_read,
 	    x, &code, &msg), 0);
-	x->req.cfg = &test_cfg;
+	x->ctx.cfg = &test_cfg;
 	response_init(&x->res);
-	router_dispatch(&x->req, &x->res);
+	router_dispatch(&x->ctx, &x->req, &x->res);
 }
 
 static void
@@ -441,6 +424,7 @@ exchange_free(struct exchange *x)
 {
 	response_free(&x->res);
 	request_free(&x->req);
+	free(x->ctx.session);
 }
 
 static const char *

@@ -1,0 +1,124 @@
+/*
+ * Helpers the handlers share (src/api/common.c): database answers and
+ * refusal tables as responses, typed values to SQL parameters and back,
+ * pages and cursors, the viewer and their role, a consultation's rules.
+ */
+#ifndef CONCERTO_API_COMMON_H
+#define CONCERTO_API_COMMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "concerto/buf.h"
+#include "concerto/db.h"
+#include "concerto/response_db.h"
+
+struct ctx;
+struct request;
+struct response;
+
+#define API_INT_LEN	24
+#define API_EMAIL_LEN	256
+#define API_JSON_TYPE	"application/json; charset=utf-8"
+
+/* Formats v into buf and returns buf, for SQL parameters. */
+const char	*api_int(int64_t v, char buf[API_INT_LEN]);
+/* A column as a JSON string, or null. */
+json_t		*api_json_text(const struct db_rows *, size_t row, size_t col);
+/* 429 code (message, field: may be NULL) with Retry-After: wait (>= 1). */
+void		 api_wait_error(struct response *, const char *code,
+		    const char *message, const char *field, int64_t wait);
+/*
+ * Spends one unit of the client network's budget of kind (one letter, see
+ * throttle.h) of allowed units per window_s seconds.  Returns 0, or -1
+ * with the response set (429 too_many_requests with Retry-After, 503).
+ */
+int		 api_network_budget(struct ctx *, struct request *,
+		    struct response *, char kind, int allowed, int window_s);
+/* Lower-cases an (already validated) e-mail address. */
+void		 api_email_normalize(const char *in, char out[API_EMAIL_LEN]);
+/* True for a moderator or admin session with its second factor. */
+bool		 api_is_staff(const struct ctx *);
+bool		 api_is_admin(const struct ctx *);
+/*
+ * Answers status with the JSON of column col of row (encoded by the SQL
+ * JSON functions of sql/), as it is; 500 if it is NULL.
+ */
+void		 api_json_column(struct response *, int status,
+		    const struct db_rows *, size_t row, size_t col);
+/*
+ * After a statement that answered rc: a failure as response_db_error(), no row
+ * as 404, else status with the JSON of column 0 of the first row.
+ */
+void		 api_json_found(struct response *, int status, enum db_status,
+		    const struct db_rows *);
+/* Parses a JSON column into a new value, or NULL. */
+json_t		*api_json_parse(const struct db_rows *, size_t row, size_t col);
+/* The JSON of column 0 of the first max rows, as a new array. */
+json_t		*api_json_rows(const struct db_rows *, size_t max);
+/*
+ * Answers 200 {key: [...], "next_cursor": ...} from rows fetched with
+ * limit + 1: column 0 the item's JSON, column 1 its cursor.  The cursor
+ * is that of the last item shown, or null when nothing follows.
+ */
+void		 api_page(struct response *, const char *key,
+		    const struct db_rows *, int64_t limit);
+/* 404 not_found. */
+void		 api_not_found(struct response *);
+/* Formats ids as a PostgreSQL array literal "{1,2,3}" into out. */
+void		 api_id_array(const int64_t *ids, size_t n, struct buf *out);
+/* Formats strings as a PostgreSQL array literal {"a","b"} into out. */
+void		 api_text_array(const char *const *strs, size_t n,
+		    struct buf *out);
+/*
+ * Loads the phase (rank), moderation and method of consultation id,
+ * hiding drafts from all but staff.  Returns 0, or -1 with the response
+ * set (404, 503).
+ */
+struct consultation_rules {
+	int	 phase;			/* api_phase_rank() */
+	bool	 premoderated;
+	bool	 ranked;
+	int	 k;
+	char	 scheme[24];		/* weighting scheme */
+};
+int		 api_consultation_rules(struct ctx *, struct request *,
+		    struct response *, int64_t id, struct consultation_rules *);
+/* Rank of a phase name (draft 0 ... published 4), or -1. */
+int		 api_phase_rank(const char *);
+
+/*
+ * A refusal a SQL function can answer (its code column), and the HTTP
+ * answer it gets.  Tables end with a NULL code.
+ */
+struct api_refusal {
+	const char	*code;
+	int		 status;
+	const char	*message;
+	const char	*field;
+	int		 retry_col;	/* > 0: Retry-After seconds are there */
+};
+/*
+ * Sets the response for code from table; a code the table lacks is a
+ * server failure (500).  Returns -1, for "return api_refuse(...)".
+ */
+int	 api_refuse(struct response *, const struct api_refusal *,
+	    const char *code);
+/*
+ * After a statement that answered rc with a code in column 0: true if it
+ * ran and the code is "ok"; otherwise the response is set (the failure,
+ * or the refusal of table, with its Retry-After).
+ */
+bool	 api_code_ok(struct response *, enum db_status,
+	    const struct db_rows *, const struct api_refusal *);
+/*
+ * Parses a cursor of exactly n comma-separated numbers into v.  Returns
+ * 0, or -1 with a 400 naming the cursor.
+ */
+int	 api_cursor(struct response *, const char *s, int64_t *v, size_t n);
+/* The session's account id as text into buf, or NULL if signed out. */
+const char	*api_viewer(const struct ctx *, char buf[API_INT_LEN]);
+
+#endif
