@@ -71,6 +71,13 @@ auth_token(const struct request *req, bool *bearer)
 	return request_cookie(req, AUTH_COOKIE);
 }
 
+/* The columns of STMT_SESSION_LOOKUP. */
+enum session_col { SESSION_COL_ID, SESSION_COL_ACCOUNT, SESSION_COL_ROLE,
+	SESSION_COL_VERIFIED, SESSION_COL_SECOND_FACTOR, SESSION_COL_CSRF_HASH,
+	SESSION_COL_SUSPENDED, SESSION_COL_KIND, SESSION_COL_IDLE,
+	SESSION_COL_AUTH_AGE, SESSION_COL_LANGUAGE, SESSION_COL_TOTP,
+	SESSION_COL_POSTCODE };
+
 /* Loads the session for token; DB_OK with *out NULL if there is none. */
 static enum db_status
 auth_session_load(struct ctx *ctx, struct request *req, const char *token,
@@ -91,20 +98,25 @@ auth_session_load(struct ctx *ctx, struct request *req, const char *token,
 	if (rc != DB_OK || db_nrows(rows) == 0)
 		goto out;
 	s = xcalloc(1, sizeof(*s));
-	s->id = db_int(rows, 0, 0);
-	s->account_id = db_int(rows, 0, 1);
-	s->role = auth_role_parse(db_value(rows, 0, 2));
-	s->verified = db_bool(rows, 0, 3);
-	s->second_factor = db_bool(rows, 0, 4);
-	snprintf(s->csrf_hash, sizeof(s->csrf_hash), "%s", db_value(rows, 0, 5));
-	s->suspended = db_bool(rows, 0, 6);
+	s->id = db_int(rows, 0, SESSION_COL_ID);
+	s->account_id = db_int(rows, 0, SESSION_COL_ACCOUNT);
+	s->role = auth_role_parse(db_value(rows, 0, SESSION_COL_ROLE));
+	s->verified = db_bool(rows, 0, SESSION_COL_VERIFIED);
+	s->second_factor = db_bool(rows, 0, SESSION_COL_SECOND_FACTOR);
+	snprintf(s->csrf_hash, sizeof(s->csrf_hash), "%s",
+	    db_value(rows, 0, SESSION_COL_CSRF_HASH));
+	s->suspended = db_bool(rows, 0, SESSION_COL_SUSPENDED);
 	/* Only the Authorization header skips CSRF, whatever the kind. */
 	s->bearer = bearer;
-	s->auth_age_s = db_int(rows, 0, 9);
-	snprintf(s->language, sizeof(s->language), "%s", db_value(rows, 0, 10));
-	s->totp_enabled = db_bool(rows, 0, 11);
+	s->auth_age_s = db_int(rows, 0, SESSION_COL_AUTH_AGE);
+	snprintf(s->language, sizeof(s->language), "%s",
+	    db_value(rows, 0, SESSION_COL_LANGUAGE));
+	s->totp_enabled = db_bool(rows, 0, SESSION_COL_TOTP);
+	if (!db_isnull(rows, 0, SESSION_COL_POSTCODE))
+		snprintf(s->postcode, sizeof(s->postcode), "%s",
+		    db_value(rows, 0, SESSION_COL_POSTCODE));
 	/* Idle expiry counts from the last touch; touch at most once a minute. */
-	if (db_int(rows, 0, 8) >= 60) {
+	if (db_int(rows, 0, SESSION_COL_IDLE) >= 60) {
 		char	 id[24];
 
 		snprintf(id, sizeof(id), "%lld", (long long)s->id);

@@ -125,7 +125,7 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "coalesce(a.suspended_until > now(), false), s.kind, "
 	    "extract(epoch FROM now() - s.last_seen_at)::int, "
 	    "extract(epoch FROM now() - s.authenticated_at)::int, "
-	    "a.language, a.totp_enabled_at IS NOT NULL "
+	    "a.language, a.totp_enabled_at IS NOT NULL, a.postcode "
 	    "FROM sessions s JOIN accounts a ON a.id = s.account_id "
 	    "WHERE s.token_hash = $1::bytea AND s.expires_at > now() "
 	    "AND s.last_seen_at > now() - make_interval(secs => $2::int) "
@@ -311,36 +311,22 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "SELECT b.choices, iso(b.created_at), iso(b.updated_at), c.method "
 	    "FROM ballots b JOIN consultations c ON c.id = b.consultation_id "
 	    "WHERE b.consultation_id = $1 AND b.account_id = $2", 2 },
+	/* $4: the strata (stratum_json()); $5, $6: Idempotency-Key, hash. */
 	[STMT_BALLOT_PUT] = { "ballot_put",
-	    "SELECT code, choices, created_at, updated_at, method, scheme "
-	    "FROM ballot_put($1, $2, $3::bigint[], $4, $5, $6::boolean)", 6 },
+	    "SELECT code, choices, created_at, updated_at, method "
+	    "FROM ballot_put($1, $2, $3::bigint[], $4::jsonb, $5, $6::bytea)",
+	    6 },
+	/* $3: the strata (stratum_json()). */
 	[STMT_PARTICIPATION_ENSURE] = { "participation_ensure",
-	    "INSERT INTO participations (consultation_id, account_id, stratum, "
-	    "stratum_source, geoip_agrees, profile, interests) SELECT $1, a.id, "
-	    "$3, $4, $5::boolean, a.profile, a.interests_declared FROM "
-	    "accounts a WHERE a.id = $2 ON CONFLICT DO NOTHING", 5 },
-	[STMT_ACCOUNT_POSTCODE] = { "account_postcode",
-	    "SELECT postcode FROM accounts WHERE id = $1", 1 },
+	    "SELECT 1 FROM participation_fix((SELECT c FROM consultations c "
+	    "WHERE c.id = $1), $2, $3::jsonb)", 3 },
 	[STMT_BALLOT_DELETE] = { "ballot_delete",
 	    "SELECT ballot_delete($1, $2)", 2 },
-	/* $8: the facilitator's budget a minute. */
+	/* $8: the facilitator's budget a minute; $9, $10 as for ballot_put. */
 	[STMT_BALLOT_ASSISTED] = { "ballot_assisted",
 	    "SELECT code, id, created_at, retry FROM ballot_assisted($1, $2, "
-	    "$3::bigint[], $4, $5, $6, $7, $8)", 8 },
-	/* Claims key $2 of account $1; a row back means it was free. */
-	[STMT_IDEMPOTENCY_CLAIM] = { "idempotency_claim",
-	    "WITH old AS (DELETE FROM idempotency_keys WHERE account_id = $1 "
-	    "AND created_at < now() - interval '1 day') "
-	    "INSERT INTO idempotency_keys (account_id, key, request_hash) "
-	    "VALUES ($1, $2, $3::bytea) ON CONFLICT DO NOTHING RETURNING 1",
-	    3 },
-	[STMT_IDEMPOTENCY_GET] = { "idempotency_get",
-	    "SELECT request_hash = $3::bytea, status, body FROM "
-	    "idempotency_keys WHERE account_id = $1 AND key = $2", 3 },
-	[STMT_IDEMPOTENCY_STORE] = { "idempotency_store",
-	    "UPDATE idempotency_keys SET status = $3, body = $4 "
-	    "WHERE account_id = $1 AND key = $2", 4 },
-
+	    "$3::bigint[], $4, $5::jsonb, $6::boolean, $7, $8::integer, $9, "
+	    "$10::bytea)", 10 },
 	/* Results: only tallies are read, never ballots. */
 	/*
 	 * Results: only tallies are read, never ballots.  Per-profile sums

@@ -4,10 +4,17 @@
  * figures (Mayotte has none in the reference vintage, so it is outside).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "concerto/buf.h"
 #include "concerto/geo.h"
 #include "concerto/stratum.h"
+
+const char *const stratum_schemes[] = { "none", "idf-departements",
+	"fr-regions", NULL };
 
 static const char *const idf_departements[] = { "75", "77", "78", "91",
 	"92", "93", "94", "95", NULL };
@@ -168,4 +175,27 @@ stratum_source_name(enum stratum_source s)
 	default:
 		return "unknown";
 	}
+}
+
+void
+stratum_json(const char *postcode, const struct geo_place *geo,
+    struct buf *out)
+{
+	struct stratum	 s;
+	json_t		*all = json_object();
+	char		*text;
+	size_t		 i;
+
+	for (i = 0; stratum_schemes[i] != NULL; i++) {
+		stratum_resolve(stratum_schemes[i], postcode, geo, &s);
+		json_object_set_new(all, stratum_schemes[i], json_pack(
+		    "{s:s,s:s,s:o}", "stratum", s.code,
+		    "source", stratum_source_name(s.source),
+		    "agrees", s.geoip_agrees < 0 ? json_null() :
+		    json_boolean(s.geoip_agrees)));
+	}
+	if ((text = json_dumps(all, JSON_COMPACT)) != NULL)
+		buf_append(out, text, strlen(text));
+	free(text);
+	json_decref(all);
 }

@@ -30,6 +30,7 @@ struct session {
 	int64_t		 auth_age_s;	/* seconds since the password */
 	char		 csrf_hash[TOKEN_HASH_LEN + 1];
 	char		 language[3];
+	char		 postcode[6];	/* declared, or "" */
 };
 
 /*

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+struct buf;
 struct geo_place;
 
 #define STRATUM_UNKNOWN	"unknown"
@@ -39,6 +40,18 @@ const char	*stratum_region(const char *departement);
  */
 void		 stratum_resolve(const char *scheme, const char *postcode,
 		    const struct geo_place *geo, struct stratum *out);
+
+/* The weighting schemes, NULL-terminated: "none", then those with strata. */
+extern const char *const stratum_schemes[];
+
+/*
+ * The participant's stratum in every scheme, appended to out as the JSON
+ * object the SQL functions take: {scheme: {"stratum": code, "source":
+ * "declared" | "geoip" | "unknown", "agrees": true | false | null}}.
+ * postcode and geo as for stratum_resolve().
+ */
+void		 stratum_json(const char *postcode, const struct geo_place *geo,
+		    struct buf *out);
 
 /* "declared", "geoip" or "unknown". */
 const char	*stratum_source_name(enum stratum_source);

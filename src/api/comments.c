@@ -274,7 +274,7 @@ api_comments_create(struct ctx *ctx, struct request *req, struct response *res)
 		    "A comment needs some text.", "body");
 		return;
 	}
-	if (api_participation_ensure(ctx, req, res, req->id, cr.scheme) < 0)
+	if (api_participation_ensure(ctx, req, res, req->id) < 0)
 		return;
 	rc = db_exec(ctx->db, STMT_COMMENT_POST, DB_PARAMS(
 	    api_int(req->id, cid), api_viewer(ctx, me),

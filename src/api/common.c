@@ -232,13 +232,33 @@ out:
 	return ret;
 }
 
-/* The entry of table for code, or NULL. */
+/*
+ * Refusals the shared SQL helpers answer in place of a function's work:
+ * idem_claim() for a key that came with another request, or (never seen
+ * in a transaction that keeps its answer) one still unanswered.
+ */
+static const struct api_refusal common_refusals[] = {
+	{ "idempotency_key_reused", 422, "This Idempotency-Key was used for "
+	  "another request.", NULL, 0 },
+	{ "idempotency_key_in_use", 409, "A request with this key is still "
+	  "being handled.", NULL, 0 },
+	{ NULL, 0, NULL, NULL, 0 }
+};
+
+/* The entry of table, else of the common refusals, for code; or NULL. */
 static const struct api_refusal *
 refusal_find(const struct api_refusal *table, const char *code)
 {
-	for (; table->code != NULL; table++)
-		if (code != NULL && strcmp(code, table->code) == 0)
-			return table;
+	const struct api_refusal *r;
+
+	if (code == NULL)
+		return NULL;
+	for (r = table; r->code != NULL; r++)
+		if (strcmp(code, r->code) == 0)
+			return r;
+	for (r = common_refusals; r->code != NULL; r++)
+		if (strcmp(code, r->code) == 0)
+			return r;
 	return NULL;
 }
 

@@ -95,7 +95,7 @@ api_submissions_create(struct ctx *ctx, struct request *req,
 	}
 	api_int(ctx->session->account_id, me);
 	if (submission_rate(ctx, req, res, me) < 0 ||
-	    api_participation_ensure(ctx, req, res, req->id, cr.scheme) < 0)
+	    api_participation_ensure(ctx, req, res, req->id) < 0)
 		return;
 	rc = db_exec(ctx->db, STMT_SUBMISSION_INSERT, DB_PARAMS(
 	    api_int(req->id, cid), me, req->fields[SUBMISSION_TEXT].s,

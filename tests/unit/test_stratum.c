@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "concerto/buf.h"
 #include "concerto/geo.h"
 #include "concerto/stratum.h"
 
@@ -133,6 +134,26 @@ test_scheme_none_keeps_no_stratum(void **state)
 	assert_string_equal(stratum_source_name(STRATUM_GEOIP), "geoip");
 }
 
+static void
+test_json_names_the_stratum_of_every_scheme(void **state)
+{
+	struct geo_place	 g = place("FR", "IDF", "93");
+	struct buf		 b;
+
+	buf_init(&b, 0);
+	stratum_json("75011", &g, &b);
+	assert_string_equal(buf_str(&b), "{\"none\":{\"stratum\":\"unknown\","
+	    "\"source\":\"unknown\",\"agrees\":null},\"idf-departements\":"
+	    "{\"stratum\":\"75\",\"source\":\"declared\",\"agrees\":false},"
+	    "\"fr-regions\":{\"stratum\":\"IDF\",\"source\":\"declared\","
+	    "\"agrees\":true}}");
+	buf_reset(&b);
+	stratum_json(NULL, NULL, &b);
+	assert_non_null(strstr(buf_str(&b), "\"fr-regions\":{\"stratum\":"
+	    "\"unknown\",\"source\":\"unknown\",\"agrees\":null}"));
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -143,6 +164,7 @@ main(void)
 		cmocka_unit_test(test_geoip_when_nothing_is_declared),
 		cmocka_unit_test(test_abroad_is_outside_and_nothing_known_is_unknown),
 		cmocka_unit_test(test_scheme_none_keeps_no_stratum),
+		cmocka_unit_test(test_json_names_the_stratum_of_every_scheme),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -101,7 +101,8 @@ struct api_refusal {
 	int		 retry_col;	/* > 0: Retry-After seconds are there */
 };
 /*
- * Sets the response for code from table; a code the table lacks is a
+ * Sets the response for code from table, else from the refusals the
+ * shared SQL helpers answer (idempotency keys); a code neither has is a
  * server failure (500).  Returns -1, for "return api_refuse(...)".
  */
 int	 api_refuse(struct response *, const struct api_refusal *,

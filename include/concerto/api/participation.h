@@ -7,25 +7,22 @@
 
 #include <stdint.h>
 
+struct buf;
 struct ctx;
 struct request;
 struct response;
-struct stratum;
 
 /*
- * The stratum of the signed-in participant for scheme: their declared
- * postcode, else GeoIP of the client address.  0, or -1 with a 503 set.
+ * Appends the signed-in participant's strata (stratum_json()) to out:
+ * their declared postcode, else GeoIP of the client address.
  */
-int		 api_stratum(struct ctx *, struct request *, struct response *,
-		    const char *scheme, struct stratum *);
-/* "true", "false" or NULL (not compared): whether GeoIP agreed. */
-const char	*api_stratum_agrees(const struct stratum *);
+void	 api_viewer_strata(struct ctx *, struct request *, struct buf *out);
 /*
  * Fixes the participant's cell in consultation cid at their first
  * contribution (nothing happens afterwards).  0, or -1 with the response
  * set.
  */
-int		 api_participation_ensure(struct ctx *, struct request *,
-		    struct response *, int64_t cid, const char *scheme);
+int	 api_participation_ensure(struct ctx *, struct request *,
+	    struct response *, int64_t cid);
 
 #endif
