@@ -11,18 +11,19 @@
 
 #include <jansson.h>
 
-#include "concerto/api/common.h"
-#include "concerto/api/consultations.h"
 #include "concerto/api/fields.h"
 #include "concerto/cli.h"
 #include "concerto/config.h"
+#include "concerto/consultation_write.h"
 #include "concerto/db.h"
 #include "concerto/field.h"
 #include "concerto/http.h"
 #include "concerto/import.h"
 #include "concerto/mem.h"
+#include "concerto/phase.h"
+#include "concerto/priority_write.h"
 #include "concerto/progress.h"
-#include "concerto/response.h"
+#include "concerto/refusal.h"
 #include "concerto/router.h"
 
 /* The field table of the route answering method and path. */
@@ -53,16 +54,12 @@ import_fields(const struct route *rt, json_t *obj, const char *what)
 	return NULL;
 }
 
-/* Prints the error a shared insert function left in res. */
+/* Prints why a write module refused what. */
 static void
-import_refused(const struct response *res, const char *what)
+import_refused(const struct refusal *why, const char *what)
 {
-	json_t	*e = res->json != NULL ? json_object_get(res->json, "error") :
-		    NULL;
-
-	fprintf(stderr, "import: %s refused: %s\n", what, e == NULL ?
-	    "database error" :
-	    json_string_value(json_object_get(e, "message")));
+	fprintf(stderr, "import: %s refused: %s\n", what,
+	    why->db != DB_OK ? "database error" : why->message);
 }
 
 /* Inserts the priorities of list into consultation id; 0 or -1. */
@@ -72,7 +69,7 @@ import_priorities(struct db *db, int64_t id, json_t *list)
 	const struct route	*rt = import_route(METHOD_POST,
 				    "/api/v1/consultations/1/priorities");
 	struct field_value	*vals;
-	struct response		 res;
+	struct refusal		 why;
 	struct progress		 bar;
 	json_t			*p;
 	size_t			 i;
@@ -85,12 +82,10 @@ import_priorities(struct db *db, int64_t id, json_t *list)
 		snprintf(what, sizeof(what), "priority %zu", i + 1);
 		if ((vals = import_fields(rt, p, what)) == NULL)
 			return -1;
-		response_init(&res);
-		if (api_priority_insert(db, &res, id, vals, &pid) < 0) {
-			import_refused(&res, what);
+		if (priority_write_insert(db, id, vals, &pid, &why) < 0) {
+			import_refused(&why, what);
 			rc = -1;
 		}
-		response_free(&res);
 		field_values_free(vals, rt->nfields);
 		if (rc < 0)
 			return -1;
@@ -108,20 +103,19 @@ import_consultation(struct db *db, json_t *obj)
 				    "/api/v1/consultations");
 	struct field_value	*vals = NULL;
 	struct db_rows		*rows = NULL;
-	struct response		 res;
+	struct refusal		 why;
 	json_t			*prios, *phase;
 	const char		*ph;
 	enum db_status		 rc;
 	int64_t			 id;
 	int			 ret = 2;
 
-	response_init(&res);
 	prios = json_incref(json_object_get(obj, "priorities"));
 	phase = json_incref(json_object_get(obj, "phase"));
 	json_object_del(obj, "priorities");
 	json_object_del(obj, "phase");
-	ph = phase == NULL ? "draft" : json_string_value(phase);
-	if (ph == NULL || api_phase_rank(ph) < 0 ||
+	ph = phase == NULL ? phase_name(PHASE_DRAFT) : json_string_value(phase);
+	if (ph == NULL || phase_parse(ph) < 0 ||
 	    (prios != NULL && !json_is_array(prios))) {
 		fprintf(stderr, "import: phase must be a phase name and "
 		    "priorities an array\n");
@@ -143,9 +137,9 @@ import_consultation(struct db *db, json_t *obj)
 		ret = 0;
 		goto out;
 	}
-	if (api_consultation_insert(db, &res, vals, rt->fields, NULL, ph,
-	    &id) < 0) {
-		import_refused(&res, "consultation");
+	if (consultation_write_insert(db, vals, rt->fields, NULL, ph, &id,
+	    &why) < 0) {
+		import_refused(&why, "consultation");
 		ret = 2;
 		goto out;
 	}
@@ -159,7 +153,6 @@ out:
 	db_rollback(db);
 	db_rows_free(rows);
 	field_values_free(vals, rt->nfields);
-	response_free(&res);
 	json_decref(prios);
 	json_decref(phase);
 	return ret;

@@ -20,6 +20,7 @@
 #include "concerto/buf.h"
 #include "concerto/config.h"
 #include "concerto/ctx.h"
+#include "concerto/db_array.h"
 #include "concerto/field.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
@@ -137,7 +138,7 @@ api_ballot_put(struct ctx *ctx, struct request *req, struct response *res)
 		return;
 	buf_init(&ids, 0);
 	buf_init(&strata, 0);
-	api_id_array(ch->ids, ch->nids, &ids);
+	db_array_ids(ch->ids, ch->nids, &ids);
 	api_viewer_strata(ctx, req, &strata);
 	rc = ballot_exec(ctx, STMT_BALLOT_PUT, DB_PARAMS(api_int(req->id, cid),
 	    api_int(ctx->session->account_id, me), buf_str(&ids),
@@ -181,7 +182,7 @@ api_assisted_ballot_create(struct ctx *ctx, struct request *req,
 		return;
 	buf_init(&ids, 0);
 	buf_init(&strata, 0);
-	api_id_array(f[ASSISTED_CHOICES].ids, f[ASSISTED_CHOICES].nids, &ids);
+	db_array_ids(f[ASSISTED_CHOICES].ids, f[ASSISTED_CHOICES].nids, &ids);
 	stratum_json(f[ASSISTED_POSTCODE].present && !f[ASSISTED_POSTCODE].null ?
 	    f[ASSISTED_POSTCODE].s : NULL, NULL, &strata);
 	rc = ballot_exec(ctx, STMT_BALLOT_ASSISTED, DB_PARAMS(

@@ -17,14 +17,14 @@
 #include "concerto/auth.h"
 #include "concerto/config.h"
 #include "concerto/ctx.h"
+#include "concerto/db_array.h"
 #include "concerto/field.h"
 #include "concerto/mem.h"
+#include "concerto/phase.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/response_db.h"
 
-#define PHASE_GATHERING		1
-#define PHASE_VOTING		2
 #define COMMENTS_PAGE_DEFAULT	20
 #define COMMENTS_DEPTH_SHOWN	4	/* levels nested below a page's top */
 #define COMMENTS_REPLIES_MAX	1000	/* replies fetched for one page */
@@ -204,7 +204,7 @@ api_comments_list(struct ctx *ctx, struct request *req, struct response *res)
 			nodes[i].id = ids[i];
 			nodes[i].obj = json_array_get(list, i);
 		}
-		api_id_array(ids, n, &roots);
+		db_array_ids(ids, n, &roots);
 		rc = db_exec(ctx->db, STMT_COMMENT_DESCENDANTS, DB_PARAMS(
 		    buf_str(&roots), api_int(json_integer_value(
 		    json_object_get(nodes[0].obj, "depth")) +

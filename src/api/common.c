@@ -15,6 +15,8 @@
 #include "concerto/config.h"
 #include "concerto/ctx.h"
 #include "concerto/network.h"
+#include "concerto/phase.h"
+#include "concerto/refusal.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/response_db.h"
@@ -158,49 +160,6 @@ api_not_found(struct response *res)
 	response_error(res, 404, "not_found", "There is nothing here.", NULL);
 }
 
-void
-api_id_array(const int64_t *ids, size_t n, struct buf *out)
-{
-	size_t	 i;
-
-	buf_putc(out, '{');
-	for (i = 0; i < n; i++)
-		buf_printf(out, "%s%lld", i > 0 ? "," : "", (long long)ids[i]);
-	buf_putc(out, '}');
-}
-
-int
-api_phase_rank(const char *phase)
-{
-	int	 i;
-
-	for (i = 0; phase != NULL && api_phases[i] != NULL; i++)
-		if (strcmp(phase, api_phases[i]) == 0)
-			return i;
-	return -1;
-}
-
-void
-api_text_array(const char *const *strs, size_t n, struct buf *out)
-{
-	const char	*p;
-	size_t		 i;
-
-	buf_putc(out, '{');
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			buf_putc(out, ',');
-		buf_putc(out, '"');
-		for (p = strs[i]; *p != '\0'; p++) {
-			if (*p == '"' || *p == '\\')
-				buf_putc(out, '\\');
-			buf_putc(out, *p);
-		}
-		buf_putc(out, '"');
-	}
-	buf_putc(out, '}');
-}
-
 int
 api_consultation_rules(struct ctx *ctx, struct request *req,
     struct response *res, int64_t id, struct consultation_rules *out)
@@ -208,7 +167,7 @@ api_consultation_rules(struct ctx *ctx, struct request *req,
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 	char		 ids[API_INT_LEN];
-	int		 ret = -1;
+	int		 phase, ret = -1;
 
 	rc = db_exec(ctx->db, STMT_CONSULTATION_RULES,
 	    DB_PARAMS(api_int(id, ids)), &rows);
@@ -217,11 +176,12 @@ api_consultation_rules(struct ctx *ctx, struct request *req,
 		goto out;
 	}
 	if (db_nrows(rows) == 0 ||
-	    (out->phase = api_phase_rank(db_value(rows, 0, 0))) < 0 ||
-	    (out->phase == 0 && !api_is_staff(ctx))) {
+	    (phase = phase_parse(db_value(rows, 0, 0))) < 0 ||
+	    (phase == PHASE_DRAFT && !api_is_staff(ctx))) {
 		api_not_found(res);
 		goto out;
 	}
+	out->phase = (enum phase)phase;
 	out->premoderated = strcmp(db_value(rows, 0, 1), "pre") == 0;
 	out->ranked = strcmp(db_value(rows, 0, 2), "ranked") == 0;
 	out->k = (int)db_int(rows, 0, 3);
@@ -295,6 +255,16 @@ api_code_ok(struct response *res, enum db_status rc,
 		    (size_t)r->retry_col) > 0 ? db_int(rows, 0,
 		    (size_t)r->retry_col) : 1, wait));
 	return false;
+}
+
+void
+api_refusal_answer(struct response *res, const struct refusal *why)
+{
+	if (why->db != DB_OK)
+		response_db_error(res, why->db);
+	else
+		response_error(res, why->status, why->code, why->message,
+		    why->field);
 }
 
 int

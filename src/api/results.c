@@ -12,12 +12,12 @@
 #include "concerto/config.h"
 #include "concerto/ctx.h"
 #include "concerto/field.h"
+#include "concerto/phase.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/response_db.h"
 #include "concerto/results.h"
 
-#define PHASE_PUBLISHED	4
 
 /* Loads the results the caller may see; -1 with the response set if none. */
 static int
@@ -43,8 +43,8 @@ results_visible(struct ctx *ctx, struct request *req, struct response *res,
 		response_db_error(res, rc);
 		return -1;
 	}
-	phase = api_phase_rank(r->phase);
-	if (phase == 0 && !api_is_staff(ctx)) {
+	phase = phase_parse(r->phase);
+	if (phase == PHASE_DRAFT && !api_is_staff(ctx)) {
 		api_not_found(res);
 		return -1;
 	}

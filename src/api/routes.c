@@ -13,6 +13,7 @@
 #include "concerto/api/common.h"
 #include "concerto/api/fields.h"
 #include "concerto/field.h"
+#include "concerto/phase.h"
 #include "concerto/pseudonym.h"
 #include "concerto/router.h"
 #include "concerto/utf8.h"
@@ -24,8 +25,6 @@
 const char *const api_profiles[] = { "patient", "carer", "citizen",
 	"health_professional", "researcher", "other", NULL };
 const char *const api_languages[] = { "fr", "en", NULL };
-const char *const api_phases[] = { "draft", "gathering", "voting", "closed",
-	"published", NULL };
 const char *const api_methods[] = { "approval", "ranked", NULL };
 static const char *const weightings[] = { "none", "idf-departements",
 	"fr-regions", NULL };
@@ -180,11 +179,11 @@ static const struct field consultation_create_fields[CONS_PHASE] = {
 
 static const struct field consultation_patch_fields[CONS__MAX] = {
 	CONSULTATION_FIELDS(0),
-	[CONS_PHASE] = { "phase", FIELD_ENUM, 0, 0, 0, api_phases, NULL },
+	[CONS_PHASE] = { "phase", FIELD_ENUM, 0, 0, 0, phase_names, NULL },
 };
 
 static const struct field consultation_query[CONS_Q__MAX] = {
-	[CONS_Q_PHASE] = { "phase", FIELD_ENUM, 0, 0, 0, api_phases, NULL },
+	[CONS_Q_PHASE] = { "phase", FIELD_ENUM, 0, 0, 0, phase_names, NULL },
 	[CONS_Q_LIMIT] = { "limit", FIELD_INT, 0, 1, 100, NULL, NULL },
 	[CONS_Q_CURSOR] = { "cursor", FIELD_INT, 0, 1, INT64_MAX, NULL, NULL },
 };

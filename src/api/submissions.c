@@ -13,11 +13,11 @@
 #include "concerto/auth.h"
 #include "concerto/ctx.h"
 #include "concerto/field.h"
+#include "concerto/phase.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/response_db.h"
 
-#define PHASE_GATHERING		1
 #define SUBMISSIONS_PER_HOUR	10
 #define PAGE_DEFAULT		50
 

@@ -9,6 +9,7 @@
 #include "concerto/api/common.h"
 #include "concerto/api/fields.h"
 #include "concerto/ctx.h"
+#include "concerto/db_array.h"
 #include "concerto/field.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
@@ -51,7 +52,7 @@ api_support_put(struct ctx *ctx, struct request *req, struct response *res)
 		return;
 	}
 	buf_init(&contacts, 0);
-	api_text_array(f[SUPPORT_CONTACTS].strs, f[SUPPORT_CONTACTS].nstrs,
+	db_array_texts(f[SUPPORT_CONTACTS].strs, f[SUPPORT_CONTACTS].nstrs,
 	    &contacts);
 	rc = db_exec(ctx->db, STMT_SUPPORT_PUT, DB_PARAMS(lang,
 	    f[SUPPORT_TITLE].s, f[SUPPORT_BODY].s, buf_str(&contacts),

@@ -13,9 +13,11 @@
 
 #include "concerto/buf.h"
 #include "concerto/db.h"
+#include "concerto/phase.h"
 #include "concerto/response_db.h"
 
 struct ctx;
+struct refusal;
 struct request;
 struct response;
 
@@ -67,18 +69,13 @@ void		 api_page(struct response *, const char *key,
 		    const struct db_rows *, int64_t limit);
 /* 404 not_found. */
 void		 api_not_found(struct response *);
-/* Formats ids as a PostgreSQL array literal "{1,2,3}" into out. */
-void		 api_id_array(const int64_t *ids, size_t n, struct buf *out);
-/* Formats strings as a PostgreSQL array literal {"a","b"} into out. */
-void		 api_text_array(const char *const *strs, size_t n,
-		    struct buf *out);
 /*
  * Loads the phase (rank), moderation and method of consultation id,
  * hiding drafts from all but staff.  Returns 0, or -1 with the response
  * set (404, 503).
  */
 struct consultation_rules {
-	int	 phase;			/* api_phase_rank() */
+	enum phase phase;
 	bool	 premoderated;
 	bool	 ranked;
 	int	 k;
@@ -86,8 +83,6 @@ struct consultation_rules {
 };
 int		 api_consultation_rules(struct ctx *, struct request *,
 		    struct response *, int64_t id, struct consultation_rules *);
-/* Rank of a phase name (draft 0 ... published 4), or -1. */
-int		 api_phase_rank(const char *);
 
 /*
  * A refusal a SQL function can answer (its code column), and the HTTP
@@ -114,6 +109,8 @@ int	 api_refuse(struct response *, const struct api_refusal *,
  */
 bool	 api_code_ok(struct response *, enum db_status,
 	    const struct db_rows *, const struct api_refusal *);
+/* Answers the refusal of a write module (refusal.h). */
+void	 api_refusal_answer(struct response *, const struct refusal *);
 /*
  * Parses a cursor of exactly n comma-separated numbers into v.  Returns
  * 0, or -1 with a 400 naming the cursor.

@@ -63,7 +63,6 @@ enum read_field { READ_UP_TO, READ__MAX };
 enum support_field { SUPPORT_TITLE, SUPPORT_BODY, SUPPORT_CONTACTS,
 	SUPPORT__MAX };
 
-extern const char *const api_phases[];
 extern const char *const api_methods[];
 
 /* The participant profiles, in the order of the profile enum fields. */
