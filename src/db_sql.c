@@ -297,15 +297,10 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "WHERE s.consultation_id = $1 AND s.id > $2 AND (s.status = "
 	    "'published' OR s.account_id = $3 OR $4::boolean) "
 	    "ORDER BY s.id LIMIT $5", 5 },
-	[STMT_SUBMISSION_INSERT] = { "submission_insert",
-	    "INSERT INTO submissions (consultation_id, account_id, text, "
-	    "status) VALUES ($1, $2, $3, $4) RETURNING id", 4 },
-	/* Submissions of the last hour, and seconds until the oldest ages. */
-	[STMT_SUBMISSION_RECENT] = { "submission_recent",
-	    "SELECT count(*), coalesce(ceil(extract(epoch FROM min(created_at) "
-	    "+ interval '1 hour' - now())), 0)::integer FROM submissions "
-	    "WHERE account_id = $1 AND created_at > now() - interval '1 hour'",
-	    1 },
+	/* $4: the strata (stratum_json()); $5: staff; $6: a budget an hour. */
+	[STMT_SUBMISSION_POST] = { "submission_post",
+	    "SELECT code, id, retry FROM submission_post($1, $2, $3, $4::jsonb, "
+	    "$5::boolean, $6::integer)", 6 },
 
 	[STMT_BALLOT_GET] = { "ballot_get",
 	    "SELECT b.choices, iso(b.created_at), iso(b.updated_at), c.method "

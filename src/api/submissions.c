@@ -2,7 +2,8 @@
  * Question gathering: during the gathering phase verified participants
  * submit research questions (at most SUBMISSIONS_PER_HOUR an hour);
  * moderators merge them into priorities.  Under pre-moderation a
- * submission waits, seen only by its author and the moderators.
+ * submission waits, seen only by its author and the moderators.  The
+ * rules are those of the SQL function submission_post().
  */
 #include <stdio.h>
 
@@ -11,9 +12,9 @@
 #include "concerto/api/fields.h"
 #include "concerto/api/participation.h"
 #include "concerto/auth.h"
+#include "concerto/buf.h"
 #include "concerto/ctx.h"
 #include "concerto/field.h"
-#include "concerto/phase.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/response_db.h"
@@ -50,67 +51,42 @@ out:
 	db_rows_free(rows);
 }
 
-/* 0 if the account may submit now, or -1 with a 429 (or 503) set. */
-static int
-submission_rate(struct ctx *ctx, struct request *req, struct response *res,
-    const char *me)
-{
-	struct db_rows	*rows = NULL;
-	enum db_status	 rc;
-	char		 wait[API_INT_LEN];
-	int		 ret = -1;
+/* The columns of STMT_SUBMISSION_POST. */
+enum post_col { POST_COL_CODE, POST_COL_ID, POST_COL_RETRY };
 
-	rc = db_exec(ctx->db, STMT_SUBMISSION_RECENT, DB_PARAMS(me), &rows);
-	if (rc != DB_OK)
-		response_db_error(res, rc);
-	else if (db_int(rows, 0, 0) >= SUBMISSIONS_PER_HOUR) {
-		response_error(res, 429, "too_many_submissions",
-		    "You have sent many questions this hour; please wait a "
-		    "little before the next.", NULL);
-		response_header(res, "Retry-After", api_int(
-		    db_int(rows, 0, 1) > 0 ? db_int(rows, 0, 1) : 1, wait));
-	} else
-		ret = 0;
-	db_rows_free(rows);
-	return ret;
-}
+static const struct api_refusal submission_refusals[] = {
+	{ "not_found", 404, "There is nothing here.", NULL, 0 },
+	{ "not_gathering", 409, "Questions are gathered only during the "
+	  "gathering phase.", NULL, 0 },
+	{ "too_many_submissions", 429, "You have sent many questions this "
+	  "hour; please wait a little before the next.", NULL,
+	  POST_COL_RETRY },
+	{ "duplicate_submission", 409, "You have already sent this question.",
+	  "text", 0 },
+	{ NULL, 0, NULL, NULL, 0 }
+};
 
 void
 api_submissions_create(struct ctx *ctx, struct request *req,
     struct response *res)
 {
-	struct consultation_rules cr;
 	struct db_rows	*rows = NULL, *one = NULL;
+	struct buf	 strata;
 	enum db_status	 rc;
 	char		 cid[API_INT_LEN], me[API_INT_LEN], sid[API_INT_LEN],
-			 two[API_INT_LEN];
+			 per[API_INT_LEN], two[API_INT_LEN];
 
-	if (api_consultation_rules(ctx, req, res, req->id, &cr) < 0)
-		return;
-	if (cr.phase != PHASE_GATHERING) {
-		response_error(res, 409, "not_gathering",
-		    "Questions are gathered only during the gathering phase.",
-		    NULL);
-		return;
-	}
-	api_int(ctx->session->account_id, me);
-	if (submission_rate(ctx, req, res, me) < 0 ||
-	    api_participation_ensure(ctx, req, res, req->id) < 0)
-		return;
-	rc = db_exec(ctx->db, STMT_SUBMISSION_INSERT, DB_PARAMS(
-	    api_int(req->id, cid), me, req->fields[SUBMISSION_TEXT].s,
-	    cr.premoderated ? "pending" : "published"), &rows);
-	if (rc == DB_CONFLICT) {
-		response_error(res, 409, "duplicate_submission",
-		    "You have already sent this question.", "text");
+	buf_init(&strata, 0);
+	api_viewer_strata(ctx, req, &strata);
+	rc = db_exec(ctx->db, STMT_SUBMISSION_POST, DB_PARAMS(
+	    api_int(req->id, cid), api_int(ctx->session->account_id, me),
+	    req->fields[SUBMISSION_TEXT].s, buf_str(&strata),
+	    api_is_staff(ctx) ? "true" : "false",
+	    api_int(SUBMISSIONS_PER_HOUR, per)), &rows);
+	if (!api_code_ok(res, rc, rows, submission_refusals))
 		goto out;
-	}
-	if (rc != DB_OK) {
-		response_db_error(res, rc);
-		goto out;
-	}
 	/* Read back through the list statement: one shape everywhere. */
-	api_int(db_int(rows, 0, 0) - 1, sid);
+	api_int(db_int(rows, 0, POST_COL_ID) - 1, sid);
 	rc = db_exec(ctx->db, STMT_SUBMISSION_LIST, DB_PARAMS(cid, sid, me,
 	    "false", api_int(1, two)), &one);
 	if (rc != DB_OK)
@@ -120,6 +96,7 @@ api_submissions_create(struct ctx *ctx, struct request *req,
 	else
 		api_json_column(res, 201, one, 0, 0);
 out:
+	buf_free(&strata);
 	db_rows_free(rows);
 	db_rows_free(one);
 }

@@ -234,3 +234,49 @@ BEGIN
 	RETURN r;
 END
 $$;
+
+-- Submits a research question of acct to consultation c_id: refused
+-- (code) when the consultation is not shown to the viewer (a draft, but
+-- to staff), not gathering, when acct sent per_hour questions in the last
+-- hour (retry: seconds until the oldest ages), or when acct already sent
+-- this text (ignoring case).  Otherwise code 'ok' and the new id, pending
+-- under pre-moderation, published under post-moderation; the
+-- participant's cell is fixed at their first contribution (and stays so
+-- when the text was a duplicate).
+CREATE FUNCTION submission_post(c_id bigint, acct bigint, body text,
+    strata jsonb, staff boolean, per_hour integer,
+    OUT code text, OUT id bigint, OUT retry integer)
+LANGUAGE plpgsql AS $$
+DECLARE
+	c	consultations;
+	recent	integer;
+	wait	integer;
+BEGIN
+	SELECT * INTO c FROM consultations x WHERE x.id = c_id;
+	IF NOT FOUND OR (consultation_phase(c) = 'draft' AND NOT staff) THEN
+		code := 'not_found';
+		RETURN;
+	END IF;
+	IF consultation_phase(c) <> 'gathering' THEN
+		code := 'not_gathering';
+		RETURN;
+	END IF;
+	SELECT count(*), coalesce(ceil(extract(epoch FROM min(x.created_at)
+	    + interval '1 hour' - now())), 0)::integer
+	INTO recent, wait
+	FROM submissions x
+	WHERE x.account_id = acct AND x.created_at > now() - interval '1 hour';
+	IF recent >= per_hour THEN
+		code := 'too_many_submissions';
+		retry := wait;
+		RETURN;
+	END IF;
+	PERFORM participation_fix(c, acct, strata);
+	INSERT INTO submissions AS x (consultation_id, account_id, text, status)
+	VALUES (c_id, acct, body,
+	    CASE WHEN c.moderation = 'pre' THEN 'pending' ELSE 'published' END)
+	ON CONFLICT DO NOTHING
+	RETURNING x.id INTO id;
+	code := CASE WHEN FOUND THEN 'ok' ELSE 'duplicate_submission' END;
+END
+$$;
