@@ -190,11 +190,14 @@ BEGIN
 END
 $$;
 
+ALTER FUNCTION ballot_assisted(bigint, bigint, bigint[], text, text, boolean,
+    text, integer) RENAME TO ballot_assisted_insert;
+
 CREATE TYPE assisted_answer AS (code text, id bigint, created_at text,
     retry integer);
 
--- A paper or telephone ballot entered by a facilitator (see the function
--- of 008 it wraps), with the facilitator's Idempotency-Key as ballot_put()
+-- A paper or telephone ballot entered by a facilitator (see
+-- ballot_assisted_insert(), the function of 008 it wraps), with the facilitator's Idempotency-Key as ballot_put()
 -- has it.  A consultation that does not exist is refused before the key
 -- is claimed or the budget spent; a refusal for now (the budget) lets the
 -- key go.  code 'ok' (with id) or a refusal.
@@ -220,7 +223,7 @@ BEGIN
 		END IF;
 	END IF;
 	SELECT x.code, x.id, x.created_at, x.retry INTO r
-	FROM ballot_assisted(c_id, facilitator, new_choices, in_profile,
+	FROM ballot_assisted_insert(c_id, facilitator, new_choices, in_profile,
 	    coalesce(strata -> c.weighting ->> 'stratum', 'unknown'),
 	    in_interests, note, per_minute) x;
 	IF r.code = '' THEN
@@ -278,5 +281,36 @@ BEGIN
 	ON CONFLICT DO NOTHING
 	RETURNING x.id INTO id;
 	code := CASE WHEN FOUND THEN 'ok' ELSE 'duplicate_submission' END;
+END
+$$;
+
+-- Posts a comment of author on consultation cid (see comment_insert(), the
+-- function of 008 it wraps, for the budget, duplicates, priority, parent
+-- and depth): refused when the consultation is not shown to the viewer (a
+-- draft, but to staff) or takes no comments (before gathering, after the
+-- vote).  The consultation's moderation says whether it waits; the
+-- participant's cell is fixed at their first contribution.
+ALTER FUNCTION comment_post(bigint, bigint, bigint, bigint, text, text,
+    boolean, boolean, integer) RENAME TO comment_insert;
+CREATE FUNCTION comment_post(cid bigint, author bigint, prio bigint,
+    parent bigint, align text, txt text, strata jsonb, staff boolean,
+    per_minute integer, OUT code text, OUT id bigint, OUT retry integer)
+LANGUAGE plpgsql AS $$
+DECLARE
+	c	consultations;
+BEGIN
+	SELECT * INTO c FROM consultations x WHERE x.id = cid;
+	IF NOT FOUND OR (consultation_phase(c) = 'draft' AND NOT staff) THEN
+		code := 'not_found';
+		RETURN;
+	END IF;
+	IF consultation_phase(c) NOT IN ('gathering', 'voting') THEN
+		code := 'comments_closed';
+		RETURN;
+	END IF;
+	PERFORM participation_fix(c, author, strata);
+	SELECT x.code, x.id, x.retry INTO code, id, retry
+	FROM comment_insert(cid, author, prio, parent, align, txt,
+	    c.moderation = 'pre', staff, per_minute) x;
 END
 $$;

@@ -311,10 +311,6 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "SELECT code, choices, created_at, updated_at, method "
 	    "FROM ballot_put($1, $2, $3::bigint[], $4::jsonb, $5, $6::bytea)",
 	    6 },
-	/* $3: the strata (stratum_json()). */
-	[STMT_PARTICIPATION_ENSURE] = { "participation_ensure",
-	    "SELECT 1 FROM participation_fix((SELECT c FROM consultations c "
-	    "WHERE c.id = $1), $2, $3::jsonb)", 3 },
 	[STMT_BALLOT_DELETE] = { "ballot_delete",
 	    "SELECT ballot_delete($1, $2)", 2 },
 	/* $8: the facilitator's budget a minute; $9, $10 as for ballot_put. */
@@ -424,9 +420,10 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	[STMT_COMMENT_GET] = { "comment_get",
 	    "SELECT comment_json(c, $2, $3) FROM comments c WHERE c.id = $1",
 	    3 },
+	/* $7: the strata (stratum_json()); $8: staff; $9: a budget a minute. */
 	[STMT_COMMENT_POST] = { "comment_post",
 	    "SELECT code, id, retry FROM comment_post($1, $2, $3, $4, $5, $6, "
-	    "$7, $8, $9)", 9 },
+	    "$7::jsonb, $8::boolean, $9::integer)", 9 },
 	[STMT_COMMENT_EDIT] = { "comment_edit",
 	    "SELECT comment_edit($1, $2, $3, $4, $5)", 5 },
 	[STMT_COMMENT_DELETE] = { "comment_delete",

@@ -20,7 +20,6 @@
 #include "concerto/db_array.h"
 #include "concerto/field.h"
 #include "concerto/mem.h"
-#include "concerto/phase.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/response_db.h"
@@ -257,25 +256,19 @@ void
 api_comments_create(struct ctx *ctx, struct request *req, struct response *res)
 {
 	const struct field_value *f = req->fields;
-	struct consultation_rules cr;
 	struct db_rows	*rows = NULL;
+	struct buf	 strata;
 	enum db_status	 rc;
 	char		 cid[API_INT_LEN], me[API_INT_LEN], prio[API_INT_LEN],
 			 parent[API_INT_LEN], per[API_INT_LEN];
 
-	if (api_consultation_rules(ctx, req, res, req->id, &cr) < 0)
-		return;
-	if (cr.phase != PHASE_GATHERING && cr.phase != PHASE_VOTING) {
-		api_refuse(res, comment_refusals, "comments_closed");
-		return;
-	}
 	if (blank(f[COMMENT_BODY].s)) {
 		response_error(res, 400, "invalid_field",
 		    "A comment needs some text.", "body");
 		return;
 	}
-	if (api_participation_ensure(ctx, req, res, req->id) < 0)
-		return;
+	buf_init(&strata, 0);
+	api_viewer_strata(ctx, req, &strata);
 	rc = db_exec(ctx->db, STMT_COMMENT_POST, DB_PARAMS(
 	    api_int(req->id, cid), api_viewer(ctx, me),
 	    f[COMMENT_PRIORITY].present && !f[COMMENT_PRIORITY].null ?
@@ -284,12 +277,13 @@ api_comments_create(struct ctx *ctx, struct request *req, struct response *res)
 	    api_int(f[COMMENT_PARENT].i, parent) : NULL,
 	    f[COMMENT_ALIGNMENT].present ?
 	    api_alignments[f[COMMENT_ALIGNMENT].i] : "neutral",
-	    f[COMMENT_BODY].s, cr.premoderated ? "true" : "false",
+	    f[COMMENT_BODY].s, buf_str(&strata),
 	    api_is_staff(ctx) ? "true" : "false",
 	    api_int(ctx->cfg->comments_per_minute, per)), &rows);
 	if (api_code_ok(res, rc, rows, comment_refusals))
 		comment_answer(ctx, req, res, 201, db_value(rows, 0, 1));
 	db_rows_free(rows);
+	buf_free(&strata);
 }
 
 /* Runs a statement answering one code about comment req->id. */
