@@ -344,7 +344,7 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	/* Results: only tallies are read, never ballots. */
 	/*
 	 * Results: only tallies are read, never ballots.  Per-profile sums
-	 * come in the order of api_profiles[].
+	 * come in the order of enum profile.
 	 */
 	[STMT_RESULTS_HEAD] = { "results_head",
 	    "SELECT c.method, c.k, consultation_phase(c), iso(now()), "

@@ -10,12 +10,8 @@
 
 #include "concerto/csv.h"
 #include "concerto/mem.h"
+#include "concerto/profile.h"
 #include "concerto/results.h"
-
-/* The profiles in the order of the per-profile columns of STMT_RESULTS_*. */
-static const char *const results_profiles[] = { "patient", "carer",
-	"citizen", "health_professional", "researcher", "other" };
-#define NPROFILES	(sizeof(results_profiles) / sizeof(results_profiles[0]))
 
 /* Columns of STMT_RESULTS_HEAD, _ITEMS and _ITEM_CELLS. */
 enum { H_METHOD, H_K, H_PHASE, H_NOW, H_WEIGHTING, H_ASSISTED, H_TOTAL,
@@ -35,7 +31,7 @@ results_now_us(void)
 static void
 results_head(struct results *r, const struct db_rows *h)
 {
-	size_t	 i;
+	int	 p;
 
 	r->ranked = strcmp(db_value(h, 0, H_METHOD), "ranked") == 0;
 	r->k = (int)db_int(h, 0, H_K);
@@ -44,9 +40,9 @@ results_head(struct results *r, const struct db_rows *h)
 	    db_value(h, 0, H_NOW));
 	r->assisted = db_int(h, 0, H_ASSISTED);
 	r->ballots = db_int(h, 0, H_TOTAL);
-	for (i = 0; i < NPROFILES; i++)
-		r->group_ballots[tally_group_of(results_profiles[i])] +=
-		    db_int(h, 0, H_PROFILE0 + i);
+	for (p = 0; p < PROFILE__MAX; p++)
+		r->group_ballots[tally_group_of((enum profile)p)] +=
+		    db_int(h, 0, H_PROFILE0 + (size_t)p);
 }
 
 /* Fills the priorities in the vote; answered ones go to not_in_vote. */
@@ -103,8 +99,8 @@ results_tallies(struct results *r, const struct db_rows *rows)
 		it->supporters += db_int(rows, i, C_SUPPORTERS);
 		it->points += db_int(rows, i, C_POINTS);
 		it->firsts += db_int(rows, i, C_FIRSTS);
-		it->group_points[tally_group_of(db_value(rows, i, C_PROFILE))] +=
-		    db_int(rows, i, C_POINTS);
+		it->group_points[tally_group_of(profile_parse(db_value(rows, i,
+		    C_PROFILE)))] += db_int(rows, i, C_POINTS);
 	}
 }
 

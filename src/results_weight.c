@@ -10,16 +10,15 @@
 #include <string.h>
 
 #include "concerto/mem.h"
+#include "concerto/profile.h"
 #include "concerto/results.h"
 #include "concerto/stratum.h"
 
 #define RAKE_TOLERANCE	1e-9
 #define RAKE_SWEEPS	1000
 
-/* Profiles in the order of the columns of a cell table. */
-static const char *const weight_profiles[] = { "patient", "carer",
-	"citizen", "health_professional", "researcher", "other" };
-#define NPROFILES	(sizeof(weight_profiles) / sizeof(weight_profiles[0]))
+/* The columns of a cell table are the profiles, in the order of the enum. */
+#define NPROFILES	((size_t)PROFILE__MAX)
 
 static long
 weight_stratum_index(const struct results_weighting *wt, const char *code)
@@ -32,26 +31,15 @@ weight_stratum_index(const struct results_weighting *wt, const char *code)
 	return -1;
 }
 
-static long
-weight_profile_index(const char *profile)
-{
-	size_t	 g;
-
-	for (g = 0; g < NPROFILES; g++)
-		if (strcmp(weight_profiles[g], profile) == 0)
-			return (long)g;
-	return -1;
-}
-
 /* The cell of (stratum, profile), or -1 for excluded participants. */
 static long
 weight_cell(const struct results_weighting *wt, const char *stratum,
     const char *profile)
 {
 	long	 h = weight_stratum_index(wt, stratum);
-	long	 g = weight_profile_index(profile);
+	enum profile g = profile_parse(profile);
 
-	return h < 0 || g < 0 ? -1 : h * (long)NPROFILES + g;
+	return h < 0 || g == PROFILE__MAX ? -1 : h * (long)NPROFILES + g;
 }
 
 static void
@@ -98,11 +86,11 @@ weight_counts(struct results_weighting *wt, const struct db_rows *rows,
 static bool
 weight_targets(const struct db_rows *rows, double *t)
 {
-	size_t	 i;
-	long	 g;
+	size_t		 i;
+	enum profile	 g;
 
 	for (i = 0; i < db_nrows(rows); i++)
-		if ((g = weight_profile_index(db_value(rows, i, 0))) >= 0)
+		if ((g = profile_parse(db_value(rows, i, 0))) != PROFILE__MAX)
 			t[g] = strtod(db_value(rows, i, 1), NULL);
 	return db_nrows(rows) > 0;
 }

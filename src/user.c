@@ -12,6 +12,7 @@
 #include "concerto/db.h"
 #include "concerto/field.h"
 #include "concerto/password.h"
+#include "concerto/profile.h"
 #include "concerto/pseudonym.h"
 #include "concerto/pseudonym_db.h"
 #include "concerto/token.h"
@@ -112,8 +113,8 @@ user_put(const struct config *cfg, struct db *db, const struct user_spec *u,
 			    u->pseudonym, pseudonym_why(why));
 			goto out;
 		}
-		health = strcmp(u->profile, "patient") == 0 ||
-		    strcmp(u->profile, "carer") == 0 ? HEALTH_VERSION : NULL;
+		health = profile_is_health_data(profile_parse(u->profile)) ?
+		    HEALTH_VERSION : NULL;
 		rc = db_exec(db, STMT_ACCOUNT_INSERT_STAFF, DB_PARAMS(u->email,
 		    hash, u->pseudonym, u->role, u->profile, TERMS_VERSION,
 		    health), &rows);

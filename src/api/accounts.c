@@ -22,6 +22,7 @@
 #include "concerto/log.h"
 #include "concerto/mail.h"
 #include "concerto/password.h"
+#include "concerto/profile.h"
 #include "concerto/pseudonym_db.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
@@ -130,12 +131,6 @@ api_password_policy(struct response *res, const char *field, const char *pw,
 	return -1;
 }
 
-static bool
-profile_is_health_data(const char *profile)
-{
-	return strcmp(profile, "patient") == 0 || strcmp(profile, "carer") == 0;
-}
-
 /* Checks the consents of a registration; 0 or -1 with the response set. */
 static int
 accounts_consents(const struct field_value *f, struct response *res)
@@ -146,7 +141,7 @@ accounts_consents(const struct field_value *f, struct response *res)
 		    "accept_terms");
 		return -1;
 	}
-	if (profile_is_health_data(f[ACCOUNT_PROFILE].s) &&
+	if (profile_is_health_data(profile_parse(f[ACCOUNT_PROFILE].s)) &&
 	    !(f[ACCOUNT_HEALTH_CONSENT].present && f[ACCOUNT_HEALTH_CONSENT].b)) {
 		response_error(res, 400, "consent_required",
 		    "The patient and carer profiles are health data: consent "
@@ -195,7 +190,8 @@ accounts_insert(struct ctx *ctx, struct request *req, const char *email,
 	char		 token[TOKEN_LEN + 1], th[TOKEN_HASH_LEN + 3];
 	const char	*lang = f[ACCOUNT_LANGUAGE].present ?
 			    f[ACCOUNT_LANGUAGE].s : "fr";
-	bool		 health = profile_is_health_data(f[ACCOUNT_PROFILE].s);
+	bool		 health = profile_is_health_data(
+			    profile_parse(f[ACCOUNT_PROFILE].s));
 	enum db_status	 rc;
 	int64_t		 id;
 

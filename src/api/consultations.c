@@ -15,6 +15,7 @@
 #include "concerto/auth.h"
 #include "concerto/ctx.h"
 #include "concerto/field.h"
+#include "concerto/profile.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/response_db.h"
@@ -135,7 +136,7 @@ consultation_targets(struct db *db, struct response *res, const char *id,
 
 	if (!f->present)
 		return 0;
-	for (i = 0; !f->null && api_profiles[i] != NULL; i++)
+	for (i = 0; !f->null && i < PROFILE__MAX; i++)
 		if (f->shares[i] >= 0)
 			sum += f->shares[i];
 	if (!f->null && (sum < 1 - 1e-6 || sum > 1 + 1e-6)) {
@@ -145,12 +146,12 @@ consultation_targets(struct db *db, struct response *res, const char *id,
 		return -1;
 	}
 	rc = db_exec(db, STMT_PROFILE_TARGETS_CLEAR, DB_PARAMS(id), NULL);
-	for (i = 0; rc == DB_OK && !f->null && api_profiles[i] != NULL; i++) {
+	for (i = 0; rc == DB_OK && !f->null && i < PROFILE__MAX; i++) {
 		if (f->shares[i] < 0)
 			continue;
 		snprintf(share, sizeof(share), "%.17g", f->shares[i]);
 		rc = db_exec(db, STMT_PROFILE_TARGET_SET,
-		    DB_PARAMS(id, api_profiles[i], share), NULL);
+		    DB_PARAMS(id, profile_names[i], share), NULL);
 	}
 	if (rc != DB_OK) {
 		response_db_error(res, rc);
