@@ -14,8 +14,8 @@
 #include "concerto/results.h"
 
 /* Columns of STMT_RESULTS_HEAD, _ITEMS and _ITEM_CELLS. */
-enum { H_METHOD, H_K, H_PHASE, H_NOW, H_WEIGHTING, H_ASSISTED, H_TOTAL,
-	H_PROFILE0 };
+enum { H_METHOD, H_K, H_PHASE, H_NOW, H_WEIGHTING, H_PROFILE, H_ASSISTED,
+	H_BALLOTS };
 enum { I_ID, I_POSITION, I_TITLE_FR, I_TITLE_EN, I_ANSWERED };
 enum { C_ID, C_STRATUM, C_PROFILE, C_SUPPORTERS, C_POINTS, C_FIRSTS };
 
@@ -28,21 +28,30 @@ results_now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/*
+ * The consultation's columns from the first row of h, and the ballots of
+ * every row, each profile's in its group (ballots of a profile the enum
+ * does not know count in the total only).
+ */
 static void
 results_head(struct results *r, const struct db_rows *h)
 {
-	int	 p;
+	enum profile	 p;
+	size_t		 i;
 
 	r->ranked = strcmp(db_value(h, 0, H_METHOD), "ranked") == 0;
 	r->k = (int)db_int(h, 0, H_K);
 	snprintf(r->phase, sizeof(r->phase), "%s", db_value(h, 0, H_PHASE));
 	snprintf(r->computed_at, sizeof(r->computed_at), "%s",
 	    db_value(h, 0, H_NOW));
-	r->assisted = db_int(h, 0, H_ASSISTED);
-	r->ballots = db_int(h, 0, H_TOTAL);
-	for (p = 0; p < PROFILE__MAX; p++)
-		r->group_ballots[tally_group_of((enum profile)p)] +=
-		    db_int(h, 0, H_PROFILE0 + (size_t)p);
+	for (i = 0; i < db_nrows(h); i++) {
+		r->assisted += db_int(h, i, H_ASSISTED);
+		r->ballots += db_int(h, i, H_BALLOTS);
+		if ((p = profile_parse(db_value(h, i, H_PROFILE))) !=
+		    PROFILE__MAX)
+			r->group_ballots[tally_group_of(p)] +=
+			    db_int(h, i, H_BALLOTS);
+	}
 }
 
 /* Fills the priorities in the vote; answered ones go to not_in_vote. */
