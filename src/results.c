@@ -82,7 +82,8 @@ results_items(struct results *r, const struct db_rows *rows)
 	}
 }
 
-long
+/* Index of priority id among r's items (in the vote), or -1. */
+static long
 results_index(const struct results *r, int64_t id)
 {
 	size_t	 i;
@@ -93,24 +94,38 @@ results_index(const struct results *r, int64_t id)
 	return -1;
 }
 
-/* Adds up the tallies per (priority, stratum, profile) of rows. */
-static void
-results_tallies(struct results *r, const struct db_rows *rows)
+/*
+ * Adds up the tallies per (priority, stratum, profile) of rows into the
+ * items, and returns how many rows are of priorities in the vote, which
+ * *out receives (owned by the caller; their strata point into rows) for
+ * the weighting.
+ */
+static size_t
+results_tallies(struct results *r, const struct db_rows *rows,
+    struct results_weight_cell **out)
 {
+	struct results_weight_cell *cells, *c;
 	struct tally_item	*it;
-	size_t			 i;
+	size_t			 i, n = 0;
 	long			 k;
 
+	cells = *out = xcalloc(db_nrows(rows) + 1, sizeof(*cells));
 	for (i = 0; i < db_nrows(rows); i++) {
 		if ((k = results_index(r, db_int(rows, i, C_ID))) < 0)
 			continue;
+		c = &cells[n++];
+		c->item = (size_t)k;
+		c->stratum = db_value(rows, i, C_STRATUM);
+		c->profile = profile_parse(db_value(rows, i, C_PROFILE));
+		c->supporters = db_int(rows, i, C_SUPPORTERS);
+		c->points = db_int(rows, i, C_POINTS);
 		it = &r->items[k];
-		it->supporters += db_int(rows, i, C_SUPPORTERS);
-		it->points += db_int(rows, i, C_POINTS);
+		it->supporters += c->supporters;
+		it->points += c->points;
 		it->firsts += db_int(rows, i, C_FIRSTS);
-		it->group_points[tally_group_of(profile_parse(db_value(rows, i,
-		    C_PROFILE)))] += db_int(rows, i, C_POINTS);
+		it->group_points[tally_group_of(c->profile)] += c->points;
 	}
+	return n;
 }
 
 /* The Schulze ranks, from the pairs of ranked ballots. */
@@ -143,10 +158,11 @@ results_load(struct db *db, int64_t id, const struct results_options *opt,
 {
 	struct db_rows	*head = NULL, *items = NULL, *pairs = NULL,
 			*cells = NULL;
+	struct results_weight_cell *tallies = NULL;
 	enum db_status	 rc;
 	const char	*in = opt->interests ? "true" : "false";
 	char		 ids[24];
-	size_t		*order = NULL;
+	size_t		*order = NULL, ntallies;
 	int64_t		 t0 = results_now_us();
 
 	memset(r, 0, sizeof(*r));
@@ -167,7 +183,7 @@ results_load(struct db *db, int64_t id, const struct results_options *opt,
 	    DB_PARAMS(ids, in), &cells)) != DB_OK)
 		goto out;
 	results_items(r, items);
-	results_tallies(r, cells);
+	ntallies = results_tallies(r, cells, &tallies);
 	if (r->ranked) {
 		rc = db_exec(db, STMT_RESULTS_PAIRS, DB_PARAMS(ids, in), &pairs);
 		if (rc != DB_OK)
@@ -178,11 +194,13 @@ results_load(struct db *db, int64_t id, const struct results_options *opt,
 	}
 	tally_rank(r->items, r->nitems, r->ranked);
 	if (opt->weighted && strcmp(db_value(head, 0, H_WEIGHTING), "none") != 0 &&
-	    (rc = results_weight(db, r, db_value(head, 0, H_WEIGHTING),
-	    cells, opt)) != DB_OK)
+	    (rc = results_weight(db, id, db_value(head, 0, H_WEIGHTING),
+	    opt->interests, opt->cap, tallies, ntallies, r->nitems,
+	    &r->weighting)) != DB_OK)
 		goto out;
 	r->computation_us = results_now_us() - t0;
 out:
+	free(tallies);
 	free(order);
 	db_rows_free(head);
 	db_rows_free(items);

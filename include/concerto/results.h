@@ -14,42 +14,13 @@
 
 #include "concerto/buf.h"
 #include "concerto/db.h"
+#include "concerto/results_weight.h"
 #include "concerto/tally.h"
-#include "concerto/weight.h"
 
 struct results_options {
 	bool	 interests;		/* count ballots with declared interests */
 	bool	 weighted;		/* weight by the scheme, if it has one */
 	double	 cap;			/* trimming cap of weights */
-};
-
-/* A stratum of the weighting scheme, as the results report it. */
-struct results_stratum {
-	char	 code[16];
-	char	*name;
-	double	 population;		/* N_h */
-	double	 participants;		/* n_h */
-	double	 weight_total;		/* Σ n w over the stratum's cells */
-};
-
-/* Weighting of a consultation's participants (results_weight.c). */
-struct results_weighting {
-	char			 scheme[24];
-	char			*vintage;
-	bool			 raking;
-	enum weight_status	 status;
-	int			 iterations;
-	double			 cap;
-	double			 n;		/* participants weighted */
-	double			 total;		/* Σ n w */
-	double			 neff;
-	int64_t			 unknown;	/* excluded: no stratum */
-	int64_t			 outside;	/* excluded: off the territory */
-	struct results_stratum	*strata;
-	size_t			 nstrata;
-	double			*w;		/* per (stratum, profile) cell */
-	double			*supporters;	/* weighted, per item */
-	double			*points;
 };
 
 struct results {
@@ -81,25 +52,10 @@ enum db_status	 results_load(struct db *, int64_t id,
 		    const struct results_options *, struct results *r);
 void		 results_free(struct results *);
 
-/* Index of priority id among r's items (in the vote), or -1. */
-long		 results_index(const struct results *r, int64_t id);
-
 /* The results as the API shows them (a new reference). */
 json_t		*results_json(const struct results *);
 
 /* The results as CSV, one row per priority in the vote, into out. */
 void		 results_csv(const struct results *, struct buf *out);
-
-/*
- * results_weight.c: weights the participants of r (loaded) by scheme from
- * the tallies per cell (item_cells: rows of STMT_RESULTS_ITEM_CELLS), into
- * r->weighting.  Returns DB_OK or the failure.
- */
-enum db_status	 results_weight(struct db *, struct results *r,
-		    const char *scheme, const struct db_rows *item_cells,
-		    const struct results_options *);
-void		 results_weight_free(struct results_weighting *);
-/* The "weighting" object of the results JSON. */
-json_t		*results_weight_json(const struct results_weighting *);
 
 #endif
