@@ -2,8 +2,9 @@
  * Weighted results: the participants of a consultation weighted by region
  * (post-stratification, or raking over the profile targets; weight.c)
  * from its tallies per cell, and each priority's weighted supporters and
- * points.  The results (results.h) read the tallies and hand them here;
- * nothing here knows the results, so the dependency goes one way.
+ * points.  The results table (results_table.h) reads the tallies and
+ * hands them here; nothing here knows the table, so the dependency goes
+ * one way.
  */
 #ifndef CONCERTO_RESULTS_WEIGHT_H
 #define CONCERTO_RESULTS_WEIGHT_H
