@@ -19,6 +19,8 @@ enum { H_METHOD, H_K, H_PHASE, H_NOW, H_WEIGHTING, H_PROFILE, H_ASSISTED,
 	H_BALLOTS };
 enum { I_ID, I_POSITION, I_TITLE_FR, I_TITLE_EN, I_ANSWERED };
 enum { C_ID, C_STRATUM, C_PROFILE, C_SUPPORTERS, C_POINTS, C_FIRSTS };
+/* Columns of STMT_RESULTS_PAIRS. */
+enum { P_WINNER, P_LOSER, P_BALLOTS };
 
 static int64_t
 table_now_us(void)
@@ -141,10 +143,11 @@ table_schulze(struct results_table *r, const struct db_rows *pairs)
 	d = xcalloc(n * n + 1, sizeof(int64_t));
 	work = xcalloc(n * n + 1, sizeof(int64_t));
 	for (i = 0; i < db_nrows(pairs); i++) {
-		w = table_index(r, db_int(pairs, i, 0));
-		l = table_index(r, db_int(pairs, i, 1));
+		w = table_index(r, db_int(pairs, i, P_WINNER));
+		l = table_index(r, db_int(pairs, i, P_LOSER));
 		if (w >= 0 && l >= 0)
-			both[(size_t)w * n + (size_t)l] += db_int(pairs, i, 2);
+			both[(size_t)w * n + (size_t)l] += db_int(pairs, i,
+			    P_BALLOTS);
 	}
 	tally_pairwise(r->items, n, both, d);
 	tally_schulze(r->items, n, d, work);

@@ -22,6 +22,9 @@
 #define TERMS_VERSION		"2026-11"
 #define HEALTH_VERSION		"2026-11"
 
+/* Columns of STMT_ACCOUNT_ROLE_SET. */
+enum { ROLE_SET_ACCOUNT, ROLE_SET_OLD_ROLE };
+
 struct user_spec {
 	const char	*email;
 	const char	*pseudonym;
@@ -98,7 +101,7 @@ user_put(const struct config *cfg, struct db *db, const struct user_spec *u,
 			    u->email);
 			goto out;
 		}
-		snprintf(id, sizeof(id), "%s", db_value(rows, 0, 0));
+		snprintf(id, sizeof(id), "%s", db_value(rows, 0, BY_EMAIL_ID));
 		if (db_exec(db, STMT_ACCOUNT_PASSWORD_SET, DB_PARAMS(id, hash),
 		    NULL) != DB_OK)
 			goto dberr;
@@ -286,14 +289,14 @@ user_role(const struct config *cfg, int argc, char **argv)
 		goto out;
 	}
 	/* Sessions end, so the new role starts with a fresh sign-in. */
-	if (db_exec(db, STMT_SESSION_DELETE_ALL, DB_PARAMS(db_value(rows, 0, 0)),
-	    NULL) != DB_OK || db_commit(db) != DB_OK) {
+	if (db_exec(db, STMT_SESSION_DELETE_ALL, DB_PARAMS(db_value(rows, 0,
+	    ROLE_SET_ACCOUNT)), NULL) != DB_OK || db_commit(db) != DB_OK) {
 		fprintf(stderr, "user: database error\n");
 		goto out;
 	}
 	printf("user: %s is now %s (was %s)%s\n", email, role,
-	    db_value(rows, 0, 1), user_is_staff(role) ? "; a second factor "
-	    "is enrolled at the next sign-in" : "");
+	    db_value(rows, 0, ROLE_SET_OLD_ROLE), user_is_staff(role) ?
+	    "; a second factor is enrolled at the next sign-in" : "");
 	rc = 0;
 out:
 	db_rows_free(rows);

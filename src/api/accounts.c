@@ -243,11 +243,12 @@ accounts_notify_taken(struct ctx *ctx, struct request *req, const char *email)
 	    &rows);
 	if (rc != DB_OK || db_nrows(rows) == 0)
 		goto out;
-	rc = db_exec(ctx->db, STMT_MAIL_RECENT, DB_PARAMS(db_value(rows, 0, 0),
-	    mail_kind_name(MAIL_REGISTER_AGAIN)), &recent);
+	rc = db_exec(ctx->db, STMT_MAIL_RECENT, DB_PARAMS(db_value(rows, 0,
+	    BY_EMAIL_ID), mail_kind_name(MAIL_REGISTER_AGAIN)), &recent);
 	if (rc == DB_OK && db_int(recent, 0, 0) < NOTICES_PER_HOUR)
-		rc = mail_queue(ctx->db, ctx->cfg, db_int(rows, 0, 0), email,
-		    db_value(rows, 0, 3), MAIL_REGISTER_AGAIN, NULL);
+		rc = mail_queue(ctx->db, ctx->cfg, db_int(rows, 0, BY_EMAIL_ID),
+		    email, db_value(rows, 0, BY_EMAIL_LANGUAGE),
+		    MAIL_REGISTER_AGAIN, NULL);
 out:
 	db_rows_free(rows);
 	db_rows_free(recent);
@@ -395,7 +396,7 @@ accounts_reset_send(struct ctx *ctx, struct request *req)
 	    (rc = db_exec(ctx->db, STMT_ACCOUNT_BY_EMAIL_LOCKED,
 	    DB_PARAMS(email), &rows)) != DB_OK || db_nrows(rows) == 0)
 		goto out;
-	id = db_value(rows, 0, 0);
+	id = db_value(rows, 0, BY_EMAIL_ID);
 	if ((rc = db_exec(ctx->db, STMT_TOKEN_RECENT, DB_PARAMS(id, "reset"),
 	    &recent)) != DB_OK || db_int(recent, 0, 0) >= RESETS_PER_HOUR)
 		goto out;
@@ -406,8 +407,9 @@ accounts_reset_send(struct ctx *ctx, struct request *req)
 	token_hash(token, th);
 	if ((rc = db_exec(ctx->db, STMT_TOKEN_INSERT, DB_PARAMS(th, id, "reset",
 	    RESET_TTL), NULL)) != DB_OK ||
-	    (rc = mail_queue(ctx->db, ctx->cfg, db_int(rows, 0, 0), email,
-	    db_value(rows, 0, 3), MAIL_RESET, token)) != DB_OK)
+	    (rc = mail_queue(ctx->db, ctx->cfg, db_int(rows, 0, BY_EMAIL_ID),
+	    email, db_value(rows, 0, BY_EMAIL_LANGUAGE), MAIL_RESET,
+	    token)) != DB_OK)
 		goto out;
 	rc = db_commit(ctx->db);
 out:
