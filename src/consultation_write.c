@@ -13,6 +13,7 @@
 #include "concerto/db.h"
 #include "concerto/field.h"
 #include "concerto/phase.h"
+#include "concerto/profile.h"
 #include "concerto/refusal.h"
 
 #define INT_LEN	24
@@ -81,7 +82,7 @@ write_targets(struct db *db, const char *id, const struct field_value *f,
 
 	if (!f->present)
 		return 0;
-	for (i = 0; !f->null && api_profiles[i] != NULL; i++)
+	for (i = 0; !f->null && i < PROFILE__MAX; i++)
 		if (f->shares[i] >= 0)
 			sum += f->shares[i];
 	if (!f->null && (sum < 1 - 1e-6 || sum > 1 + 1e-6))
@@ -89,12 +90,12 @@ write_targets(struct db *db, const char *id, const struct field_value *f,
 		    "The target shares of the profiles must add up to 1.",
 		    "profile_targets");
 	rc = db_exec(db, STMT_PROFILE_TARGETS_CLEAR, DB_PARAMS(id), NULL);
-	for (i = 0; rc == DB_OK && !f->null && api_profiles[i] != NULL; i++) {
+	for (i = 0; rc == DB_OK && !f->null && i < PROFILE__MAX; i++) {
 		if (f->shares[i] < 0)
 			continue;
 		snprintf(share, sizeof(share), "%.17g", f->shares[i]);
 		rc = db_exec(db, STMT_PROFILE_TARGET_SET,
-		    DB_PARAMS(id, api_profiles[i], share), NULL);
+		    DB_PARAMS(id, profile_name((enum profile)i), share), NULL);
 	}
 	return rc == DB_OK ? 0 : refusal_db(why, rc);
 }

@@ -318,26 +318,20 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "SELECT code, id, created_at, retry FROM ballot_assisted($1, $2, "
 	    "$3::bigint[], $4, $5::jsonb, $6::boolean, $7, $8::integer, $9, "
 	    "$10::bytea)", 10 },
-	/* Results: only tallies are read, never ballots. */
 	/*
-	 * Results: only tallies are read, never ballots.  Per-profile sums
-	 * come in the order of api_profiles[].
+	 * Results: only tallies are read, never ballots.  The head is one
+	 * row per profile that has ballots (assisted ones, all ones), each
+	 * with the consultation's columns; a consultation without any has
+	 * one row whose profile is NULL, and no row means no consultation.
 	 */
 	[STMT_RESULTS_HEAD] = { "results_head",
 	    "SELECT c.method, c.k, consultation_phase(c), iso(now()), "
-	    "c.weighting, t.* FROM consultations c, "
-	    "LATERAL (SELECT coalesce(sum(assisted), 0), "
-	    "coalesce(sum(ballots), 0), "
-	    "coalesce(sum(ballots) FILTER (WHERE profile = 'patient'), "
-	    "0), coalesce(sum(ballots) FILTER (WHERE profile = "
-	    "'carer'), 0), coalesce(sum(ballots) FILTER (WHERE profile "
-	    "= 'citizen'), 0), coalesce(sum(ballots) FILTER (WHERE "
-	    "profile = 'health_professional'), 0), "
-	    "coalesce(sum(ballots) FILTER (WHERE profile = "
-	    "'researcher'), 0), coalesce(sum(ballots) FILTER (WHERE "
-	    "profile = 'other'), 0) FROM tally_cells WHERE "
-	    "consultation_id = c.id AND ($2::boolean OR NOT interests)) "
-	    "t WHERE c.id = $1", 2 },
+	    "c.weighting, t.profile, t.assisted, t.ballots "
+	    "FROM consultations c LEFT JOIN LATERAL (SELECT profile, "
+	    "sum(assisted) AS assisted, sum(ballots) AS ballots "
+	    "FROM tally_cells WHERE consultation_id = c.id "
+	    "AND ($2::boolean OR NOT interests) GROUP BY profile) t ON true "
+	    "WHERE c.id = $1", 2 },
 	/*
 	 * Priorities with their tallies and Borda points per profile; those
 	 * answered by research (out of the vote) with their JSON last.

@@ -12,8 +12,11 @@
 #include "concerto/cli.h"
 #include "concerto/config.h"
 #include "concerto/db.h"
-#include "concerto/results.h"
 #include "concerto/results_cmd.h"
+#include "concerto/results_table.h"
+
+/* Columns of STMT_TALLY_RECOUNT. */
+enum { R_KIND, R_KEY, R_KEPT, R_RECOUNTED };
 
 /* Parses a consultation id; 0 if s is not one. */
 static int64_t
@@ -74,8 +77,8 @@ results_recount(const struct config *cfg, const char *arg)
 	n = db_nrows(rows);
 	for (i = 0; i < n; i++)
 		printf("difference: %s %s: kept %s, recounted %s\n",
-		    db_value(rows, i, 0), db_value(rows, i, 1),
-		    db_value(rows, i, 2), db_value(rows, i, 3));
+		    db_value(rows, i, R_KIND), db_value(rows, i, R_KEY),
+		    db_value(rows, i, R_KEPT), db_value(rows, i, R_RECOUNTED));
 	printf("recount %s: %s ballots, %zu differences%s\n", arg,
 	    db_value(count, 0, 0), n,
 	    n > 0 ? " (tallies rebuilt from the ballots)" : "");
@@ -148,8 +151,8 @@ export_command(const struct config *cfg, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char	*format = "json", *interests = "include";
-	struct results_options opt;
-	struct results	 r;
+	struct results_table_options opt;
+	struct results_table r;
 	struct db	*db;
 	struct buf	 csv;
 	enum db_status	 rc;
@@ -177,7 +180,7 @@ export_command(const struct config *cfg, int argc, char **argv)
 	opt.interests = strcmp(interests, "include") == 0;
 	opt.weighted = true;
 	opt.cap = cfg->weight_cap;
-	rc = results_load(db, id, &opt, &r);
+	rc = results_table_load(db, id, &opt, &r);
 	if (rc != DB_OK)
 		fprintf(stderr, r.phase[0] == '\0' && rc == DB_ERROR ?
 		    "export: no consultation %s\n" :
@@ -185,18 +188,18 @@ export_command(const struct config *cfg, int argc, char **argv)
 		    argv[optind + 1]);
 	else if (strcmp(format, "csv") == 0) {
 		buf_init(&csv, 0);
-		results_csv(&r, &csv);
+		results_table_csv(&r, &csv);
 		fwrite(csv.data, 1, csv.len, stdout);
 		buf_free(&csv);
 		ret = 0;
 	} else {
-		j = results_json(&r);
+		j = results_table_json(&r);
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		putchar('\n');
 		json_decref(j);
 		ret = 0;
 	}
-	results_free(&r);
+	results_table_free(&r);
 	db_close(db);
 	return ret;
 }

@@ -1,25 +1,30 @@
 /*
- * Weighted results (see results.h): participants per (stratum, profile)
- * from the tally cells, the scheme's reference populations, weights by
- * post-stratification or raking (weight.c) trimmed at the cap, then each
- * priority's tallies per cell times the cell's weight.  The cost is
- * O(priorities x cells), whatever the number of ballots.
+ * Weighted results (see results_weight.h): participants per (stratum,
+ * profile) from the tally cells, the scheme's reference populations,
+ * weights by post-stratification or raking (weight.c) trimmed at the cap,
+ * then each priority's tallies per cell, as the caller hands them, times
+ * the cell's weight.  The cost is O(priorities x cells), whatever the
+ * number of ballots.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "concerto/mem.h"
-#include "concerto/results.h"
+#include "concerto/profile.h"
+#include "concerto/results_weight.h"
 #include "concerto/stratum.h"
 
 #define RAKE_TOLERANCE	1e-9
 #define RAKE_SWEEPS	1000
 
-/* Profiles in the order of the columns of a cell table. */
-static const char *const weight_profiles[] = { "patient", "carer",
-	"citizen", "health_professional", "researcher", "other" };
-#define NPROFILES	(sizeof(weight_profiles) / sizeof(weight_profiles[0]))
+/* The columns of a cell table are the profiles, in the order of the enum. */
+#define NPROFILES	((size_t)PROFILE__MAX)
+
+/* Columns of STMT_SCHEME_STRATA, STMT_RESULTS_CELLS, STMT_PROFILE_TARGETS. */
+enum { S_CODE, S_NAME, S_POPULATION, S_VINTAGE };
+enum { N_STRATUM, N_PROFILE, N_BALLOTS };
+enum { T_PROFILE, T_SHARE };
 
 static long
 weight_stratum_index(const struct results_weighting *wt, const char *code)
@@ -32,26 +37,14 @@ weight_stratum_index(const struct results_weighting *wt, const char *code)
 	return -1;
 }
 
-static long
-weight_profile_index(const char *profile)
-{
-	size_t	 g;
-
-	for (g = 0; g < NPROFILES; g++)
-		if (strcmp(weight_profiles[g], profile) == 0)
-			return (long)g;
-	return -1;
-}
-
 /* The cell of (stratum, profile), or -1 for excluded participants. */
 static long
 weight_cell(const struct results_weighting *wt, const char *stratum,
-    const char *profile)
+    enum profile g)
 {
 	long	 h = weight_stratum_index(wt, stratum);
-	long	 g = weight_profile_index(profile);
 
-	return h < 0 || g < 0 ? -1 : h * (long)NPROFILES + g;
+	return h < 0 || g == PROFILE__MAX ? -1 : h * (long)NPROFILES + g;
 }
 
 static void
@@ -63,11 +56,12 @@ weight_strata(struct results_weighting *wt, const struct db_rows *rows)
 	wt->nstrata = n;
 	for (i = 0; i < n; i++) {
 		snprintf(wt->strata[i].code, sizeof(wt->strata[i].code), "%s",
-		    db_value(rows, i, 0));
-		wt->strata[i].name = xstrdup(db_value(rows, i, 1));
-		wt->strata[i].population = (double)db_int(rows, i, 2);
+		    db_value(rows, i, S_CODE));
+		wt->strata[i].name = xstrdup(db_value(rows, i, S_NAME));
+		wt->strata[i].population = (double)db_int(rows, i,
+		    S_POPULATION);
 	}
-	wt->vintage = xstrdup(n > 0 ? db_value(rows, 0, 3) : "");
+	wt->vintage = xstrdup(n > 0 ? db_value(rows, 0, S_VINTAGE) : "");
 }
 
 /* Participants per cell into n; the excluded ones counted apart. */
@@ -80,14 +74,15 @@ weight_counts(struct results_weighting *wt, const struct db_rows *rows,
 	int64_t	 k;
 
 	for (i = 0; i < db_nrows(rows); i++) {
-		k = db_int(rows, i, 2);
-		if ((c = weight_cell(wt, db_value(rows, i, 0),
-		    db_value(rows, i, 1))) >= 0) {
+		k = db_int(rows, i, N_BALLOTS);
+		if ((c = weight_cell(wt, db_value(rows, i, N_STRATUM),
+		    profile_parse(db_value(rows, i, N_PROFILE)))) >= 0) {
 			n[c] += (double)k;
 			wt->strata[c / (long)NPROFILES].participants +=
 			    (double)k;
 			wt->n += (double)k;
-		} else if (strcmp(db_value(rows, i, 0), STRATUM_UNKNOWN) == 0)
+		} else if (strcmp(db_value(rows, i, N_STRATUM),
+		    STRATUM_UNKNOWN) == 0)
 			wt->unknown += k;
 		else
 			wt->outside += k;
@@ -98,12 +93,13 @@ weight_counts(struct results_weighting *wt, const struct db_rows *rows,
 static bool
 weight_targets(const struct db_rows *rows, double *t)
 {
-	size_t	 i;
-	long	 g;
+	size_t		 i;
+	enum profile	 g;
 
 	for (i = 0; i < db_nrows(rows); i++)
-		if ((g = weight_profile_index(db_value(rows, i, 0))) >= 0)
-			t[g] = strtod(db_value(rows, i, 1), NULL);
+		if ((g = profile_parse(db_value(rows, i, T_PROFILE))) !=
+		    PROFILE__MAX)
+			t[g] = strtod(db_value(rows, i, T_SHARE), NULL);
 	return db_nrows(rows) > 0;
 }
 
@@ -147,57 +143,60 @@ weight_compute(struct results_weighting *wt, const double *n,
 
 /* Adds each priority's tallies per cell, times the cell's weight. */
 static void
-weight_items(struct results *r, const struct db_rows *rows)
+weight_items(struct results_weighting *wt,
+    const struct results_weight_cell *cells, size_t ncells)
 {
-	struct results_weighting *wt = r->weighting;
 	size_t	 i;
-	long	 c, it;
+	long	 c;
 
-	for (i = 0; i < db_nrows(rows); i++) {
-		if ((it = results_index(r, db_int(rows, i, 0))) < 0 ||
-		    (c = weight_cell(wt, db_value(rows, i, 1),
-		    db_value(rows, i, 2))) < 0)
+	for (i = 0; i < ncells; i++) {
+		if ((c = weight_cell(wt, cells[i].stratum,
+		    cells[i].profile)) < 0)
 			continue;
-		wt->supporters[it] += wt->w[c] * (double)db_int(rows, i, 3);
-		wt->points[it] += wt->w[c] * (double)db_int(rows, i, 4);
+		wt->supporters[cells[i].item] += wt->w[c] *
+		    (double)cells[i].supporters;
+		wt->points[cells[i].item] += wt->w[c] *
+		    (double)cells[i].points;
 	}
 }
 
 enum db_status
-results_weight(struct db *db, struct results *r, const char *scheme,
-    const struct db_rows *items, const struct results_options *opt)
+results_weight(struct db *db, int64_t id, const char *scheme,
+    bool interests, double cap, const struct results_weight_cell *cells,
+    size_t ncells, size_t nitems, struct results_weighting **out)
 {
 	struct results_weighting *wt;
-	struct db_rows	*strata = NULL, *cells = NULL, *targets = NULL;
+	struct db_rows	*strata = NULL, *counts = NULL, *targets = NULL;
 	enum db_status	 rc;
-	const char	*in = opt->interests ? "true" : "false";
+	const char	*in = interests ? "true" : "false";
 	double		*n = NULL, t[NPROFILES] = { 0 };
 	char		 ids[24];
 
-	snprintf(ids, sizeof(ids), "%lld", (long long)r->consultation_id);
+	*out = NULL;
+	snprintf(ids, sizeof(ids), "%lld", (long long)id);
 	if ((rc = db_exec(db, STMT_SCHEME_STRATA, DB_PARAMS(scheme),
 	    &strata)) != DB_OK ||
 	    (rc = db_exec(db, STMT_RESULTS_CELLS, DB_PARAMS(ids, in),
-	    &cells)) != DB_OK ||
+	    &counts)) != DB_OK ||
 	    (rc = db_exec(db, STMT_PROFILE_TARGETS, DB_PARAMS(ids),
 	    &targets)) != DB_OK)
 		goto out;
-	wt = r->weighting = xcalloc(1, sizeof(*wt));
+	wt = *out = xcalloc(1, sizeof(*wt));
 	snprintf(wt->scheme, sizeof(wt->scheme), "%s", scheme);
-	wt->cap = opt->cap;
+	wt->cap = cap;
 	weight_strata(wt, strata);
 	n = xcalloc(wt->nstrata * NPROFILES + 1, sizeof(double));
 	wt->w = xcalloc(wt->nstrata * NPROFILES + 1, sizeof(double));
-	wt->supporters = xcalloc(r->nitems + 1, sizeof(double));
-	wt->points = xcalloc(r->nitems + 1, sizeof(double));
-	weight_counts(wt, cells, n);
+	wt->supporters = xcalloc(nitems + 1, sizeof(double));
+	wt->points = xcalloc(nitems + 1, sizeof(double));
+	weight_counts(wt, counts, n);
 	weight_compute(wt, n, t, weight_targets(targets, t));
 	if (wt->status == WEIGHT_OK)
-		weight_items(r, items);
+		weight_items(wt, cells, ncells);
 out:
 	free(n);
 	db_rows_free(strata);
-	db_rows_free(cells);
+	db_rows_free(counts);
 	db_rows_free(targets);
 	return rc;
 }

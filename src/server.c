@@ -344,7 +344,7 @@ server_reap(struct master *m)
 		else
 			log_warn("worker %d (pid %ld) exited with status %d", i,
 			    (long)pid, WEXITSTATUS(status));
-		metrics_worker_restarted(&m->shared->metrics);
+		counters_worker_restarted(&m->shared->counters);
 		if (t - m->slots[i].started < 1.0)
 			m->slots[i].quick_deaths++;
 		else

@@ -7,7 +7,6 @@
  */
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "concerto/tally.h"
 
@@ -21,16 +20,21 @@ static const char *const tally_group_names[TALLY_GROUP__MAX] = {
 };
 
 enum tally_group
-tally_group_of(const char *profile)
+tally_group_of(enum profile p)
 {
-	if (profile == NULL)
-		return TALLY_GROUP_CITIZENS;
-	if (strcmp(profile, "patient") == 0 ||
-	    strcmp(profile, "carer") == 0)
+	/* Every profile is named, so that a new one must be placed here. */
+	switch (p) {
+	case PROFILE_PATIENT:
+	case PROFILE_CARER:
 		return TALLY_GROUP_PATIENTS_CARERS;
-	if (strcmp(profile, "health_professional") == 0 ||
-	    strcmp(profile, "researcher") == 0)
+	case PROFILE_HEALTH_PROFESSIONAL:
+	case PROFILE_RESEARCHER:
 		return TALLY_GROUP_PROFESSIONALS_RESEARCHERS;
+	case PROFILE_CITIZEN:
+	case PROFILE_OTHER:
+	case PROFILE__MAX:
+		break;
+	}
 	return TALLY_GROUP_CITIZENS;
 }
 

@@ -12,6 +12,7 @@
 #include "concerto/db.h"
 #include "concerto/field.h"
 #include "concerto/password.h"
+#include "concerto/profile.h"
 #include "concerto/pseudonym.h"
 #include "concerto/pseudonym_db.h"
 #include "concerto/token.h"
@@ -20,6 +21,9 @@
 
 #define TERMS_VERSION		"2026-11"
 #define HEALTH_VERSION		"2026-11"
+
+/* Columns of STMT_ACCOUNT_ROLE_SET. */
+enum { ROLE_SET_ACCOUNT, ROLE_SET_OLD_ROLE };
 
 struct user_spec {
 	const char	*email;
@@ -97,7 +101,7 @@ user_put(const struct config *cfg, struct db *db, const struct user_spec *u,
 			    u->email);
 			goto out;
 		}
-		snprintf(id, sizeof(id), "%s", db_value(rows, 0, 0));
+		snprintf(id, sizeof(id), "%s", db_value(rows, 0, BY_EMAIL_ID));
 		if (db_exec(db, STMT_ACCOUNT_PASSWORD_SET, DB_PARAMS(id, hash),
 		    NULL) != DB_OK)
 			goto dberr;
@@ -112,8 +116,8 @@ user_put(const struct config *cfg, struct db *db, const struct user_spec *u,
 			    u->pseudonym, pseudonym_why(why));
 			goto out;
 		}
-		health = strcmp(u->profile, "patient") == 0 ||
-		    strcmp(u->profile, "carer") == 0 ? HEALTH_VERSION : NULL;
+		health = profile_is_health_data(profile_parse(u->profile)) ?
+		    HEALTH_VERSION : NULL;
 		rc = db_exec(db, STMT_ACCOUNT_INSERT_STAFF, DB_PARAMS(u->email,
 		    hash, u->pseudonym, u->role, u->profile, TERMS_VERSION,
 		    health), &rows);
@@ -285,14 +289,14 @@ user_role(const struct config *cfg, int argc, char **argv)
 		goto out;
 	}
 	/* Sessions end, so the new role starts with a fresh sign-in. */
-	if (db_exec(db, STMT_SESSION_DELETE_ALL, DB_PARAMS(db_value(rows, 0, 0)),
-	    NULL) != DB_OK || db_commit(db) != DB_OK) {
+	if (db_exec(db, STMT_SESSION_DELETE_ALL, DB_PARAMS(db_value(rows, 0,
+	    ROLE_SET_ACCOUNT)), NULL) != DB_OK || db_commit(db) != DB_OK) {
 		fprintf(stderr, "user: database error\n");
 		goto out;
 	}
 	printf("user: %s is now %s (was %s)%s\n", email, role,
-	    db_value(rows, 0, 1), user_is_staff(role) ? "; a second factor "
-	    "is enrolled at the next sign-in" : "");
+	    db_value(rows, 0, ROLE_SET_OLD_ROLE), user_is_staff(role) ?
+	    "; a second factor is enrolled at the next sign-in" : "");
 	rc = 0;
 out:
 	db_rows_free(rows);

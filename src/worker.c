@@ -144,7 +144,7 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr,
 	}
 	route = req.route_index;
 	method = req.method;
-	metrics_observe(&w->shared->metrics, route, res.status, dt);
+	counters_observe(&w->shared->counters, route, res.status, dt);
 	log_request(http_method_name(method), route >= 0 ?
 	    routes[route].pattern : "unmatched", res.status, dt);
 	request_free(&req);
@@ -227,7 +227,7 @@ worker_run(const struct config *cfg, struct shared *shared, int fd,
 	int		 i, n = 0, sig = 0, rc = 1;
 
 	log_set_worker(index);
-	db_set_error_counter(&shared->metrics.db_errors);
+	db_set_error_counter(&shared->counters.db_errors);
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);

@@ -137,6 +137,14 @@ enum stmt {
 	STMT__MAX
 };
 
+/*
+ * Columns of STMT_ACCOUNT_BY_EMAIL and STMT_ACCOUNT_BY_EMAIL_LOCKED, which
+ * several files read; a statement that one file reads has its columns
+ * named in that file.
+ */
+enum account_by_email_column { BY_EMAIL_ID, BY_EMAIL_PASSWORD_HASH,
+	BY_EMAIL_ROLE, BY_EMAIL_LANGUAGE, BY_EMAIL_PSEUDONYM };
+
 struct stmt_def {
 	const char	*name;
 	const char	*sql;

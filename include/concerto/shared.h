@@ -1,7 +1,7 @@
 /*
  * State shared by the master and all workers of one host: created by the
  * master before it forks (an anonymous shared mapping) so that it outlives
- * any worker.  It holds the metrics counters and, later, the host-wide
+ * any worker.  It holds the counters behind /metrics and the host-wide
  * semaphore that bounds password hashing.
  */
 #ifndef CONCERTO_SHARED_H
@@ -9,10 +9,10 @@
 
 #include <semaphore.h>
 
-#include "concerto/metrics.h"
+#include "concerto/counters.h"
 
 struct shared {
-	struct metrics	metrics;
+	struct counters	counters;
 	sem_t		hash_slots;	/* password hashes running at once */
 };
 

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "concerto/profile.h"
+
 /* The participant groups that weigh equally in the JLA combination. */
 enum tally_group {
 	TALLY_GROUP_PATIENTS_CARERS,
@@ -20,11 +22,11 @@ enum tally_group {
 };
 
 /*
- * The group of a participant profile: "patient" and "carer" are patients
- * and carers, "health_professional" and "researcher" professionals and
- * researchers; anything else, NULL included, is a citizen.
+ * The group of a participant profile: patients and carers, health
+ * professionals and researchers; anything else, PROFILE__MAX (no profile)
+ * included, is a citizen.
  */
-enum tally_group	 tally_group_of(const char *profile);
+enum tally_group	 tally_group_of(enum profile);
 /* The group's key in results ("patients_carers", ...); static; NULL if none. */
 const char		*tally_group_name(enum tally_group);
 

@@ -22,6 +22,7 @@
 #include "concerto/log.h"
 #include "concerto/mail.h"
 #include "concerto/password.h"
+#include "concerto/profile.h"
 #include "concerto/pseudonym_db.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
@@ -130,12 +131,6 @@ api_password_policy(struct response *res, const char *field, const char *pw,
 	return -1;
 }
 
-static bool
-profile_is_health_data(const char *profile)
-{
-	return strcmp(profile, "patient") == 0 || strcmp(profile, "carer") == 0;
-}
-
 /* Checks the consents of a registration; 0 or -1 with the response set. */
 static int
 accounts_consents(const struct field_value *f, struct response *res)
@@ -146,7 +141,7 @@ accounts_consents(const struct field_value *f, struct response *res)
 		    "accept_terms");
 		return -1;
 	}
-	if (profile_is_health_data(f[ACCOUNT_PROFILE].s) &&
+	if (profile_is_health_data(profile_parse(f[ACCOUNT_PROFILE].s)) &&
 	    !(f[ACCOUNT_HEALTH_CONSENT].present && f[ACCOUNT_HEALTH_CONSENT].b)) {
 		response_error(res, 400, "consent_required",
 		    "The patient and carer profiles are health data: consent "
@@ -195,7 +190,8 @@ accounts_insert(struct ctx *ctx, struct request *req, const char *email,
 	char		 token[TOKEN_LEN + 1], th[TOKEN_HASH_LEN + 3];
 	const char	*lang = f[ACCOUNT_LANGUAGE].present ?
 			    f[ACCOUNT_LANGUAGE].s : "fr";
-	bool		 health = profile_is_health_data(f[ACCOUNT_PROFILE].s);
+	bool		 health = profile_is_health_data(
+			    profile_parse(f[ACCOUNT_PROFILE].s));
 	enum db_status	 rc;
 	int64_t		 id;
 
@@ -247,11 +243,12 @@ accounts_notify_taken(struct ctx *ctx, struct request *req, const char *email)
 	    &rows);
 	if (rc != DB_OK || db_nrows(rows) == 0)
 		goto out;
-	rc = db_exec(ctx->db, STMT_MAIL_RECENT, DB_PARAMS(db_value(rows, 0, 0),
-	    mail_kind_name(MAIL_REGISTER_AGAIN)), &recent);
+	rc = db_exec(ctx->db, STMT_MAIL_RECENT, DB_PARAMS(db_value(rows, 0,
+	    BY_EMAIL_ID), mail_kind_name(MAIL_REGISTER_AGAIN)), &recent);
 	if (rc == DB_OK && db_int(recent, 0, 0) < NOTICES_PER_HOUR)
-		rc = mail_queue(ctx->db, ctx->cfg, db_int(rows, 0, 0), email,
-		    db_value(rows, 0, 3), MAIL_REGISTER_AGAIN, NULL);
+		rc = mail_queue(ctx->db, ctx->cfg, db_int(rows, 0, BY_EMAIL_ID),
+		    email, db_value(rows, 0, BY_EMAIL_LANGUAGE),
+		    MAIL_REGISTER_AGAIN, NULL);
 out:
 	db_rows_free(rows);
 	db_rows_free(recent);
@@ -399,7 +396,7 @@ accounts_reset_send(struct ctx *ctx, struct request *req)
 	    (rc = db_exec(ctx->db, STMT_ACCOUNT_BY_EMAIL_LOCKED,
 	    DB_PARAMS(email), &rows)) != DB_OK || db_nrows(rows) == 0)
 		goto out;
-	id = db_value(rows, 0, 0);
+	id = db_value(rows, 0, BY_EMAIL_ID);
 	if ((rc = db_exec(ctx->db, STMT_TOKEN_RECENT, DB_PARAMS(id, "reset"),
 	    &recent)) != DB_OK || db_int(recent, 0, 0) >= RESETS_PER_HOUR)
 		goto out;
@@ -410,8 +407,9 @@ accounts_reset_send(struct ctx *ctx, struct request *req)
 	token_hash(token, th);
 	if ((rc = db_exec(ctx->db, STMT_TOKEN_INSERT, DB_PARAMS(th, id, "reset",
 	    RESET_TTL), NULL)) != DB_OK ||
-	    (rc = mail_queue(ctx->db, ctx->cfg, db_int(rows, 0, 0), email,
-	    db_value(rows, 0, 3), MAIL_RESET, token)) != DB_OK)
+	    (rc = mail_queue(ctx->db, ctx->cfg, db_int(rows, 0, BY_EMAIL_ID),
+	    email, db_value(rows, 0, BY_EMAIL_LANGUAGE), MAIL_RESET,
+	    token)) != DB_OK)
 		goto out;
 	rc = db_commit(ctx->db);
 out:

@@ -16,6 +16,7 @@
 #include "concerto/ctx.h"
 #include "concerto/field.h"
 #include "concerto/password.h"
+#include "concerto/profile.h"
 #include "concerto/pseudonym_db.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
@@ -133,13 +134,10 @@ me_consent(const struct field_value *f, const struct db_rows *r,
     struct response *res, const char **profile, bool *consent)
 {
 	const struct field_value *c = &f[ME_HEALTH_CONSENT];
-	bool	 health;
 
 	*consent = c->present ? c->b : !db_isnull(r, 0, C_HEALTH_AT);
 	*profile = pick(&f[ME_PROFILE], r, C_PROFILE);
-	health = strcmp(*profile, "patient") == 0 ||
-	    strcmp(*profile, "carer") == 0;
-	if (health && !*consent) {
+	if (profile_is_health_data(profile_parse(*profile)) && !*consent) {
 		if (f[ME_PROFILE].present) {
 			response_error(res, 400, "consent_required",
 			    "The patient and carer profiles are health data: "
@@ -147,7 +145,7 @@ me_consent(const struct field_value *f, const struct db_rows *r,
 			    "health_data_consent");
 			return -1;
 		}
-		*profile = "other";
+		*profile = profile_name(PROFILE_OTHER);
 	}
 	return 0;
 }

@@ -15,7 +15,7 @@ api_metrics_get(struct ctx *ctx, struct request *req, struct response *res)
 	struct buf	 text;
 
 	buf_init(&text, 0);
-	metrics_render(&ctx->shared->metrics, &text);
+	counters_render(&ctx->shared->counters, &text);
 	response_text(res, 200, "text/plain; version=0.0.4; charset=utf-8",
 	    buf_str(&text), text.len);
 	buf_free(&text);

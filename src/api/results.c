@@ -1,7 +1,7 @@
 /*
  * Results of a consultation, as JSON or CSV: public once published,
  * always open to admins.  Computed from tallies on each request (see
- * results.c), so they are never stale and never cost a scan of ballots.
+ * results_table.c), so they are never stale and never cost a scan of ballots.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,16 +16,16 @@
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/response_db.h"
-#include "concerto/results.h"
+#include "concerto/results_table.h"
 
 
 /* Loads the results the caller may see; -1 with the response set if none. */
 static int
 results_visible(struct ctx *ctx, struct request *req, struct response *res,
-    struct results *r)
+    struct results_table *r)
 {
 	const struct field_value *q = req->qfields;
-	struct results_options opt;
+	struct results_table_options opt;
 	enum db_status	 rc;
 	int		 phase;
 
@@ -34,7 +34,7 @@ results_visible(struct ctx *ctx, struct request *req, struct response *res,
 	opt.weighted = !q[RESULTS_Q_WEIGHTING].present ||
 	    q[RESULTS_Q_WEIGHTING].i == 0;
 	opt.cap = ctx->cfg->weight_cap;
-	rc = results_load(ctx->db, req->id, &opt, r);
+	rc = results_table_load(ctx->db, req->id, &opt, r);
 	if (rc == DB_ERROR && r->phase[0] == '\0') {
 		api_not_found(res);
 		return -1;
@@ -59,29 +59,29 @@ results_visible(struct ctx *ctx, struct request *req, struct response *res,
 void
 api_results_get(struct ctx *ctx, struct request *req, struct response *res)
 {
-	struct results	 r;
+	struct results_table r;
 
 	if (results_visible(ctx, req, res, &r) == 0)
-		response_json(res, 200, results_json(&r));
-	results_free(&r);
+		response_json(res, 200, results_table_json(&r));
+	results_table_free(&r);
 }
 
 void
 api_results_csv(struct ctx *ctx, struct request *req, struct response *res)
 {
-	struct results	 r;
+	struct results_table r;
 	struct buf	 csv;
 	char		 disp[96];
 
 	buf_init(&csv, 0);
 	if (results_visible(ctx, req, res, &r) == 0) {
-		results_csv(&r, &csv);
+		results_table_csv(&r, &csv);
 		response_text(res, 200, "text/csv; charset=utf-8", csv.data,
 		    csv.len);
 		snprintf(disp, sizeof(disp), "attachment; filename="
 		    "\"consultation-%lld-results.csv\"", (long long)req->id);
 		response_header(res, "Content-Disposition", disp);
 	}
-	results_free(&r);
+	results_table_free(&r);
 	buf_free(&csv);
 }

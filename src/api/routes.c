@@ -14,6 +14,7 @@
 #include "concerto/api/fields.h"
 #include "concerto/field.h"
 #include "concerto/phase.h"
+#include "concerto/profile.h"
 #include "concerto/pseudonym.h"
 #include "concerto/router.h"
 #include "concerto/utf8.h"
@@ -22,8 +23,6 @@
 #define NO_FIELDS	NULL, 0
 #define NO_QUERY	NULL, 0
 
-const char *const api_profiles[] = { "patient", "carer", "citizen",
-	"health_professional", "researcher", "other", NULL };
 const char *const api_languages[] = { "fr", "en", NULL };
 const char *const api_methods[] = { "approval", "ranked", NULL };
 static const char *const weightings[] = { "none", "idf-departements",
@@ -83,7 +82,7 @@ static const struct field account_fields[ACCOUNT__MAX] = {
 	[ACCOUNT_PSEUDONYM] = { "pseudonym", FIELD_STRING, FIELD_REQUIRED,
 	    PSEUDONYM_MIN, PSEUDONYM_MAX, NULL, NULL },
 	[ACCOUNT_PROFILE] = { "profile", FIELD_ENUM, FIELD_REQUIRED, 0, 0,
-	    api_profiles, NULL },
+	    profile_names, NULL },
 	[ACCOUNT_POSTCODE] = { "postcode", FIELD_STRING, FIELD_NULLABLE, 5, 5,
 	    NULL, valid_postcode },
 	[ACCOUNT_INTERESTS_DECLARED] = { "interests_declared", FIELD_BOOL, 0,
@@ -113,7 +112,7 @@ static const struct field email_fields[EMAIL_FIELD__MAX] = {
 static const struct field me_fields[ME__MAX] = {
 	[ME_PSEUDONYM] = { "pseudonym", FIELD_STRING, 0, PSEUDONYM_MIN,
 	    PSEUDONYM_MAX, NULL, NULL },
-	[ME_PROFILE] = { "profile", FIELD_ENUM, 0, 0, 0, api_profiles, NULL },
+	[ME_PROFILE] = { "profile", FIELD_ENUM, 0, 0, 0, profile_names, NULL },
 	[ME_POSTCODE] = { "postcode", FIELD_STRING, FIELD_NULLABLE, 5, 5,
 	    NULL, valid_postcode },
 	[ME_LANGUAGE] = { "language", FIELD_ENUM, 0, 0, 0, api_languages,
@@ -171,7 +170,7 @@ static const struct field me_delete_fields[ME_DELETE__MAX] = {
 	[CONS_MODERATION] = { "moderation", FIELD_ENUM, 0, 0, 0, moderations, \
 	    NULL }, \
 	[CONS_PROFILE_TARGETS] = { "profile_targets", FIELD_SHARES, \
-	    FIELD_NULLABLE, 0, 0, api_profiles, NULL }
+	    FIELD_NULLABLE, 0, 0, profile_names, NULL }
 
 static const struct field consultation_create_fields[CONS_PHASE] = {
 	CONSULTATION_FIELDS(FIELD_REQUIRED),
@@ -232,7 +231,7 @@ static const struct field assisted_fields[ASSISTED__MAX] = {
 	[ASSISTED_CHOICES] = { "choices", FIELD_ID_LIST, FIELD_REQUIRED, 1,
 	    50, NULL, NULL },
 	[ASSISTED_PROFILE] = { "profile", FIELD_ENUM, FIELD_REQUIRED, 0, 0,
-	    api_profiles, NULL },
+	    profile_names, NULL },
 	[ASSISTED_POSTCODE] = { "postcode", FIELD_STRING, FIELD_NULLABLE, 5,
 	    5, NULL, valid_postcode },
 	[ASSISTED_INTERESTS] = { "interests_declared", FIELD_BOOL, 0, 0, 0,

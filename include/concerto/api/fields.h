@@ -64,9 +64,6 @@ enum support_field { SUPPORT_TITLE, SUPPORT_BODY, SUPPORT_CONTACTS,
 	SUPPORT__MAX };
 
 extern const char *const api_methods[];
-
-/* The participant profiles, in the order of the profile enum fields. */
-extern const char *const api_profiles[];
 extern const char *const api_languages[];
 extern const char *const api_alignments[];
 extern const char *const api_flag_reasons[];

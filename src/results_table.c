@@ -1,7 +1,8 @@
 /*
- * Results from tallies (see results.h): two or three statements (head,
- * priorities, and for ranked votes the pairs), then the arithmetic of
- * tally.c.  Nothing here reads a ballot.
+ * The results table from tallies (see results_table.h): three or four
+ * statements (the head, the priorities, their tallies per cell and, for
+ * ranked votes, the pairs), then the arithmetic of tally.c; weighting
+ * reads three more (results_weight.c).  Nothing here reads a ballot.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,21 +11,19 @@
 
 #include "concerto/csv.h"
 #include "concerto/mem.h"
-#include "concerto/results.h"
-
-/* The profiles in the order of the per-profile columns of STMT_RESULTS_*. */
-static const char *const results_profiles[] = { "patient", "carer",
-	"citizen", "health_professional", "researcher", "other" };
-#define NPROFILES	(sizeof(results_profiles) / sizeof(results_profiles[0]))
+#include "concerto/profile.h"
+#include "concerto/results_table.h"
 
 /* Columns of STMT_RESULTS_HEAD, _ITEMS and _ITEM_CELLS. */
-enum { H_METHOD, H_K, H_PHASE, H_NOW, H_WEIGHTING, H_ASSISTED, H_TOTAL,
-	H_PROFILE0 };
+enum { H_METHOD, H_K, H_PHASE, H_NOW, H_WEIGHTING, H_PROFILE, H_ASSISTED,
+	H_BALLOTS };
 enum { I_ID, I_POSITION, I_TITLE_FR, I_TITLE_EN, I_ANSWERED };
 enum { C_ID, C_STRATUM, C_PROFILE, C_SUPPORTERS, C_POINTS, C_FIRSTS };
+/* Columns of STMT_RESULTS_PAIRS. */
+enum { P_WINNER, P_LOSER, P_BALLOTS };
 
 static int64_t
-results_now_us(void)
+table_now_us(void)
 {
 	struct timespec	 ts;
 
@@ -32,26 +31,35 @@ results_now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/*
+ * The consultation's columns from the first row of h, and the ballots of
+ * every row, each profile's in its group (ballots of a profile the enum
+ * does not know count in the total only).
+ */
 static void
-results_head(struct results *r, const struct db_rows *h)
+table_head(struct results_table *r, const struct db_rows *h)
 {
-	size_t	 i;
+	enum profile	 p;
+	size_t		 i;
 
 	r->ranked = strcmp(db_value(h, 0, H_METHOD), "ranked") == 0;
 	r->k = (int)db_int(h, 0, H_K);
 	snprintf(r->phase, sizeof(r->phase), "%s", db_value(h, 0, H_PHASE));
 	snprintf(r->computed_at, sizeof(r->computed_at), "%s",
 	    db_value(h, 0, H_NOW));
-	r->assisted = db_int(h, 0, H_ASSISTED);
-	r->ballots = db_int(h, 0, H_TOTAL);
-	for (i = 0; i < NPROFILES; i++)
-		r->group_ballots[tally_group_of(results_profiles[i])] +=
-		    db_int(h, 0, H_PROFILE0 + i);
+	for (i = 0; i < db_nrows(h); i++) {
+		r->assisted += db_int(h, i, H_ASSISTED);
+		r->ballots += db_int(h, i, H_BALLOTS);
+		if ((p = profile_parse(db_value(h, i, H_PROFILE))) !=
+		    PROFILE__MAX)
+			r->group_ballots[tally_group_of(p)] +=
+			    db_int(h, i, H_BALLOTS);
+	}
 }
 
 /* Fills the priorities in the vote; answered ones go to not_in_vote. */
 static void
-results_items(struct results *r, const struct db_rows *rows)
+table_items(struct results_table *r, const struct db_rows *rows)
 {
 	size_t			 i, n = db_nrows(rows);
 	struct tally_item	*it;
@@ -77,8 +85,9 @@ results_items(struct results *r, const struct db_rows *rows)
 	}
 }
 
-long
-results_index(const struct results *r, int64_t id)
+/* Index of priority id among r's items (in the vote), or -1. */
+static long
+table_index(const struct results_table *r, int64_t id)
 {
 	size_t	 i;
 
@@ -88,29 +97,43 @@ results_index(const struct results *r, int64_t id)
 	return -1;
 }
 
-/* Adds up the tallies per (priority, stratum, profile) of rows. */
-static void
-results_tallies(struct results *r, const struct db_rows *rows)
+/*
+ * Adds up the tallies per (priority, stratum, profile) of rows into the
+ * items, and returns how many rows are of priorities in the vote, which
+ * *out receives (owned by the caller; their strata point into rows) for
+ * the weighting.
+ */
+static size_t
+table_tallies(struct results_table *r, const struct db_rows *rows,
+    struct results_weight_cell **out)
 {
+	struct results_weight_cell *cells, *c;
 	struct tally_item	*it;
-	size_t			 i;
+	size_t			 i, n = 0;
 	long			 k;
 
+	cells = *out = xcalloc(db_nrows(rows) + 1, sizeof(*cells));
 	for (i = 0; i < db_nrows(rows); i++) {
-		if ((k = results_index(r, db_int(rows, i, C_ID))) < 0)
+		if ((k = table_index(r, db_int(rows, i, C_ID))) < 0)
 			continue;
+		c = &cells[n++];
+		c->item = (size_t)k;
+		c->stratum = db_value(rows, i, C_STRATUM);
+		c->profile = profile_parse(db_value(rows, i, C_PROFILE));
+		c->supporters = db_int(rows, i, C_SUPPORTERS);
+		c->points = db_int(rows, i, C_POINTS);
 		it = &r->items[k];
-		it->supporters += db_int(rows, i, C_SUPPORTERS);
-		it->points += db_int(rows, i, C_POINTS);
+		it->supporters += c->supporters;
+		it->points += c->points;
 		it->firsts += db_int(rows, i, C_FIRSTS);
-		it->group_points[tally_group_of(db_value(rows, i, C_PROFILE))] +=
-		    db_int(rows, i, C_POINTS);
+		it->group_points[tally_group_of(c->profile)] += c->points;
 	}
+	return n;
 }
 
 /* The Schulze ranks, from the pairs of ranked ballots. */
 static void
-results_schulze(struct results *r, const struct db_rows *pairs)
+table_schulze(struct results_table *r, const struct db_rows *pairs)
 {
 	size_t	 n = r->nitems, i;
 	int64_t	*both, *d, *work;
@@ -120,10 +143,11 @@ results_schulze(struct results *r, const struct db_rows *pairs)
 	d = xcalloc(n * n + 1, sizeof(int64_t));
 	work = xcalloc(n * n + 1, sizeof(int64_t));
 	for (i = 0; i < db_nrows(pairs); i++) {
-		w = results_index(r, db_int(pairs, i, 0));
-		l = results_index(r, db_int(pairs, i, 1));
+		w = table_index(r, db_int(pairs, i, P_WINNER));
+		l = table_index(r, db_int(pairs, i, P_LOSER));
 		if (w >= 0 && l >= 0)
-			both[(size_t)w * n + (size_t)l] += db_int(pairs, i, 2);
+			both[(size_t)w * n + (size_t)l] += db_int(pairs, i,
+			    P_BALLOTS);
 	}
 	tally_pairwise(r->items, n, both, d);
 	tally_schulze(r->items, n, d, work);
@@ -133,16 +157,17 @@ results_schulze(struct results *r, const struct db_rows *pairs)
 }
 
 enum db_status
-results_load(struct db *db, int64_t id, const struct results_options *opt,
-    struct results *r)
+results_table_load(struct db *db, int64_t id,
+    const struct results_table_options *opt, struct results_table *r)
 {
 	struct db_rows	*head = NULL, *items = NULL, *pairs = NULL,
 			*cells = NULL;
+	struct results_weight_cell *tallies = NULL;
 	enum db_status	 rc;
 	const char	*in = opt->interests ? "true" : "false";
 	char		 ids[24];
-	size_t		*order = NULL;
-	int64_t		 t0 = results_now_us();
+	size_t		*order = NULL, ntallies;
+	int64_t		 t0 = table_now_us();
 
 	memset(r, 0, sizeof(*r));
 	r->consultation_id = id;
@@ -156,28 +181,31 @@ results_load(struct db *db, int64_t id, const struct results_options *opt,
 		rc = DB_ERROR;
 		goto out;
 	}
-	results_head(r, head);
+	table_head(r, head);
 	if ((rc = db_exec(db, STMT_RESULTS_ITEMS, DB_PARAMS(ids),
 	    &items)) != DB_OK || (rc = db_exec(db, STMT_RESULTS_ITEM_CELLS,
 	    DB_PARAMS(ids, in), &cells)) != DB_OK)
 		goto out;
-	results_items(r, items);
-	results_tallies(r, cells);
+	table_items(r, items);
+	ntallies = table_tallies(r, cells, &tallies);
 	if (r->ranked) {
 		rc = db_exec(db, STMT_RESULTS_PAIRS, DB_PARAMS(ids, in), &pairs);
 		if (rc != DB_OK)
 			goto out;
-		results_schulze(r, pairs);
+		table_schulze(r, pairs);
 		order = xcalloc(r->nitems + 1, sizeof(size_t));
 		tally_jla(r->items, r->nitems, r->group_ballots, order);
 	}
 	tally_rank(r->items, r->nitems, r->ranked);
-	if (opt->weighted && strcmp(db_value(head, 0, H_WEIGHTING), "none") != 0 &&
-	    (rc = results_weight(db, r, db_value(head, 0, H_WEIGHTING),
-	    cells, opt)) != DB_OK)
+	if (opt->weighted &&
+	    strcmp(db_value(head, 0, H_WEIGHTING), "none") != 0 &&
+	    (rc = results_weight(db, id, db_value(head, 0, H_WEIGHTING),
+	    opt->interests, opt->cap, tallies, ntallies, r->nitems,
+	    &r->weighting)) != DB_OK)
 		goto out;
-	r->computation_us = results_now_us() - t0;
+	r->computation_us = table_now_us() - t0;
 out:
+	free(tallies);
 	free(order);
 	db_rows_free(head);
 	db_rows_free(items);
@@ -187,7 +215,7 @@ out:
 }
 
 void
-results_free(struct results *r)
+results_table_free(struct results_table *r)
 {
 	size_t	 i;
 
@@ -204,14 +232,14 @@ results_free(struct results *r)
 }
 
 static double
-results_share(const struct results *r, const struct tally_item *it)
+table_share(const struct results_table *r, const struct tally_item *it)
 {
 	return r->ballots > 0 ? (double)it->supporters / (double)r->ballots : 0;
 }
 
 /* Compares items by rank, then position, for qsort_r-free sorting. */
 static int
-results_before(const struct tally_item *a, const struct tally_item *b)
+table_before(const struct tally_item *a, const struct tally_item *b)
 {
 	if (a->rank != b->rank)
 		return a->rank < b->rank;
@@ -221,7 +249,7 @@ results_before(const struct tally_item *a, const struct tally_item *b)
 
 /* Indexes of the items in the order of the results (rank, position). */
 static size_t *
-results_order(const struct results *r)
+table_order(const struct results_table *r)
 {
 	size_t	*o = xcalloc(r->nitems + 1, sizeof(size_t));
 	size_t	 i, j, t;
@@ -229,7 +257,7 @@ results_order(const struct results *r)
 	for (i = 0; i < r->nitems; i++)
 		o[i] = i;
 	for (i = 1; i < r->nitems; i++)
-		for (j = i; j > 0 && results_before(&r->items[o[j]],
+		for (j = i; j > 0 && table_before(&r->items[o[j]],
 		    &r->items[o[j - 1]]); j--) {
 			t = o[j];
 			o[j] = o[j - 1];
@@ -240,7 +268,7 @@ results_order(const struct results *r)
 
 /* [[ids at Schulze rank 1], [ids at the next rank], ...]. */
 static json_t *
-results_schulze_order(const struct results *r)
+table_schulze_order(const struct results_table *r)
 {
 	json_t	*out = json_array(), *tier;
 	size_t	 i;
@@ -267,7 +295,7 @@ results_schulze_order(const struct results *r)
 
 /* A weighted figure of item i, or null when unweighted. */
 static json_t *
-results_weighted(const struct results *r, size_t i, int which)
+table_weighted(const struct results_table *r, size_t i, int which)
 {
 	const struct results_weighting *wt = r->weighting;
 	double	 share;
@@ -288,7 +316,7 @@ results_weighted(const struct results *r, size_t i, int which)
 }
 
 static json_t *
-results_item_json(const struct results *r, size_t i)
+table_item_json(const struct results_table *r, size_t i)
 {
 	const struct tally_item *it = &r->items[i];
 	json_t	*j;
@@ -300,7 +328,7 @@ results_item_json(const struct results *r, size_t i)
 	    json_null(),
 	    "position", it->position,
 	    "supporters", (json_int_t)it->supporters,
-	    "share", results_share(r, it),
+	    "share", table_share(r, it),
 	    "points", r->ranked ? json_integer(it->points) : json_null(),
 	    "firsts", r->ranked ? json_integer(it->firsts) : json_null(),
 	    "rank", it->rank,
@@ -308,22 +336,22 @@ results_item_json(const struct results *r, size_t i)
 	    json_null(),
 	    "jla_points", r->ranked ? json_real(it->jla_points) : json_null(),
 	    "jla_rank", r->ranked ? json_integer(it->jla_rank) : json_null());
-	json_object_set_new(j, "weighted_supporters", results_weighted(r, i, 0));
-	json_object_set_new(j, "weighted_points", results_weighted(r, i, 1));
-	json_object_set_new(j, "weighted_share", results_weighted(r, i, 2));
-	json_object_set_new(j, "margin_of_error", results_weighted(r, i, 3));
+	json_object_set_new(j, "weighted_supporters", table_weighted(r, i, 0));
+	json_object_set_new(j, "weighted_points", table_weighted(r, i, 1));
+	json_object_set_new(j, "weighted_share", table_weighted(r, i, 2));
+	json_object_set_new(j, "margin_of_error", table_weighted(r, i, 3));
 	return j;
 }
 
 json_t *
-results_json(const struct results *r)
+results_table_json(const struct results_table *r)
 {
 	json_t	*list = json_array(), *groups = json_object();
-	size_t	*o = results_order(r), i;
+	size_t	*o = table_order(r), i;
 	int	 g;
 
 	for (i = 0; i < r->nitems; i++)
-		json_array_append_new(list, results_item_json(r, o[i]));
+		json_array_append_new(list, table_item_json(r, o[i]));
 	for (g = 0; g < TALLY_GROUP__MAX; g++)
 		json_object_set_new(groups, tally_group_name(g),
 		    json_integer(r->group_ballots[g]));
@@ -340,14 +368,14 @@ results_json(const struct results *r)
 	    "computed_at", r->computed_at,
 	    "computation_us", (json_int_t)r->computation_us,
 	    "priorities", list,
-	    "schulze_order", r->ranked ? results_schulze_order(r) : json_null(),
+	    "schulze_order", r->ranked ? table_schulze_order(r) : json_null(),
 	    "groups", groups,
 	    "not_in_vote", r->not_in_vote,
 	    "weighting", results_weight_json(r->weighting));
 }
 
 void
-results_csv(const struct results *r, struct buf *out)
+results_table_csv(const struct results_table *r, struct buf *out)
 {
 	static const char *const head[] = { "rank", "priority_id", "title",
 		"supporters", "share", "points", "firsts", "schulze_rank",
@@ -355,7 +383,7 @@ results_csv(const struct results *r, struct buf *out)
 		"margin_of_error" };
 	const struct results_weighting *wt = r->weighting;
 	const struct tally_item *it;
-	size_t	*o = results_order(r), i, j;
+	size_t	*o = table_order(r), i, j;
 	char	 v[11][32];
 	double	 share;
 
@@ -367,7 +395,7 @@ results_csv(const struct results *r, struct buf *out)
 		snprintf(v[0], sizeof(v[0]), "%d", it->rank);
 		snprintf(v[1], sizeof(v[1]), "%lld", (long long)it->id);
 		snprintf(v[2], sizeof(v[2]), "%lld", (long long)it->supporters);
-		snprintf(v[3], sizeof(v[3]), "%.6f", results_share(r, it));
+		snprintf(v[3], sizeof(v[3]), "%.6f", table_share(r, it));
 		snprintf(v[4], sizeof(v[4]), "%lld", (long long)it->points);
 		snprintf(v[5], sizeof(v[5]), "%lld", (long long)it->firsts);
 		snprintf(v[6], sizeof(v[6]), "%d", it->schulze_rank);

@@ -1,25 +1,26 @@
 /*
- * Prometheus text exposition of the shared counters (see metrics.h).
+ * The shared counters (see counters.h): their updates, and their
+ * exposition in the Prometheus text format.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "concerto/counters.h"
 #include "concerto/http.h"
-#include "concerto/metrics.h"
 #include "concerto/router.h"
 
-static const int statuses[METRICS_STATUSES - 1] = {
+static const int statuses[COUNTERS_STATUSES - 1] = {
 	200, 201, 202, 204, 304, 400, 401, 403, 404, 405, 409, 410, 413,
 	415, 422, 428, 429, 500, 502, 503, 504,
 };
 #define NSTATUSES	(sizeof(statuses) / sizeof(statuses[0]))
 
 /* Upper bounds of the latency buckets, in microseconds. */
-static const uint64_t bounds_us[METRICS_BUCKETS] = {
+static const uint64_t bounds_us[COUNTERS_BUCKETS] = {
 	500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000,
 	1000000, 5000000,
 };
-static const char *const bounds_s[METRICS_BUCKETS] = {
+static const char *const bounds_s[COUNTERS_BUCKETS] = {
 	"0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1",
 	"0.25", "0.5", "1", "5",
 };
@@ -32,33 +33,33 @@ status_slot(int status)
 	for (i = 0; i < NSTATUSES; i++)
 		if (statuses[i] == status)
 			return i;
-	return METRICS_STATUSES - 1;	/* other */
+	return COUNTERS_STATUSES - 1;	/* other */
 }
 
 /* Slot of a route: index + 1; slot 0 is "unmatched". */
 static size_t
 route_slot(int route)
 {
-	if (route < 0 || (size_t)route + 1 >= METRICS_ROUTES)
+	if (route < 0 || (size_t)route + 1 >= COUNTERS_ROUTES)
 		return 0;
 	return (size_t)route + 1;
 }
 
 void
-metrics_observe(struct metrics *m, int route, int status, uint64_t us)
+counters_observe(struct counters *m, int route, int status, uint64_t us)
 {
 	size_t	 r = route_slot(route), b;
 
 	__atomic_fetch_add(&m->requests[r][status_slot(status)], 1,
 	    __ATOMIC_RELAXED);
-	for (b = 0; b < METRICS_BUCKETS && us > bounds_us[b]; b++)
+	for (b = 0; b < COUNTERS_BUCKETS && us > bounds_us[b]; b++)
 		continue;
 	__atomic_fetch_add(&m->latency[r][b], 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&m->latency_sum_us[r], us, __ATOMIC_RELAXED);
 }
 
 void
-metrics_worker_restarted(struct metrics *m)
+counters_worker_restarted(struct counters *m)
 {
 	__atomic_fetch_add(&m->worker_restarts, 1, __ATOMIC_RELAXED);
 }
@@ -82,7 +83,7 @@ route_label(size_t slot, char *out, size_t len)
 }
 
 static void
-render_requests(const struct metrics *m, struct buf *out)
+render_requests(const struct counters *m, struct buf *out)
 {
 	size_t	 r, s;
 	uint64_t n;
@@ -91,8 +92,8 @@ render_requests(const struct metrics *m, struct buf *out)
 	buf_puts(out, "# HELP concerto_http_requests_total HTTP requests "
 	    "answered, by route and status.\n"
 	    "# TYPE concerto_http_requests_total counter\n");
-	for (r = 0; r <= routes_count && r < METRICS_ROUTES; r++)
-		for (s = 0; s < METRICS_STATUSES; s++) {
+	for (r = 0; r <= routes_count && r < COUNTERS_ROUTES; r++)
+		for (s = 0; s < COUNTERS_STATUSES; s++) {
 			if ((n = load(&m->requests[r][s])) == 0)
 				continue;
 			if (s < NSTATUSES)
@@ -109,7 +110,7 @@ render_requests(const struct metrics *m, struct buf *out)
 }
 
 static void
-render_latency(const struct metrics *m, struct buf *out)
+render_latency(const struct counters *m, struct buf *out)
 {
 	size_t	 r, b;
 	uint64_t cum, total;
@@ -118,14 +119,14 @@ render_latency(const struct metrics *m, struct buf *out)
 	buf_puts(out, "# HELP concerto_http_request_duration_seconds Time "
 	    "from accept to response, by route.\n"
 	    "# TYPE concerto_http_request_duration_seconds histogram\n");
-	for (r = 0; r <= routes_count && r < METRICS_ROUTES; r++) {
+	for (r = 0; r <= routes_count && r < COUNTERS_ROUTES; r++) {
 		total = 0;
-		for (b = 0; b <= METRICS_BUCKETS; b++)
+		for (b = 0; b <= COUNTERS_BUCKETS; b++)
 			total += load(&m->latency[r][b]);
 		if (total == 0)
 			continue;
 		cum = 0;
-		for (b = 0; b < METRICS_BUCKETS; b++) {
+		for (b = 0; b < COUNTERS_BUCKETS; b++) {
 			cum += load(&m->latency[r][b]);
 			buf_printf(out, "concerto_http_request_duration_seconds_"
 			    "bucket{%s,le=\"%s\"} %llu\n",
@@ -145,7 +146,7 @@ render_latency(const struct metrics *m, struct buf *out)
 }
 
 void
-metrics_render(const struct metrics *m, struct buf *out)
+counters_render(const struct counters *m, struct buf *out)
 {
 	render_requests(m, out);
 	render_latency(m, out);
