@@ -114,8 +114,8 @@ tests/node_modules/.installed: tests/package.json tests/package-lock.json
 # npm is Debian's package where nodejs is Debian's; a Node.js that brings its
 # own npm (NodeSource's) conflicts with it, so it is installed only if missing.
 deps:
-	@sh src/sh/deps.sh $(DEB_PACKAGES)
-	@command -v npm >/dev/null 2>&1 || sh src/sh/deps.sh npm
+	@sh tools/deps.sh $(DEB_PACKAGES)
+	@command -v npm >/dev/null 2>&1 || sh tools/deps.sh npm
 
 run: deps build/concerto $(GEOIP_DB) web
 	@sh src/sh/stack.sh run
