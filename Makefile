@@ -118,13 +118,13 @@ deps:
 	@command -v npm >/dev/null 2>&1 || sh tools/deps.sh npm
 
 run: deps build/concerto $(GEOIP_DB) web
-	@sh src/sh/stack.sh run
+	@sh tools/stack/stack run
 
 start: deps build/concerto $(GEOIP_DB) web
-	@sh src/sh/stack.sh start
+	@sh tools/stack/stack start
 
 stop:
-	@sh src/sh/stack.sh stop
+	@sh tools/stack/stack stop
 
 # The whole suite: unit tests and the HTTP suite under ASan/UBSan, against a
 # stack of its own (its own state directory and port).

@@ -66,7 +66,7 @@ done
 pass=$((pass + unit_total))
 
 # ------------------------------------------------------------------ the stack
-stack() { sh "$ROOT/src/sh/stack.sh" "$@"; }
+stack() { sh "$ROOT/tools/stack/stack" "$@"; }
 
 # Stops whatever a previous run left in var/test, through the stack's own
 # command first, then through its pid files, and wipes the state directory.
@@ -100,7 +100,7 @@ stop_stack() {
 trap stop_stack EXIT
 trap 'exit 130' INT TERM
 
-for need in "$CONCERTO_BIN" "$ROOT/src/sh/stack.sh"; do
+for need in "$CONCERTO_BIN" "$ROOT/tools/stack/stack"; do
 	[ -e "$need" ] || { say "run.sh: missing $need (run: make test)" >&2; exit 1; }
 done
 command -v node >/dev/null || { say "run.sh: node is missing (make deps)" >&2; exit 1; }

@@ -78,9 +78,9 @@ REPORT=$CONCERTO_VAR-report.txt
 
 say() { printf '%s\n' "$*"; }
 die() { say "bench: $*" >&2; exit 1; }
-stack() { sh "$ROOT/src/sh/stack.sh" "$@"; }
+stack() { sh "$ROOT/tools/stack/stack" "$@"; }
 
-for need in "$CONCERTO_BIN" "$ROOT/src/sh/stack.sh"; do
+for need in "$CONCERTO_BIN" "$ROOT/tools/stack/stack"; do
 	[ -e "$need" ] || die "missing $need (run: make bench)"
 done
 command -v wrk >/dev/null || die "wrk is missing (make deps installs it)"
@@ -128,7 +128,7 @@ wipe_previous() {
 	rm -rf "$CONCERTO_VAR"
 }
 
-# Reloads this stack's nginx (src/sh/stack.sh renders $CONCERTO_VAR/nginx/nginx.conf
+# Reloads this stack's nginx (tools/stack/nginx.sh renders $CONCERTO_VAR/nginx/nginx.conf
 # and runs nginx with that prefix; its pid file is $CONCERTO_RUN/nginx.pid).
 nginx_reload() {
 	local args=(-e "$CONCERTO_VAR/log/nginx-error.log" -c "$CONCERTO_VAR/nginx/nginx.conf" -p "$CONCERTO_VAR/nginx/")
@@ -138,7 +138,7 @@ nginx_reload() {
 }
 
 # Starts bare on a socket beside Concerto's (run/ may be relocated by
-# stack.sh to keep socket paths short) and routes /__bench/bare to it with
+# tools/stack/stack to keep socket paths short) and routes /__bench/bare to it with
 # the /api/ location's parameters and settings (nginx/fastcgi.conf and
 # nginx/api-upstream.conf), so that nginx does the same work for both and
 # the ratio is the worker's alone.
