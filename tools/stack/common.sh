@@ -72,99 +72,63 @@ tail_log() {
 	tail -n "$2" "$1" >&2 2>/dev/null || true
 }
 
-# ------------------------------------------------------------------ locating
+# ------------------------------------------ can the stack use this directory
 
-# Sets RUN, PGDATA, PGSOCK, PGLOG, WWW for an existing or new state directory.
-# With `create`, makes the directories (relocating run/ when needed).
-locate() {
-	[ "${1:-}" != create ] || mkdir -p "$VAR"
-	_hash=$(printf '%s' "$VAR" | sha256sum | cut -c1-10)
-	TMPRUN=/tmp/concerto-$UID_NOW-$_hash
-	if [ -L "$VAR/run" ]; then
-		RELOCATED=1
-	elif [ -d "$VAR/run" ]; then
-		RELOCATED=0
-	elif [ "${1:-}" = create ] && needs_relocation; then
-		RELOCATED=1
-	else
-		RELOCATED=0
-	fi
-	if [ "$RELOCATED" = 1 ]; then
-		RUN=$TMPRUN
-		PGDATA=$RUN/pg
-		WWW=$RUN/www
-	else
-		RUN=$VAR/run
-		PGDATA=$VAR/pg
-		WWW=$ROOT/www
-	fi
-	PGSOCK=$RUN/postgres
-	PGLOG=$PGSOCK/postgres.log
-	[ "${1:-}" = create ] || return 0
-
-	mkdir -p "$VAR/log" "$VAR/nginx/conf.d"
-	if [ "$RELOCATED" = 1 ]; then
-		make_tmprun
-	else
-		mkdir -p "$RUN"
-		if ! can_reach postgres "$RUN" || ! can_reach www-data "$RUN"; then
-			die "$RUN was made when it was reachable by postgres and www-data, and no longer is; stop the stack and remove $VAR"
-		fi
-	fi
-	chmod 0755 "$RUN"
-	mkdir -p "$RUN/nginx"
-	mkdir -p "$PGSOCK"
-	is_root && chown postgres:postgres "$PGSOCK"
-	chmod 0700 "$PGSOCK"
-	ln -sfn "$PGLOG" "$VAR/log/postgres.log"
-	if [ "$RELOCATED" = 1 ]; then
-		ln -sfn "$PGDATA" "$VAR/pg"
-		# nginx serves a copy of www/, refreshed at every start.
-		rm -rf "$WWW.new"
-		cp -R "$ROOT/www" "$WWW.new"
-		chmod -R a+rX "$WWW.new"
-		rm -rf "$WWW"
-		mv "$WWW.new" "$WWW"
-	fi
+# blocked_at USER DIR: prints the first directory on the way to DIR that
+# USER cannot enter.  DIR need not exist yet: what the stack makes, it makes
+# with mode 0755, so the deepest directory that exists decides.  Fails when
+# USER can reach DIR, and always when not root (every piece then runs as the
+# invoking user).
+blocked_at() {
+	is_root || return 1
+	_d=$2
+	while [ ! -d "$_d" ]; do _d=$(dirname "$_d"); done
+	runuser -u "$1" -- test -x "$_d" && return 1
+	_p=
+	for _c in $(say "${_d#/}" | tr / ' '); do
+		_p=$_p/$_c
+		runuser -u "$1" -- test -x "$_p" || break
+	done
+	say "${_p:-/}"
 }
 
-# True when postgres or www-data cannot use paths under $VAR or read www/, or
-# when a socket path under $VAR would pass the 107 bytes of sun_path.
-needs_relocation() {
-	[ ${#VAR} -le 70 ] || return 0
-	can_reach postgres "$VAR" || return 0
-	can_reach www-data "$VAR" || return 0
-	if is_root && ! runuser -u www-data -- test -r "$ROOT/www/index.html"; then
-		return 0
-	fi
-	return 1
-}
+# A unix socket path holds 107 bytes (sun_path, with its NUL); the longest
+# of the stack is PostgreSQL's, in run/postgres/.
+SOCKET_PATH_MAX=107
+pg_socket_of() { say "$1/run/postgres/.s.PGSQL.5432"; }
 
-# Makes /tmp/concerto-UID-HASH fresh (or keeps it when $VAR/run already leads
-# there) and links $VAR/run to it.  Refuses a directory that is not ours.
-make_tmprun() {
-	if [ -L "$VAR/run" ] && [ "$(readlink "$VAR/run")" = "$TMPRUN" ] &&
-		[ -d "$TMPRUN" ] && [ ! -L "$TMPRUN" ] &&
-		[ "$(stat -c %u "$TMPRUN")" = "$UID_NOW" ]; then
-		[ -z "$(find "$TMPRUN" -maxdepth 0 -perm /022)" ] ||
-			die "$TMPRUN is writable by others; remove it"
-		return 0
-	fi
-	if [ -e "$TMPRUN" ] || [ -L "$TMPRUN" ]; then
-		if [ -L "$TMPRUN" ] || [ "$(stat -c %u "$TMPRUN")" != "$UID_NOW" ]; then
-			die "$TMPRUN exists and is not ours; remove it"
-		fi
-		# A leftover of a wiped state directory: nothing may still run from it.
-		for _f in "$TMPRUN/pg/postmaster.pid" "$TMPRUN/nginx.pid" "$TMPRUN/concerto.pid"; do
-			if [ -f "$_f" ] && _p=$(head -n 1 "$_f" | tr -dc 0-9) && [ -n "$_p" ] &&
-				kill -0 "$_p" 2>/dev/null; then
-				die "process $_p still runs from $TMPRUN ($_f); stop it first"
-			fi
+# var_problems DIR: says, one line each, why the stack cannot keep its state
+# in DIR: postgres (the cluster, its socket) or www-data (nginx's workers,
+# which connect to run/concerto.sock) cannot reach it, or a socket path
+# would be too long.  Fails, saying nothing, when the stack can use DIR.
+var_problems() {
+	_ok=1
+	if is_root; then
+		for _u in postgres www-data; do
+			id "$_u" >/dev/null 2>&1 && continue
+			say "there is no user $_u (make deps installs PostgreSQL and nginx)"
+			_ok=0
 		done
-		rm -rf "$TMPRUN"
+		[ "$_ok" = 1 ] && var_blocked "$1" && _ok=0
 	fi
-	mkdir -m 0755 "$TMPRUN"
-	rm -f "$VAR/run"
-	ln -s "$TMPRUN" "$VAR/run"
-	say "stack: $VAR is not reachable by postgres/www-data (or too deep); runtime state in $TMPRUN"
+	_sock=$(pg_socket_of "$1")
+	if [ ${#_sock} -gt $SOCKET_PATH_MAX ]; then
+		say "the state directory $1 is too long for unix sockets: PostgreSQL's would be $_sock, ${#_sock} bytes, over $SOCKET_PATH_MAX (at most $((SOCKET_PATH_MAX - ${#_sock} + ${#1})) bytes for the directory)"
+		_ok=0
+	fi
+	[ "$_ok" = 0 ]
+}
+
+# var_blocked DIR: says which of postgres and www-data cannot reach DIR
+# (its run/, where both go) and where each stops; fails when both can.
+var_blocked() {
+	_pg=$(blocked_at postgres "$1/run") || _pg=
+	_www=$(blocked_at www-data "$1/run") || _www=
+	if [ -n "$_pg" ] && [ "$_pg" = "$_www" ]; then
+		say "postgres and www-data cannot reach the state directory $1 (they cannot enter $_pg)"
+		return 0
+	fi
+	[ -n "$_pg" ] && say "postgres cannot reach the state directory $1 (it cannot enter $_pg)"
+	[ -n "$_www" ] && say "www-data cannot reach the state directory $1 (it cannot enter $_www)"
+	[ -n "$_pg$_www" ]
 }

@@ -15,11 +15,15 @@ pg_running() {
 }
 
 # Creates the cluster when there is none, and writes the settings of this
-# stack into concerto.conf, which postgresql.conf includes.
+# stack into concerto.conf, which postgresql.conf includes.  The socket
+# directory (which also holds the server's log) is postgres's alone.
 pg_init() {
+	mkdir -p "$PGSOCK"
+	is_root && chown postgres:postgres "$PGSOCK"
+	chmod 0700 "$PGSOCK"
+	ln -sfn "$PGLOG" "$VAR/log/postgres.log"
 	[ -f "$PGDATA/PG_VERSION" ] || pg_initdb
 	pg_write_conf
-	ln -sfn "$PGLOG" "$VAR/log/postgres.log"
 }
 
 pg_initdb() {
