@@ -1,8 +1,9 @@
 # shellcheck shell=sh
-# What the parts of the stack share, sourced by tools/stack/stack: messages,
-# the paths this script writes into configuration files, running a program
-# as the postgres user, pid files and waiting for processes and for HTTP.
-# Expects ROOT, HERE and UID_NOW to be set.
+# What the parts of the stack share, sourced by tools/stack/stack and
+# tools/stack/default-var: messages, the paths the stack writes into
+# configuration files, running a program as the postgres user, pid files,
+# waiting for processes and for HTTP, and whether postgres and www-data can
+# use a state directory.  Expects ROOT, HERE and UID_NOW to be set.
 
 say() { printf '%s\n' "$*"; }
 die() { say "stack: $*" >&2; exit 1; }
