@@ -1,9 +1,16 @@
 # Concerto: build, run and test.  `make run` and `make test` are the two commands;
 # everything they need is installed by `make deps` (Debian packages, as root).
 
-PORT         ?= 8080
-CONCERTO_VAR ?= $(CURDIR)/var
-export PORT CONCERTO_VAR
+PORT ?= 8080
+export PORT
+
+# The stack of make run|start|stop keeps its state in CONCERTO_VAR when it is
+# given (the stack refuses one that postgres or www-data cannot reach), else
+# in var/, or, when they cannot reach var/ (a checkout under a mode 700
+# /root), in the directory under /var/tmp that tools/stack/default-var names
+# on one line.
+STACK = var=$(if $(CONCERTO_VAR),$(CONCERTO_VAR),$$(sh tools/stack/default-var $(CURDIR)/var)) && \
+        CONCERTO_VAR=$$var sh tools/stack/stack
 
 CC      ?= cc
 PKGS     = fcgi libpq jansson libargon2 libmaxminddb libcrypto icu-uc icu-i18n
@@ -114,17 +121,17 @@ tests/node_modules/.installed: tests/package.json tests/package-lock.json
 # npm is Debian's package where nodejs is Debian's; a Node.js that brings its
 # own npm (NodeSource's) conflicts with it, so it is installed only if missing.
 deps:
-	@sh src/sh/deps.sh $(DEB_PACKAGES)
-	@command -v npm >/dev/null 2>&1 || sh src/sh/deps.sh npm
+	@sh tools/deps.sh $(DEB_PACKAGES)
+	@command -v npm >/dev/null 2>&1 || sh tools/deps.sh npm
 
 run: deps build/concerto $(GEOIP_DB) web
-	@sh src/sh/stack.sh run
+	@$(STACK) run
 
 start: deps build/concerto $(GEOIP_DB) web
-	@sh src/sh/stack.sh start
+	@$(STACK) start
 
 stop:
-	@sh src/sh/stack.sh stop
+	@$(STACK) stop
 
 # The whole suite: unit tests and the HTTP suite under ASan/UBSan, against a
 # stack of its own (its own state directory and port).

@@ -4,17 +4,21 @@
 #
 # 1. Runs each cmocka unit binary given as argument (built with ASan/UBSan);
 #    the first failure stops the run with its output.
-# 2. Starts a stack of its own (state in var/test, port $TEST_PORT or 8181)
+# 2. Starts a stack of its own (state in $TEST_VAR, port $TEST_PORT or 8181)
 #    serving build/asan/concerto, and runs every tests/http/*.test.mjs with
 #    `node --test`, one file at a time (some files stop the database or kill
 #    workers: they must not share the stack with another file), then every
 #    tests/www/*.test.mjs (browser tests: Debian's chromium through
-#    playwright-core, axe-core; screenshots under var/test-reports/).
+#    playwright-core, axe-core; screenshots under $TEST_VAR-reports/).
 # 3. Stops the stack (always, through the EXIT trap) and fails if the
 #    sanitizers reported anything in the service's log.
 # Ends with a line "tests: N passed, N failed".
 #
-# Environment: TEST_PORT (8181), TEST_VAR (state directory, var/test),
+# Environment: TEST_PORT (8181), TEST_VAR (state directory: by default
+# var/test, or, when postgres or www-data cannot reach it (a clone under a
+# mode 700 /root), a directory of this checkout's under /var/tmp, which
+# tools/stack/default-var names on one line; a TEST_VAR given is used as
+# it is, and the stack refuses one it cannot use),
 # TEST_FILES (space-separated test files to run instead of all of tests/http),
 # TEST_FILE_TIMEOUT (seconds per file, 300).
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
@@ -23,7 +27,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-export CONCERTO_VAR=${TEST_VAR:-$ROOT/var/test}
+if [ -n "${TEST_VAR:-}" ]; then
+	CONCERTO_VAR=$TEST_VAR
+else
+	CONCERTO_VAR=$(sh "$ROOT/tools/stack/default-var" "$ROOT/var/test")
+fi
+export CONCERTO_VAR
 export PORT=${TEST_PORT:-8181}
 export CONCERTO_BIN=$ROOT/build/asan/concerto
 export CONCERTO_DEMO=0
@@ -66,9 +75,9 @@ done
 pass=$((pass + unit_total))
 
 # ------------------------------------------------------------------ the stack
-stack() { sh "$ROOT/src/sh/stack.sh" "$@"; }
+stack() { sh "$ROOT/tools/stack/stack" "$@"; }
 
-# Stops whatever a previous run left in var/test, through the stack's own
+# Stops whatever a previous run left in $CONCERTO_VAR, through the stack's own
 # command first, then through its pid files, and wipes the state directory.
 wipe_previous() {
 	[ -d "$CONCERTO_VAR" ] || return 0
@@ -100,7 +109,7 @@ stop_stack() {
 trap stop_stack EXIT
 trap 'exit 130' INT TERM
 
-for need in "$CONCERTO_BIN" "$ROOT/src/sh/stack.sh"; do
+for need in "$CONCERTO_BIN" "$ROOT/tools/stack/stack"; do
 	[ -e "$need" ] || { say "run.sh: missing $need (run: make test)" >&2; exit 1; }
 done
 command -v node >/dev/null || { say "run.sh: node is missing (make deps)" >&2; exit 1; }

@@ -2,7 +2,7 @@
 # shellcheck disable=SC2317  # functions run indirectly (trap, bench_$name)
 # `make bench`: wrk against Concerto and against the bare FastCGI program
 # (tests/bench/bare.c) behind the same nginx, in one run, on a stack of its
-# own (state in var/bench, port $BENCH_PORT or 8282, the optimised
+# own (state in $BENCH_VAR, port $BENCH_PORT or 8282, the optimised
 # build/concerto).  Each benchmark runs ROUNDS times, alternating with the
 # others so that drift in the machine hits them alike; the median is kept.
 #
@@ -40,7 +40,9 @@
 # 2-second run, while the service's connections stay warm; so the set that
 # holds pgbench runs whole rounds of BENCH_DURATION.
 #
-# Environment: BENCH_PORT (8282), BENCH_VAR (state directory, var/bench),
+# Environment: BENCH_PORT (8282), BENCH_VAR (state directory: var/bench, or
+# the directory tools/stack/default-var names when postgres or www-data
+# cannot reach it),
 # BENCH_DURATION (seconds of each benchmark per round, 10), BENCH_SLICES
 # (slices per round, 5),
 # BENCH_BALLOTS (1000000), BENCH_VOTERS (1000),
@@ -53,7 +55,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 
-export CONCERTO_VAR=${BENCH_VAR:-$ROOT/var/bench}
+if [ -n "${BENCH_VAR:-}" ]; then
+	CONCERTO_VAR=$BENCH_VAR
+else
+	CONCERTO_VAR=$(sh "$ROOT/tools/stack/default-var" "$ROOT/var/bench")
+fi
+export CONCERTO_VAR
 export PORT=${BENCH_PORT:-8282}
 export CONCERTO_BIN=$ROOT/build/concerto
 export CONCERTO_DEMO=0
@@ -78,9 +85,9 @@ REPORT=$CONCERTO_VAR-report.txt
 
 say() { printf '%s\n' "$*"; }
 die() { say "bench: $*" >&2; exit 1; }
-stack() { sh "$ROOT/src/sh/stack.sh" "$@"; }
+stack() { sh "$ROOT/tools/stack/stack" "$@"; }
 
-for need in "$CONCERTO_BIN" "$ROOT/src/sh/stack.sh"; do
+for need in "$CONCERTO_BIN" "$ROOT/tools/stack/stack"; do
 	[ -e "$need" ] || die "missing $need (run: make bench)"
 done
 command -v wrk >/dev/null || die "wrk is missing (make deps installs it)"
@@ -113,7 +120,7 @@ build_bare() {
 		$(pkg-config --cflags --libs fcgi libpq) -lpthread
 }
 
-# Stops what a previous run may have left in var/bench, then wipes it.
+# Stops what a previous run may have left in $CONCERTO_VAR, then wipes it.
 wipe_previous() {
 	[ -d "$CONCERTO_VAR" ] || return 0
 	local pid
@@ -128,7 +135,7 @@ wipe_previous() {
 	rm -rf "$CONCERTO_VAR"
 }
 
-# Reloads this stack's nginx (src/sh/stack.sh renders $CONCERTO_VAR/nginx/nginx.conf
+# Reloads this stack's nginx (tools/stack/nginx.sh renders $CONCERTO_VAR/nginx/nginx.conf
 # and runs nginx with that prefix; its pid file is $CONCERTO_RUN/nginx.pid).
 nginx_reload() {
 	local args=(-e "$CONCERTO_VAR/log/nginx-error.log" -c "$CONCERTO_VAR/nginx/nginx.conf" -p "$CONCERTO_VAR/nginx/")
@@ -137,11 +144,10 @@ nginx_reload() {
 	sleep 1
 }
 
-# Starts bare on a socket beside Concerto's (run/ may be relocated by
-# stack.sh to keep socket paths short) and routes /__bench/bare to it with
-# the /api/ location's parameters and settings (nginx/fastcgi.conf and
-# nginx/api-upstream.conf), so that nginx does the same work for both and
-# the ratio is the worker's alone.
+# Starts bare on a socket beside Concerto's (in $CONCERTO_RUN, the stack's
+# run/) and routes /__bench/bare to it with the /api/ location's parameters
+# and settings (nginx/fastcgi.conf and nginx/api-upstream.conf), so that
+# nginx does the same work for both and the ratio is the worker's alone.
 start_bare() {
 	local run=${CONCERTO_RUN:-$CONCERTO_VAR/run}
 	local sock=$run/bare.sock

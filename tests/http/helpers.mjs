@@ -143,10 +143,10 @@ export function masterPid() {
   throw new Error(`no concerto pid file under ${RUN_DIR}`);
 }
 
-// Runs `sh src/sh/stack.sh CMD` for this suite's stack (pg-stop, pg-start...).
+// Runs `sh tools/stack/stack CMD` for this suite's stack (pg-stop, pg-start...).
 // CONCERTO_STACK_SH names another script (to try the suite on a hand-made stack).
 export function stack(cmd) {
-  return execFileSync('sh', [process.env.CONCERTO_STACK_SH || `${ROOT}/src/sh/stack.sh`, cmd], {
+  return execFileSync('sh', [process.env.CONCERTO_STACK_SH || `${ROOT}/tools/stack/stack`, cmd], {
     cwd: ROOT, env: process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60000,
   });
 }

@@ -5,7 +5,7 @@
 //
 // Two nginx instances are used.  The test stack's, through its port, for
 // budgets and logs.  And one this file starts from the same template
-// (nginx/concerto.conf.in, rendered as src/sh/stack.sh renders it, on a unix
+// (nginx/concerto.conf.in, rendered as tools/stack/nginx.sh renders it, on a unix
 // socket of a temporary directory, with no worker behind it): it answers
 // /__test/network with the key of the X-Forwarded-For address (a location
 // of its own conf.d/), so that addresses of every form can be checked
@@ -110,7 +110,7 @@ test('IPv4: every address of one /24 (and its IPv4-mapped IPv6 form) spends one 
 
 let priv; // { dir, sock, proc, stderr }
 
-// Renders nginx/concerto.conf.in as src/sh/stack.sh does (placeholders
+// Renders nginx/concerto.conf.in as tools/stack/nginx.sh does (placeholders
 // replaced outside comment lines), then listens on a unix socket and trusts
 // X-Forwarded-For from it.
 function renderPrivate(dir) {
