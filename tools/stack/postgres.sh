@@ -51,6 +51,9 @@ pg_write_conf() {
 		say "listen_addresses = ''"
 		say "unix_socket_directories = '$PGSOCK'"
 		say "max_connections = $_max"
+		say "# Statistics of every statement the workers send (pg_stat_statements)."
+		say "shared_preload_libraries = 'pg_stat_statements'"
+		say "pg_stat_statements.track = top"
 		if [ "${CONCERTO_FAST_PG:-0}" = 1 ]; then
 			say "# CONCERTO_FAST_PG=1 (tests, benchmarks): a crash may lose the cluster."
 			say "fsync = off"
@@ -98,6 +101,11 @@ pg_roles() {
 	    GRANT USAGE, SELECT ON SEQUENCES TO concerto_app;
 	ALTER DEFAULT PRIVILEGES FOR ROLE concerto_owner IN SCHEMA public
 	    GRANT EXECUTE ON FUNCTIONS TO concerto_app;
+	-- What the workers' statements cost, for the operator (the owner role).
+	CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+	GRANT pg_read_all_stats TO concerto_owner;
+	GRANT EXECUTE ON FUNCTION pg_stat_statements_reset(oid, oid, bigint)
+	    TO concerto_owner;
 	EOF
 }
 
