@@ -219,17 +219,8 @@ consultation_write_update(struct db *db, int64_t id,
 	size_t		 i;
 
 	snprintf(ids, sizeof(ids), "%lld", (long long)id);
-	if ((rc = db_begin(db)) == DB_OK)
-		rc = db_exec(db, STMT_CONSULTATION_LOCK, DB_PARAMS(ids), &cur);
-	if (rc != DB_OK) {
-		refusal_db(why, rc);
+	if (refusal_lock(db, STMT_CONSULTATION_LOCK, ids, &cur, why) < 0)
 		goto out;
-	}
-	if (db_nrows(cur) == 0) {
-		refusal_rule(why, 404, "not_found", "There is nothing here.",
-		    NULL);
-		goto out;
-	}
 	if ((now = phase_parse(db_value(cur, 0, LOCK_COL_PHASE))) < 0) {
 		refusal_db(why, DB_ERROR);
 		goto out;

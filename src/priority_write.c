@@ -123,17 +123,8 @@ priority_write_update(struct db *db, int64_t id, const struct field_value *f,
 
 	buf_init(&p.links, 0);
 	snprintf(pid, sizeof(pid), "%lld", (long long)id);
-	if ((rc = db_begin(db)) == DB_OK)
-		rc = db_exec(db, STMT_PRIORITY_LOCK, DB_PARAMS(pid), &cur);
-	if (rc != DB_OK) {
-		refusal_db(why, rc);
+	if (refusal_lock(db, STMT_PRIORITY_LOCK, pid, &cur, why) < 0)
 		goto out;
-	}
-	if (db_nrows(cur) == 0) {
-		refusal_rule(why, 404, "not_found", "There is nothing here.",
-		    NULL);
-		goto out;
-	}
 	if (phase_parse(db_value(cur, 0, LOCK_COL_PHASE)) >= PHASE_VOTING) {
 		refusal_rule(why, 409, "priorities_frozen",
 		    "Priorities are frozen once the vote has opened.", NULL);

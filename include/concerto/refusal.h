@@ -1,7 +1,7 @@
 /*
  * Why a write was refused, as the modules below the handlers say it: the
  * database's failure, or a rule of the resource with the answer the API
- * gives it.  Handlers turn it into a response (api_refusal_answer()); the
+ * gives it; and the row lock such a write begins with.  Handlers turn it into a response (api_refusal_answer()); the
  * CLI prints its message.
  */
 #ifndef CONCERTO_REFUSAL_H
@@ -22,5 +22,13 @@ int	 refusal_rule(struct refusal *why, int status, const char *code,
 	    const char *message, const char *field);
 /* Sets why to the database failure rc (not DB_OK); returns -1. */
 int	 refusal_db(struct refusal *why, enum db_status rc);
+/*
+ * Begins a transaction and runs st, a statement that locks the row of id
+ * (SELECT ... FOR UPDATE): 0 with the row in *rows, or -1 with why (the
+ * database's failure, or 404 not_found without a row).  The caller ends
+ * the transaction and frees *rows either way.
+ */
+int	 refusal_lock(struct db *, enum stmt st, const char *id,
+	    struct db_rows **rows, struct refusal *why);
 
 #endif
