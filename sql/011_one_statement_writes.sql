@@ -166,28 +166,13 @@ BEGIN
 END
 $$;
 
--- Withdraws the ballot of acct: 'ok' or a refusal.
-CREATE OR REPLACE FUNCTION ballot_delete(c_id bigint, acct bigint)
-RETURNS text
-LANGUAGE plpgsql AS $$
-#variable_conflict use_column
-DECLARE
-	chk	record;
-	b	ballots;
-BEGIN
-	chk := ballot_check(c_id, NULL);
-	IF chk.code <> '' THEN
-		RETURN chk.code;
-	END IF;
-	DELETE FROM ballots x WHERE x.consultation_id = c_id AND x.account_id = acct
-	RETURNING * INTO b;
-	IF NOT FOUND THEN
-		RETURN 'no_ballot';
-	END IF;
-	PERFORM tally_move(c_id, chk.c_method, chk.c_k, b.choices, '{}',
-	    b.stratum, b.profile, b.interests);
-	RETURN 'ok';
-END
+-- Withdraws the ballot of acct: 'ok' or a refusal (ballot_withdraw(), the
+-- function of 003, answers '' for 'ok').
+ALTER FUNCTION ballot_delete(bigint, bigint) RENAME TO ballot_withdraw;
+CREATE FUNCTION ballot_delete(c_id bigint, acct bigint) RETURNS text
+LANGUAGE sql AS $$
+	SELECT CASE WHEN w = '' THEN 'ok' ELSE w END
+	FROM ballot_withdraw(c_id, acct) w;
 $$;
 
 ALTER FUNCTION ballot_assisted(bigint, bigint, bigint[], text, text, boolean,
@@ -238,6 +223,15 @@ BEGIN
 END
 $$;
 
+-- The consultation c_id as the viewer may see it: NULL when there is none,
+-- or it is a draft and the viewer is not staff.
+CREATE FUNCTION consultation_shown(c_id bigint, staff boolean)
+RETURNS consultations
+LANGUAGE sql STABLE AS $$
+	SELECT c.* FROM consultations c
+	WHERE c.id = c_id AND (staff OR consultation_phase(c) <> 'draft');
+$$;
+
 -- Submits a research question of acct to consultation c_id: refused
 -- (code) when the consultation is not shown to the viewer (a draft, but
 -- to staff), not gathering, when acct sent per_hour questions in the last
@@ -255,8 +249,8 @@ DECLARE
 	recent	integer;
 	wait	integer;
 BEGIN
-	SELECT * INTO c FROM consultations x WHERE x.id = c_id;
-	IF NOT FOUND OR (consultation_phase(c) = 'draft' AND NOT staff) THEN
+	c := consultation_shown(c_id, staff);
+	IF c.id IS NULL THEN
 		code := 'not_found';
 		RETURN;
 	END IF;
@@ -299,8 +293,8 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	c	consultations;
 BEGIN
-	SELECT * INTO c FROM consultations x WHERE x.id = cid;
-	IF NOT FOUND OR (consultation_phase(c) = 'draft' AND NOT staff) THEN
+	c := consultation_shown(cid, staff);
+	IF c.id IS NULL THEN
 		code := 'not_found';
 		RETURN;
 	END IF;
