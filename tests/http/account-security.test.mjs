@@ -9,10 +9,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
-import {
-  Client, accountRow, assertError, concerto, deliverMail, leaksInLogs, newAccount, newEmail, newNet,
-  newPassword, newPseudonym, outboxToken, register, secret, sql, sqlExec, totp, userAdd,
-} from './accounts-helpers.mjs';
+import { Client, newNet } from './lib/client.mjs';
+import { assertError } from './lib/assert.mjs';
+import { accountRow, concerto, deliverMail, outboxToken, sql, sqlExec } from './lib/db.mjs';
+import { leaksInLogs, secret } from './lib/logs.mjs';
+import { newAccount, newEmail, newPassword, newPseudonym, register, totp, userAdd } from './lib/accounts.mjs';
 
 const HASHES_PER_NETWORK = Number(process.env.CONCERTO_HASHES_PER_NETWORK || 20);
 

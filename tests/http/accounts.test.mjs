@@ -6,12 +6,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sleep } from './helpers.mjs';
-import {
-  Client, JSON_CT, PUBLIC_URL, accountRow, assertError, deliverMail, emailsInLogs, leaksInLogs,
-  linkToken, mailTo, newAccount, newEmail, newNet, newPassword, outboxToken,
-  newPseudonym, register, registration, secret, sql, suffix, userAdd,
-} from './accounts-helpers.mjs';
+import { PUBLIC_URL } from './lib/paths.mjs';
+import { sleep, suffix } from './lib/util.mjs';
+import { Client, newNet } from './lib/client.mjs';
+import { JSON_CT, assertError } from './lib/assert.mjs';
+import { accountRow, deliverMail, linkToken, mailTo, outboxToken, sql } from './lib/db.mjs';
+import { emailsInLogs, leaksInLogs, secret } from './lib/logs.mjs';
+import { newAccount, newEmail, newPassword, newPseudonym, register, registration, userAdd } from './lib/accounts.mjs';
 
 const ACCOUNTS = '/api/v1/accounts';
 const VERIFY = '/api/v1/accounts/verify';

@@ -16,8 +16,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, RUN_DIR, get } from './helpers.mjs';
-import { Client, newAccount, register, sql, sqlExec } from './accounts-helpers.mjs';
+import { ROOT, RUN_DIR } from './lib/paths.mjs';
+import { Client, get } from './lib/client.mjs';
+import { sql, sqlExec } from './lib/db.mjs';
+import { newAccount, register } from './lib/accounts.mjs';
 
 const COMMANDS = ['serve', 'migrate', 'routes', 'user', 'demo', 'mail', 'purge', 'results', 'export', 'import', 'geo', 'version'];
 // Each verb level with its own usage: [argv, the usage's first words].

@@ -12,16 +12,17 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertError, sql, sqlExec, suffix } from './accounts-helpers.mjs';
+import { SUPPORT_TEXTS, commentPath, commentsPath, consultationPath } from './lib/paths.mjs';
+import { suffix } from './lib/util.mjs';
+import { anon } from './lib/client.mjs';
+import { TIME_RE, assertError, keys, ok, show } from './lib/assert.mjs';
+import { sql, sqlExec } from './lib/db.mjs';
+import { admin, moderator, participant, participants } from './lib/accounts.mjs';
+import { newConsultation, newPriority, publish, votingConsultation } from './lib/consultations.mjs';
 import {
-  TIME_RE, admin, consultationPath, moderator, newConsultation, newPriority, ok, participant, participants, publish,
-  show, votingConsultation,
-} from './consultations-helpers.mjs';
-import {
-  COMMENTS_PER_MINUTE, COMMENT_KEYS, STAFF_COMMENT_KEYS, SUPPORT_TEXTS, VOTE_KEYS, anon, assertScore, assertSupport,
-  comment, commentPath, commentsPath, flagComment, flatten, keys, listAll, listPage, mustDecide, postComment, putVote,
-  seen, seenIds, spent, wilson,
-} from './comments-helpers.mjs';
+  COMMENTS_PER_MINUTE, COMMENT_KEYS, STAFF_COMMENT_KEYS, VOTE_KEYS, assertScore, assertSupport, comment, flagComment,
+  flatten, listAll, listPage, mustDecide, postComment, putVote, seen, seenIds, spent, wilson,
+} from './lib/comments.mjs';
 
 const JSON_CT = /^application\/json;\s*charset=utf-8$/i;
 

@@ -13,16 +13,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { assertError, concerto, sql, sqlExec, suffix } from './accounts-helpers.mjs';
 import {
-  admin, assisted, consultationPath, csvPath, moderator, newConsultation, ok, participants, prioritiesPath, show,
-  staffClient, submissionsPath, votingConsultation,
-} from './consultations-helpers.mjs';
+  ROOT, commentPath, commentsPath, consultationPath, csvPath, prioritiesPath, submissionsPath,
+} from './lib/paths.mjs';
+import { suffix } from './lib/util.mjs';
+import { anon } from './lib/client.mjs';
+import { assertError, keys, ok, show } from './lib/assert.mjs';
+import { concerto, sql, sqlExec } from './lib/db.mjs';
+import { admin, moderator, participants, staffClient } from './lib/accounts.mjs';
+import { assisted, newConsultation, votingConsultation } from './lib/consultations.mjs';
 import {
-  FLAG_THRESHOLD, LOG_KEYS, REDACTED, anon, comment, commentPath, commentsPath, flagSubmission, keys, listPage,
-  logAll, mustDecide,
-} from './comments-helpers.mjs';
-import { ROOT } from './helpers.mjs';
+  FLAG_THRESHOLD, LOG_KEYS, REDACTED, comment, flagSubmission, listPage, logAll, mustDecide,
+} from './lib/comments.mjs';
 
 // comment_depth_max() (sql/008_content_security.sql), as README says.
 const DEPTH_MAX = 8;

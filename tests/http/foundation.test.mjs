@@ -5,10 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import {
-  LOG_FILE, get, post, call, raw, headerCount, metrics, metricSum, parseMetrics,
-  logSize, logLinesSince, requestLines, waitFor, errorOf,
-} from './helpers.mjs';
+import { LOG_FILE } from './lib/paths.mjs';
+import { waitFor } from './lib/util.mjs';
+import { call, get, headerCount, post, raw } from './lib/client.mjs';
+import { errorOf } from './lib/assert.mjs';
+import { logLinesSince, logSize, requestLines } from './lib/logs.mjs';
+import { metricSum, metrics, parseMetrics } from './lib/stack.mjs';
 
 const JSON_CT = /^application\/json;\s*charset=utf-8$/i;
 const SESSION = '/api/v1/session';

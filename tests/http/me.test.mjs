@@ -6,11 +6,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sleep } from './helpers.mjs';
-import {
-  Client, JSON_CT, accountRow, assertError, deliverMail, leaksInLogs, newAccount, newNet,
-  newPassword, newPseudonym, register, secret, sessionCookie, sql, sqlExec, suffix,
-} from './accounts-helpers.mjs';
+import { sleep, suffix } from './lib/util.mjs';
+import { Client, newNet, sessionCookie } from './lib/client.mjs';
+import { JSON_CT, assertError } from './lib/assert.mjs';
+import { accountRow, deliverMail, sql, sqlExec } from './lib/db.mjs';
+import { leaksInLogs, secret } from './lib/logs.mjs';
+import { newAccount, newPassword, newPseudonym, register } from './lib/accounts.mjs';
 
 const ME = '/api/v1/me';
 const EXPORT = '/api/v1/me/export';

@@ -8,11 +8,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sleep } from './helpers.mjs';
-import {
-  Client, accountRow, assertError, concerto, leaksInLogs, newAccount, newEmail, newPassword,
-  newPseudonym, register, sql, sqlExec, suffix, userAdd,
-} from './accounts-helpers.mjs';
+import { sleep, suffix } from './lib/util.mjs';
+import { Client } from './lib/client.mjs';
+import { assertError } from './lib/assert.mjs';
+import { accountRow, concerto, sql, sqlExec } from './lib/db.mjs';
+import { leaksInLogs } from './lib/logs.mjs';
+import { newAccount, newEmail, newPassword, newPseudonym, register, userAdd } from './lib/accounts.mjs';
 
 const ACCOUNTS = '/api/v1/accounts';
 const ME = '/api/v1/me';

@@ -17,11 +17,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, assertError, newNet } from './accounts-helpers.mjs';
+import { csvPath, resultsPath } from './lib/paths.mjs';
+import { parseCsv } from './lib/util.mjs';
+import { Client, newNet } from './lib/client.mjs';
+import { TIME_RE, assertError, ok, show } from './lib/assert.mjs';
+import { admin, moderator, participants } from './lib/accounts.mjs';
 import {
-  TIME_RE, admin, assertRecountClean, assisted, csvPath, moderator, newConsultation, ok,
-  parseCsv, participants, publish, resultsPath, show, vote, votingConsultation,
-} from './consultations-helpers.mjs';
+  assertRecountClean, assisted, newConsultation, publish, vote, votingConsultation,
+} from './lib/consultations.mjs';
 
 const RESULT_KEYS = ['consultation_id', 'method', 'phase', 'interests', 'ballots', 'participants', 'assisted', 'computed_at',
   'computation_us', 'priorities', 'schulze_order', 'groups', 'not_in_vote', 'weighting'].sort();

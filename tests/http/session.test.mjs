@@ -6,11 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { BASE, raw, sleep } from './helpers.mjs';
-import {
-  COOKIE, Client, JSON_CT, PUBLIC_URL, SESSION, TOKEN_RE, assertError, leaksInLogs, newAccount, newEmail,
-  newNet, newPassword, secret, sessionCookie, setCookies, sql, sqlExec,
-} from './accounts-helpers.mjs';
+import { BASE, PUBLIC_URL, SESSION } from './lib/paths.mjs';
+import { sleep } from './lib/util.mjs';
+import { COOKIE, Client, newNet, raw, sessionCookie, setCookies } from './lib/client.mjs';
+import { JSON_CT, TOKEN_RE, assertError } from './lib/assert.mjs';
+import { sql, sqlExec } from './lib/db.mjs';
+import { leaksInLogs, secret } from './lib/logs.mjs';
+import { newAccount, newEmail, newPassword } from './lib/accounts.mjs';
 
 const ME = '/api/v1/me';
 const EVIL = 'https://evil.example';

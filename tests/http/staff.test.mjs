@@ -7,11 +7,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sleep } from './helpers.mjs';
-import {
-  Client, accountRow, assertError, concerto, leaksInLogs, newAccount, newEmail, newNet,
-  newPassword, newPseudonym, secret, sessionCookie, sql, totp, userAdd,
-} from './accounts-helpers.mjs';
+import { sleep } from './lib/util.mjs';
+import { Client, newNet, sessionCookie } from './lib/client.mjs';
+import { assertError } from './lib/assert.mjs';
+import { accountRow, concerto, sql } from './lib/db.mjs';
+import { leaksInLogs, secret } from './lib/logs.mjs';
+import { newAccount, newEmail, newPassword, newPseudonym, totp, userAdd } from './lib/accounts.mjs';
 
 const SECOND_FACTOR = '/api/v1/session/second-factor';
 const MODERATOR_ROUTES = [['GET', '/api/v1/moderation/queue'], ['GET', '/api/v1/moderation/log']];

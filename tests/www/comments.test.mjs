@@ -11,9 +11,11 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql } from '../http/accounts-helpers.mjs';
-import { admin, newConsultation, participant } from '../http/consultations-helpers.mjs';
-import { anon, comment, listAll, putVote, seen, spent } from '../http/comments-helpers.mjs';
+import { anon } from '../http/lib/client.mjs';
+import { sql } from '../http/lib/db.mjs';
+import { admin, participant } from '../http/lib/accounts.mjs';
+import { newConsultation } from '../http/lib/consultations.mjs';
+import { comment, listAll, putVote, seen, spent } from '../http/lib/comments.mjs';
 import {
   assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, shot, signIn,
 } from './lib.mjs';

@@ -16,10 +16,13 @@ import assert from 'node:assert/strict';
 import {
   assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, shot, signIn,
 } from './lib.mjs';
+import { ballotPath, consultationPath, submissionsPath } from '../http/lib/paths.mjs';
+import { DAY, HOUR, at } from '../http/lib/util.mjs';
+import { ok } from '../http/lib/assert.mjs';
+import { admin, participant } from '../http/lib/accounts.mjs';
 import {
-  DAY, HOUR, admin, at, ballotPath, consultationPath, getBallot, newConsultation, newPriority, ok, participant,
-  publish, submissionsPath, vote, votingConsultation,
-} from '../http/consultations-helpers.mjs';
+  getBallot, newConsultation, newPriority, publish, vote, votingConsultation,
+} from '../http/lib/consultations.mjs';
 
 after(closeBrowser);
 

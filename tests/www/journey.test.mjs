@@ -7,11 +7,12 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  accountRow, newEmail, newNet, newPassword, newPseudonym, outboxToken, secret, sql,
-} from '../http/accounts-helpers.mjs';
-import { admin, participant, publish, votingConsultation } from '../http/consultations-helpers.mjs';
-import { comment } from '../http/comments-helpers.mjs';
+import { newNet } from '../http/lib/client.mjs';
+import { accountRow, outboxToken, sql } from '../http/lib/db.mjs';
+import { secret } from '../http/lib/logs.mjs';
+import { admin, newEmail, newPassword, newPseudonym, participant } from '../http/lib/accounts.mjs';
+import { publish, votingConsultation } from '../http/lib/consultations.mjs';
+import { comment } from '../http/lib/comments.mjs';
 import {
   assertAccessible, assertNoProblems, closeBrowser, newPage, open, shot,
 } from './lib.mjs';

@@ -10,8 +10,8 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { BASE, VAR } from '../http/helpers.mjs';
-import { SESSION, secret } from '../http/accounts-helpers.mjs';
+import { BASE, SESSION, VAR } from '../http/lib/paths.mjs';
+import { secret } from '../http/lib/logs.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');

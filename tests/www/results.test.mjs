@@ -15,11 +15,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ROOT } from '../http/helpers.mjs';
-import { Client, newNet } from '../http/accounts-helpers.mjs';
-import {
-  DAY, HOUR, admin, at, consultationPath, newConsultation, newPriority, ok, parseCsv, participants, publish, resultsPath, vote,
-} from '../http/consultations-helpers.mjs';
+import { ROOT, consultationPath, resultsPath } from '../http/lib/paths.mjs';
+import { DAY, HOUR, at, parseCsv } from '../http/lib/util.mjs';
+import { Client, newNet } from '../http/lib/client.mjs';
+import { ok } from '../http/lib/assert.mjs';
+import { admin, participants } from '../http/lib/accounts.mjs';
+import { newConsultation, newPriority, publish, vote } from '../http/lib/consultations.mjs';
 import {
   SHOTS, assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, shot,
 } from './lib.mjs';
