@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ballotPath, consultationPath } from './lib/paths.mjs';
 import { DAY, HOUR, MINUTE, at, pool, rng, suffix } from './lib/util.mjs';
-import { Client, newNet } from './lib/client.mjs';
+import { anon } from './lib/client.mjs';
 import { TIME_RE, assertError, ok, show } from './lib/assert.mjs';
 import { sql, sqlExec } from './lib/db.mjs';
 import { admin, moderator, participant, participants } from './lib/accounts.mjs';
@@ -21,7 +21,6 @@ import {
 
 const BALLOT_KEYS = ['consultation_id', 'method', 'choices', 'created_at', 'updated_at'].sort();
 const ASSISTED_KEYS = ['id', 'consultation_id', 'assisted', 'profile', 'choices', 'created_at'].sort();
-const anon = () => new Client(newNet().addr());
 
 // The participants of this file: made once, at first use.
 let crowdP;

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CONSULTATIONS, consultationPath, prioritiesPath, priorityPath, submissionsPath } from './lib/paths.mjs';
 import { DAY, HOUR, at, suffix } from './lib/util.mjs';
-import { Client, newNet } from './lib/client.mjs';
+import { anon } from './lib/client.mjs';
 import { TIME_RE, assertError, ok, show } from './lib/assert.mjs';
 import { admin, moderator, participant, participants } from './lib/accounts.mjs';
 import {
@@ -25,7 +25,6 @@ const PRIORITY_KEYS = ['id', 'consultation_id', 'position', 'title_fr', 'title_e
   'question', 'evidence_status', 'evidence_links', 'in_vote', 'sources', 'created_at', 'updated_at'].sort();
 const SUBMISSION_KEYS = ['id', 'consultation_id', 'text', 'status', 'author', 'mine', 'priority_ids', 'created_at'].sort();
 
-const anon = () => new Client(newNet().addr());
 const sameTime = (a, b, what) => assert.equal(Date.parse(a), Date.parse(b), `${what}: ${a} is ${b}`);
 
 // Every consultation of a listing, following next_cursor; asserts each page.

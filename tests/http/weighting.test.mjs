@@ -30,7 +30,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { CONSULTATIONS, consultationPath, csvPath, resultsPath, submissionsPath } from './lib/paths.mjs';
 import { DAY, HOUR, at, parseCsv, pool, sleep } from './lib/util.mjs';
-import { Client, newNet } from './lib/client.mjs';
+import { anon } from './lib/client.mjs';
 import { assertError, ok, show } from './lib/assert.mjs';
 import { concerto, sql } from './lib/db.mjs';
 import { leaksInLogs, logFiles } from './lib/logs.mjs';
@@ -44,7 +44,6 @@ const REGIONS = 'fr-regions';
 const CAP = 5;
 const CSV_HEADER = 'rank,priority_id,title,supporters,share,points,firsts,schulze_rank,jla_rank';
 const WEIGHTED_COLUMNS = ['weighted_supporters', 'weighted_share', 'margin_of_error'];
-const anon = () => new Client(newNet().addr());
 
 // ------------------------------------------------------------- addresses
 

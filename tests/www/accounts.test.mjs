@@ -9,13 +9,13 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ROOT } from '../http/lib/paths.mjs';
+import { BASE, ROOT } from '../http/lib/paths.mjs';
 import { Client, newNet } from '../http/lib/client.mjs';
 import { accountRow, concerto, outboxToken, sql, sqlExec } from '../http/lib/db.mjs';
 import { secret } from '../http/lib/logs.mjs';
 import { newAccount, newEmail, newPassword, newPseudonym, totp, userAdd } from '../http/lib/accounts.mjs';
 import {
-  BASE, assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, shot, signIn,
+  assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, shot, signIn,
 } from './lib.mjs';
 
 after(closeBrowser);

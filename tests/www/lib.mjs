@@ -2,8 +2,8 @@
 // against the real stack (nginx serving www/, the workers, PostgreSQL),
 // axe-core on every page, screenshots for a person to look at, and ways
 // to put a page in a state (a signed-in account, a language, a width).
-// The HTTP suite's helpers make the data (accounts, consultations,
-// comments) through the API, as a user's actions would.
+// The HTTP suite's library (tests/http/lib/) makes the data (accounts,
+// consultations, comments) through the API, as a user's actions would.
 //
 // Node 18: built-in modules and the two pinned packages of tests/package.json.
 
@@ -17,7 +17,6 @@ const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-export { BASE };
 export const SHOTS = `${VAR}-reports/screenshots`;
 mkdirSync(SHOTS, { recursive: true });
 
@@ -83,8 +82,8 @@ export async function open(page, path) {
 export async function signIn(page, account, extra = {}) {
   secret(account.password);
   const addr = account.client?.addr || '2001:db8:ffff::1';
-  const { status, body } = await page.evaluate(async ({ email, password, extra, addr }) => {
-    const r = await fetch('/api/v1/session', {
+  const { status, body } = await page.evaluate(async ({ email, password, extra, addr, path }) => {
+    const r = await fetch(path, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': addr },
       body: JSON.stringify({ email, password, ...extra }),
@@ -97,7 +96,7 @@ export async function signIn(page, account, extra = {}) {
       }));
     }
     return { status: r.status, body };
-  }, { email: account.email, password: account.password, extra, addr });
+  }, { email: account.email, password: account.password, extra, addr, path: SESSION });
   assert.equal(status, 200, `sign-in: ${status} ${JSON.stringify(body)}`);
   secret(body.csrf_token);
   return body;
