@@ -13,17 +13,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import {
-  ROOT, commentPath, commentsPath, consultationPath, csvPath, prioritiesPath, submissionsPath,
-} from './lib/paths.mjs';
+import { ROOT, commentPath, consultationPath, csvPath, prioritiesPath, submissionsPath } from './lib/paths.mjs';
 import { suffix } from './lib/util.mjs';
 import { anon } from './lib/client.mjs';
 import { assertError, keys, ok, show } from './lib/assert.mjs';
 import { concerto, sql, sqlExec } from './lib/db.mjs';
-import { admin, moderator, participants, staffClient } from './lib/accounts.mjs';
-import { assisted, newConsultation, votingConsultation } from './lib/consultations.mjs';
+import { admin, moderator, staffClient } from './lib/accounts.mjs';
+import { assisted, gathering, submit, votingConsultation } from './lib/consultations.mjs';
 import {
-  FLAG_THRESHOLD, LOG_KEYS, REDACTED, comment, flagSubmission, listPage, logAll, mustDecide,
+  FLAG_THRESHOLD, LOG_KEYS, REDACTED, comment, crowdOf, flagSubmission, listPage, logAll, mustDecide,
 } from './lib/comments.mjs';
 
 // comment_depth_max() (sql/008_content_security.sql), as README says.
@@ -34,16 +32,7 @@ const STAFF_SOURCE_KEYS = [...PUBLIC_SOURCE_KEYS, 'status'].sort();
 
 // The participants of this file, made once; fresh(n) gives the n who
 // commented least in the last minute (to stay within the rate limit).
-let crowdP;
-const crowd = () => (crowdP ||= participants(2 + FLAG_THRESHOLD));
-async function fresh(n) {
-  const all = await crowd();
-  const recent = (p) => (p.sent?.comments || []).filter((t) => Date.now() - t < 61000).length;
-  return all.slice().sort((x, y) => recent(x) - recent(y)).slice(0, n);
-}
-
-const gathering = async (overrides = {}) => newConsultation(await admin(), overrides, { phase: 'gathering' });
-const submit = async (who, cid, text) => ok(await who.client.post(submissionsPath(cid), { text }), 201, 'submit');
+const { crowd, fresh } = crowdOf(2 + FLAG_THRESHOLD);
 
 // --------------------------------------------------------- priority sources
 

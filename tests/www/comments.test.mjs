@@ -14,15 +14,13 @@ import assert from 'node:assert/strict';
 import { anon } from '../http/lib/client.mjs';
 import { sql } from '../http/lib/db.mjs';
 import { admin, participant } from '../http/lib/accounts.mjs';
-import { newConsultation } from '../http/lib/consultations.mjs';
+import { gathering } from '../http/lib/consultations.mjs';
 import { comment, listAll, putVote, seen, spent } from '../http/lib/comments.mjs';
 import {
   assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, shot, signIn,
 } from './lib.mjs';
 
 after(closeBrowser);
-
-const gathering = async (overrides = {}) => newConsultation(await admin(), overrides, { phase: 'gathering' });
 
 // The consultation page with its threads drawn (section#comments says so).
 async function openComments(page, cid, q = '') {

@@ -7,6 +7,7 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { waitUntil } from '../http/lib/util.mjs';
 import { newNet } from '../http/lib/client.mjs';
 import { accountRow, outboxToken, sql } from '../http/lib/db.mjs';
 import { secret } from '../http/lib/logs.mjs';
@@ -37,16 +38,6 @@ const ballotOf = (page, id) => page.evaluate(async (i) => {
   const r = await fetch(`/api/v1/consultations/${i}/ballot`);
   return r.ok ? (await r.json()).choices : null;
 }, id);
-
-async function waitFor(fn, ms = 5000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) assert.fail('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('a newcomer goes from the home page to a vote, a comment, a ranked vote and the results, in French', async () => {
   const adm = await admin();
@@ -117,10 +108,10 @@ test('a newcomer goes from the home page to a vote, a comment, a ranked vote and
   await page.keyboard.press('Space');
   await tabTo(page, '#ballot-send');
   await page.keyboard.press('Enter');
-  await waitFor(async () => {
+  await waitUntil(async () => {
     const b = await ballotOf(page, c.id);
     return b && b.includes(ids[2]) && !b.includes(ids[0]);
-  });
+  }, 5000);
   // My ballot, after a reload.
   await open(page, `/consultations/${c.id}`);
   await page.waitForSelector('#my-ballot-choices');
@@ -136,7 +127,7 @@ test('a newcomer goes from the home page to a vote, a comment, a ranked vote and
   await page.locator('#comments .comment-form textarea').first().fill('Mon premier commentaire : la fatigue compte beaucoup.');
   await press(page.getByRole('radio', { name: 'Pour' }).first(), 'Space');
   await press(page.locator('#comments > .comment-form button[type=submit], #comments .comment-form button[type=submit]').first());
-  await waitFor(() => sql('SELECT 1 FROM comments WHERE body = :\'b\'', { b: 'Mon premier commentaire : la fatigue compte beaucoup.' }).length === 1);
+  await waitUntil(() => sql('SELECT 1 FROM comments WHERE body = :\'b\'', { b: 'Mon premier commentaire : la fatigue compte beaucoup.' }).length === 1, 5000);
   const other$ = page.locator(`#comment-${theirs.id} > .comment-main`);
   await press(other$.getByRole('button', { name: 'Répondre' }));
   await page.keyboard.type('Je suis d’accord avec vous.');
