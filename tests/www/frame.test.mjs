@@ -12,13 +12,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { ROOT } from '../http/lib/paths.mjs';
 import { newAccount } from '../http/lib/accounts.mjs';
 import {
-  PAGES, assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, shot, signIn,
+  I18N, PAGES, assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, shot,
+  signIn,
 } from './lib.mjs';
 
 after(closeBrowser);
 
-const fr = JSON.parse(readFileSync(`${ROOT}/www/i18n/fr.json`, 'utf8'));
-const en = JSON.parse(readFileSync(`${ROOT}/www/i18n/en.json`, 'utf8'));
+const { fr, en } = I18N;
 
 test('the French and English catalogues hold the same keys, none empty', () => {
   assert.deepEqual(Object.keys(fr).sort(), Object.keys(en).sort());

@@ -14,24 +14,9 @@ import { secret } from '../http/lib/logs.mjs';
 import { admin, newEmail, newPassword, newPseudonym, participant } from '../http/lib/accounts.mjs';
 import { publish, votingConsultation } from '../http/lib/consultations.mjs';
 import { comment } from '../http/lib/comments.mjs';
-import {
-  assertAccessible, assertNoProblems, closeBrowser, newPage, open, shot,
-} from './lib.mjs';
+import { assertAccessible, assertNoProblems, closeBrowser, newPage, open, press, shot, tabTo } from './lib.mjs';
 
 after(closeBrowser);
-
-async function tabTo(page, sel) {
-  for (let i = 0; i < 120; i++) {
-    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), sel)) return;
-    await page.keyboard.press('Tab');
-  }
-  assert.fail(`Tab never reached ${sel}`);
-}
-
-async function press(locator, key = 'Enter') {
-  await locator.focus();
-  await locator.page().keyboard.press(key);
-}
 
 // The ballot of the signed-in page for consultation id, as the API holds it.
 const ballotOf = (page, id) => page.evaluate(async (i) => {
@@ -95,18 +80,18 @@ test('a newcomer goes from the home page to a vote, a comment, a ranked vote and
   // Approval: two by keyboard, sent.
   await page.locator(`#choice-${ids[0]}`).focus();
   await page.keyboard.press('Space');
-  await tabTo(page, `#choice-${ids[1]}`);
+  await tabTo(page, `#choice-${ids[1]}`, 120);
   await page.keyboard.press('Space');
-  await tabTo(page, '#ballot-send');
+  await tabTo(page, '#ballot-send', 120);
   await page.keyboard.press('Enter');
   await page.waitForSelector('#ballot-result .notice.ok');
   assert.deepEqual((await ballotOf(page, c.id)).slice().sort((a, b) => a - b), [ids[0], ids[1]].sort((a, b) => a - b));
   // Changed: the first out, the third in.
-  await tabTo(page, `#choice-${ids[0]}`);
+  await tabTo(page, `#choice-${ids[0]}`, 120);
   await page.keyboard.press('Space');
-  await tabTo(page, `#choice-${ids[2]}`);
+  await tabTo(page, `#choice-${ids[2]}`, 120);
   await page.keyboard.press('Space');
-  await tabTo(page, '#ballot-send');
+  await tabTo(page, '#ballot-send', 120);
   await page.keyboard.press('Enter');
   await waitUntil(async () => {
     const b = await ballotOf(page, c.id);
@@ -150,12 +135,12 @@ test('a newcomer goes from the home page to a vote, a comment, a ranked vote and
   await page.waitForSelector('#ballot-send');
   await page.keyboard.press('Tab');
   for (const id of [rids[2], rids[0], rids[1]]) {
-    await tabTo(page, `button[data-kind="add"][data-id="${id}"]`);
+    await tabTo(page, `button[data-kind="add"][data-id="${id}"]`, 120);
     await page.keyboard.press('Enter');
   }
-  await tabTo(page, `button[data-kind="up"][data-id="${rids[0]}"]`);
+  await tabTo(page, `button[data-kind="up"][data-id="${rids[0]}"]`, 120);
   await page.keyboard.press('Enter');
-  await tabTo(page, '#ballot-send');
+  await tabTo(page, '#ballot-send', 120);
   await page.keyboard.press('Enter');
   await page.waitForSelector('#ballot-result .notice.ok');
   assert.deepEqual(await ballotOf(page, rc.id), [rids[0], rids[2], rids[1]], 'the order as arranged by keyboard');

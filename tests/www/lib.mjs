@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { BASE, SESSION, VAR } from '../http/lib/paths.mjs';
+import { BASE, ROOT, SESSION, VAR } from '../http/lib/paths.mjs';
 import { secret } from '../http/lib/logs.mjs';
 
 const require = createRequire(import.meta.url);
@@ -19,6 +19,12 @@ const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export const SHOTS = `${VAR}-reports/screenshots`;
 mkdirSync(SHOTS, { recursive: true });
+
+// The pages' message catalogues (www/i18n/*.json), by language.
+export const I18N = {
+  fr: JSON.parse(readFileSync(`${ROOT}/www/i18n/fr.json`, 'utf8')),
+  en: JSON.parse(readFileSync(`${ROOT}/www/i18n/en.json`, 'utf8')),
+};
 
 let browserP;
 
@@ -123,6 +129,22 @@ export async function assertNoHorizontalScroll(page, what = page.url()) {
 // A full-page screenshot under the test output, for a person to look at.
 export async function shot(page, name) {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+// Presses Tab until the focus is on an element matching sel; fails after
+// `tries` presses.
+export async function tabTo(page, sel, tries = 80) {
+  for (let i = 0; i < tries; i++) {
+    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), sel)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`Tab never reached ${sel}`);
+}
+
+// Focuses an element and presses a key on it, as the keyboard alone would.
+export async function press(locator, key = 'Enter') {
+  await locator.focus();
+  await locator.page().keyboard.press(key);
 }
 
 // Nothing went wrong that a user would meet (errors, dialogs).
