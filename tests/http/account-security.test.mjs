@@ -9,19 +9,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
-import {
-  Client, accountRow, assertError, concerto, deliverMail, leaksInLogs, newAccount, newEmail, newNet,
-  newPassword, newPseudonym, outboxToken, register, secret, sql, sqlExec, totp, userAdd,
-} from './accounts-helpers.mjs';
+import { waitUntil } from './lib/util.mjs';
+import { Client, newNet } from './lib/client.mjs';
+import { assertError } from './lib/assert.mjs';
+import { accountRow, concerto, deliverMail, outboxToken, sql, sqlExec } from './lib/db.mjs';
+import { leaksInLogs, secret } from './lib/logs.mjs';
+import { newAccount, newEmail, newPassword, newStaff, register, totp } from './lib/accounts.mjs';
 
 const HASHES_PER_NETWORK = Number(process.env.CONCERTO_HASHES_PER_NETWORK || 20);
-
-function newStaff(role = 'moderator') {
-  const s = { email: newEmail(role), pseudonym: newPseudonym('Mod'), password: newPassword(), role };
-  const out = userAdd(s);
-  assert.equal(out.status, 0, `user add: ${out.status}\n${out.stdout}\n${out.stderr}`);
-  return { ...s, ...out };
-}
 
 // A code that is not the current one (nor a neighbour the window accepts).
 const wrongCode = (secretB32) => String((Number(totp(secretB32)) + 500000) % 1e6).padStart(6, '0');
@@ -140,10 +135,10 @@ test('a new password ends every other reset link: after a reset, and after a cha
   for (let i = 0; i < 2; i++) {
     assert.equal((await anon.post('/api/v1/password-reset', { email: a.email }, { csrf: false })).status, 202);
   }
-  const links = await waitFor(() => {
+  const links = await waitUntil(() => {
     const rows = sql('SELECT body FROM outbox WHERE recipient = lower(:\'e\') AND kind = \'reset\' ORDER BY id', { e: a.email });
     return rows.length === 2 ? rows : null;
-  });
+  }, 3000, 50);
   const tokens = links.map((l) => secret(/#reset=([A-Za-z0-9_-]+)/.exec(l.body)[1]));
   const pw = newPassword();
   const ok = await anon.post('/api/v1/password-reset/confirm', { token: tokens[1], password: pw }, { csrf: false });
@@ -155,10 +150,10 @@ test('a new password ends every other reset link: after a reset, and after a cha
   const c = new Client(a.client.addr);
   await c.mustSignIn(a.email, pw);
   assert.equal((await anon.post('/api/v1/password-reset', { email: a.email }, { csrf: false })).status, 202);
-  const third = await waitFor(() => {
+  const third = await waitUntil(() => {
     const rows = sql('SELECT body FROM outbox WHERE recipient = lower(:\'e\') AND kind = \'reset\' ORDER BY id', { e: a.email });
     return rows.length === 3 ? rows[2] : null;
-  });
+  }, 3000, 50);
   const t3 = secret(/#reset=([A-Za-z0-9_-]+)/.exec(third.body)[1]);
   const p = await c.patch('/api/v1/me', { current_password: pw, new_password: newPassword() });
   assert.equal(p.status, 200, p.text);
@@ -172,7 +167,7 @@ test('sign out everywhere: DELETE /api/v1/me/sessions ends every session of the 
   await other.mustSignIn(a.email, a.password);
   const anon = new Client(a.client.addr);
   assert.equal((await anon.post('/api/v1/password-reset', { email: a.email }, { csrf: false })).status, 202);
-  const link = await waitFor(() => sql('SELECT body FROM outbox WHERE recipient = lower(:\'e\') AND kind = \'reset\'', { e: a.email })[0]);
+  const link = await waitUntil(() => sql('SELECT body FROM outbox WHERE recipient = lower(:\'e\') AND kind = \'reset\'', { e: a.email })[0], 3000, 50);
   const token = secret(/#reset=([A-Za-z0-9_-]+)/.exec(link.body)[1]);
   assertError(await a.client.delete('/api/v1/me/sessions', undefined, { csrf: false }), 403, 'csrf_failed');
   const r = await a.client.delete('/api/v1/me/sessions');
@@ -184,16 +179,6 @@ test('sign out everywhere: DELETE /api/v1/me/sessions ends every session of the 
     400, 'invalid_token', 'token');
   await new Client(a.client.addr).mustSignIn(a.email, a.password);
 });
-
-async function waitFor(fn, ms = 3000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) assert.fail('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const median = (xs) => { const s = [...xs].sort((p, q) => p - q); return s[Math.floor(s.length / 2)]; };
 
@@ -218,10 +203,10 @@ test('POST /password-reset answers in the same time for a known and an unknown a
   assert.ok(Math.abs(k - u) < Math.max(0.5, 0.25 * u),
     `median answer: known ${k.toFixed(2)} ms, unknown ${u.toFixed(2)} ms`);
   // The work was done all the same, after the answers: a few links an hour.
-  const links = await waitFor(() => {
+  const links = await waitUntil(() => {
     const rows = outboxOf(known.email, 'reset');
     return rows.length >= 3 ? rows : null;
-  });
+  }, 3000, 50);
   assert.equal(links.length, 3, 'three reset links an hour at most');
 });
 

@@ -6,22 +6,16 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sleep } from './helpers.mjs';
-import {
-  Client, JSON_CT, PUBLIC_URL, accountRow, assertError, deliverMail, emailsInLogs, leaksInLogs,
-  linkToken, mailTo, newAccount, newEmail, newNet, newPassword, outboxToken,
-  newPseudonym, register, registration, secret, sql, suffix, userAdd,
-} from './accounts-helpers.mjs';
-
-const ACCOUNTS = '/api/v1/accounts';
-const VERIFY = '/api/v1/accounts/verify';
-const RESET = '/api/v1/password-reset';
-const RESET_CONFIRM = '/api/v1/password-reset/confirm';
+import { ACCOUNTS, PUBLIC_URL, RESET, RESET_CONFIRM, VERIFY } from './lib/paths.mjs';
+import { sleep, suffix } from './lib/util.mjs';
+import { Client, newNet } from './lib/client.mjs';
+import { JSON_CT, assertError } from './lib/assert.mjs';
+import { accountRow, countAccounts, deliverMail, linkToken, mailTo, outboxToken, sql } from './lib/db.mjs';
+import { emailsInLogs, leaksInLogs, secret } from './lib/logs.mjs';
+import { newAccount, newEmail, newPassword, newPseudonym, register, registration, userAdd } from './lib/accounts.mjs';
 
 const VERIFY_SUBJECT = { fr: 'Confirmez votre adresse e-mail pour Concerto', en: 'Confirm your e-mail address for Concerto' };
 const TAKEN_SUBJECT = { fr: "Tentative d'inscription à Concerto", en: 'Attempt to register on Concerto' };
-
-const countAccounts = (email) => sql('SELECT id FROM accounts WHERE email = lower(:\'e\')', { e: email }).length;
 
 // Posts a registration that must be refused with (status, code, field) and
 // must not create an account.

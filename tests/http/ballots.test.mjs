@@ -8,16 +8,19 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, assertError, newNet, sql, sqlExec, suffix } from './accounts-helpers.mjs';
+import { ballotPath, consultationPath } from './lib/paths.mjs';
+import { DAY, HOUR, MINUTE, at, pool, rng, suffix } from './lib/util.mjs';
+import { anon } from './lib/client.mjs';
+import { TIME_RE, assertError, ok, show } from './lib/assert.mjs';
+import { sql, sqlExec } from './lib/db.mjs';
+import { admin, moderator, participant, participants } from './lib/accounts.mjs';
 import {
-  DAY, HOUR, MINUTE, TIME_RE, adminResults, admin, at, assertChoices, assertRecountClean, assertTallies, assisted,
-  ballotPath, ballotRows, byId, choiceKey, consultationPath, deleteBallot, getBallot, moderator, newConsultation,
-  newPriority, ok, participant, participants, pool, putBallot, recount, rng, show, vote, votingConsultation,
-} from './consultations-helpers.mjs';
+  adminResults, assertChoices, assertRecountClean, assertTallies, assisted, ballotRows, byId, choiceKey, deleteBallot,
+  getBallot, newConsultation, newPriority, putBallot, recount, vote, votingConsultation,
+} from './lib/consultations.mjs';
 
 const BALLOT_KEYS = ['consultation_id', 'method', 'choices', 'created_at', 'updated_at'].sort();
 const ASSISTED_KEYS = ['id', 'consultation_id', 'assisted', 'profile', 'choices', 'created_at'].sort();
-const anon = () => new Client(newNet().addr());
 
 // The participants of this file: made once, at first use.
 let crowdP;

@@ -16,8 +16,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, RUN_DIR, get } from './helpers.mjs';
-import { Client, newAccount, register, sql, sqlExec } from './accounts-helpers.mjs';
+import { FAKE_SENDMAIL, PIDFILE, ROOT, SOCKET } from './lib/paths.mjs';
+import { Client, get } from './lib/client.mjs';
+import { sql, sqlExec } from './lib/db.mjs';
+import { newAccount, register } from './lib/accounts.mjs';
 
 const COMMANDS = ['serve', 'migrate', 'routes', 'user', 'demo', 'mail', 'purge', 'results', 'export', 'import', 'geo', 'version'];
 // Each verb level with its own usage: [argv, the usage's first words].
@@ -33,7 +35,6 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 
 // Where a serve run by mistake would listen: never the stack's own socket.
 const SAFE = { CONCERTO_SOCKET: join(scratch, 'serve.sock'), CONCERTO_PIDFILE: join(scratch, 'serve.pid'), CONCERTO_WORKERS: '1' };
-const STACK_SOCKET = process.env.CONCERTO_SOCKET || `${RUN_DIR}/concerto.sock`;
 
 // Runs $CONCERTO_BIN with args and the stack's environment (plus SAFE and
 // env); { status, stdout, stderr, ms }. A command that has not ended after
@@ -100,7 +101,7 @@ async function pendingMail() {
   assert.equal(r.status, 202, r.text);
   const maildir = join(scratch, 'mail');
   const sendmail = join(scratch, 'sendmail');
-  copyFileSync(new URL('./fake-sendmail.sh', import.meta.url), sendmail);
+  copyFileSync(FAKE_SENDMAIL, sendmail);
   chmodSync(sendmail, 0o755);
   return { email: body.email, env: { CONCERTO_SENDMAIL: sendmail, MAILDIR: maildir }, maildir };
 }
@@ -141,7 +142,7 @@ test('every command answers --help, -h and help COMMAND with its usage on stdout
 });
 
 test('serve --help starts nothing: a quick exit, no socket, no pid file; the stack still answers', async () => {
-  const before = statSync(STACK_SOCKET).ino;
+  const before = statSync(SOCKET).ino;
   for (const h of ['--help', '-h']) {
     const r = cli(['serve', h]);
     assertHelp(['serve', h], r, 'serve');
@@ -150,9 +151,9 @@ test('serve --help starts nothing: a quick exit, no socket, no pid file; the sta
     assert.ok(!existsSync(SAFE.CONCERTO_PIDFILE), 'no pid file made');
   }
   // The same with the stack's own socket and pid file.
-  const r = cli(['serve', '--help'], { CONCERTO_SOCKET: STACK_SOCKET, CONCERTO_PIDFILE: `${RUN_DIR}/concerto.pid` });
+  const r = cli(['serve', '--help'], { CONCERTO_SOCKET: SOCKET, CONCERTO_PIDFILE: PIDFILE });
   assertHelp(['serve', '--help'], r, 'serve');
-  assert.equal(statSync(STACK_SOCKET).ino, before, 'the stack\'s socket is untouched');
+  assert.equal(statSync(SOCKET).ino, before, 'the stack\'s socket is untouched');
   assert.equal((await get('/api/health')).status, 200);
 });
 
@@ -203,7 +204,7 @@ test('user add --help and user role --help change no account', () => {
 });
 
 test('an unknown option or argument of a command that takes none is refused, exit 2, and nothing runs', async () => {
-  const before = statSync(STACK_SOCKET).ino;
+  const before = statSync(SOCKET).ino;
   const env = pendingMigration();
   const demo = demoAccounts();
   const id = await expiredSession();
@@ -221,7 +222,7 @@ test('an unknown option or argument of a command that takes none is refused, exi
   assert.deepEqual(demoAccounts(), demo, 'no demo account reset');
   assert.ok(sessionExists(id), 'nothing purged');
   assert.equal(mailed(m), false, 'nothing mailed');
-  assert.equal(statSync(STACK_SOCKET).ino, before, 'the stack\'s socket is untouched');
+  assert.equal(statSync(SOCKET).ino, before, 'the stack\'s socket is untouched');
 });
 
 test('concerto refuses an unknown option or command, exit 2', () => {

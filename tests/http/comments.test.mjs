@@ -12,30 +12,22 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertError, sql, sqlExec, suffix } from './accounts-helpers.mjs';
+import { SUPPORT_TEXTS, commentPath, commentsPath, consultationPath } from './lib/paths.mjs';
+import { suffix } from './lib/util.mjs';
+import { anon } from './lib/client.mjs';
+import { JSON_CT, TIME_RE, assertError, keys, ok, show } from './lib/assert.mjs';
+import { sql, sqlExec } from './lib/db.mjs';
+import { admin, moderator, participant } from './lib/accounts.mjs';
+import { gathering, newConsultation, newPriority, publish, votingConsultation } from './lib/consultations.mjs';
 import {
-  TIME_RE, admin, consultationPath, moderator, newConsultation, newPriority, ok, participant, participants, publish,
-  show, votingConsultation,
-} from './consultations-helpers.mjs';
-import {
-  COMMENTS_PER_MINUTE, COMMENT_KEYS, STAFF_COMMENT_KEYS, SUPPORT_TEXTS, VOTE_KEYS, anon, assertScore, assertSupport,
-  comment, commentPath, commentsPath, flagComment, flatten, keys, listAll, listPage, mustDecide, postComment, putVote,
-  seen, seenIds, spent, wilson,
-} from './comments-helpers.mjs';
-
-const JSON_CT = /^application\/json;\s*charset=utf-8$/i;
+  COMMENTS_PER_MINUTE, COMMENT_KEYS, STAFF_COMMENT_KEYS, VOTE_KEYS, assertScore, assertSupport, comment, crowdOf,
+  flagComment, flatten, listAll, listPage, mustDecide, postComment, putVote, seen, seenIds, spent, wilson,
+} from './lib/comments.mjs';
 
 // The participants of this file, made once; fresh(n) gives the n who
 // commented least in the last minute (to stay within the rate limit).
-let crowdP;
-const crowd = () => (crowdP ||= participants(12));
-async function fresh(n) {
-  const all = await crowd();
-  const recent = (p) => (p.sent?.comments || []).filter((t) => Date.now() - t < 61000).length;
-  return all.slice().sort((x, y) => recent(x) - recent(y)).slice(0, n);
-}
+const { crowd, fresh } = crowdOf(12);
 
-const gathering = async (overrides = {}) => newConsultation(await admin(), overrides, { phase: 'gathering' });
 const ids = (list) => list.map((c) => c.id);
 
 // --------------------------------------------------------------- basics

@@ -9,12 +9,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertError, Client, newNet, suffix } from './accounts-helpers.mjs';
+import { CONSULTATIONS, consultationPath, prioritiesPath, priorityPath, submissionsPath } from './lib/paths.mjs';
+import { DAY, HOUR, at, suffix } from './lib/util.mjs';
+import { anon } from './lib/client.mjs';
+import { TIME_RE, assertError, ok, show } from './lib/assert.mjs';
+import { admin, moderator, participant, participants } from './lib/accounts.mjs';
 import {
-  CONSULTATIONS, DAY, HOUR, PHASES, TIME_RE, admin, at, consultationBody, consultationPath, moderator,
-  newConsultation, newPriority, ok, participant, participants, prioritiesPath, priorityPath, show,
-  submissionsPath, votingConsultation, vote, deleteBallot,
-} from './consultations-helpers.mjs';
+  PHASES, consultationBody, deleteBallot, newConsultation, newPriority, vote, votingConsultation,
+} from './lib/consultations.mjs';
 
 const CONSULTATION_KEYS = ['id', 'phase', 'title_fr', 'title_en', 'summary_fr', 'summary_en', 'easy_summary_fr',
   'easy_summary_en', 'body_fr', 'body_en', 'gathering_at', 'voting_at', 'closes_at', 'publish_at', 'method',
@@ -23,7 +25,6 @@ const PRIORITY_KEYS = ['id', 'consultation_id', 'position', 'title_fr', 'title_e
   'question', 'evidence_status', 'evidence_links', 'in_vote', 'sources', 'created_at', 'updated_at'].sort();
 const SUBMISSION_KEYS = ['id', 'consultation_id', 'text', 'status', 'author', 'mine', 'priority_ids', 'created_at'].sort();
 
-const anon = () => new Client(newNet().addr());
 const sameTime = (a, b, what) => assert.equal(Date.parse(a), Date.parse(b), `${what}: ${a} is ${b}`);
 
 // Every consultation of a listing, following next_cursor; asserts each page.

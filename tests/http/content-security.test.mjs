@@ -13,16 +13,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { assertError, concerto, sql, sqlExec, suffix } from './accounts-helpers.mjs';
+import { ROOT, commentPath, consultationPath, csvPath, prioritiesPath, submissionsPath } from './lib/paths.mjs';
+import { suffix } from './lib/util.mjs';
+import { anon } from './lib/client.mjs';
+import { assertError, keys, ok, show } from './lib/assert.mjs';
+import { concerto, sql, sqlExec } from './lib/db.mjs';
+import { admin, moderator, staffClient } from './lib/accounts.mjs';
+import { assisted, gathering, submit, votingConsultation } from './lib/consultations.mjs';
 import {
-  admin, assisted, consultationPath, csvPath, moderator, newConsultation, ok, participants, prioritiesPath, show,
-  staffClient, submissionsPath, votingConsultation,
-} from './consultations-helpers.mjs';
-import {
-  FLAG_THRESHOLD, LOG_KEYS, REDACTED, anon, comment, commentPath, commentsPath, flagSubmission, keys, listPage,
-  logAll, mustDecide,
-} from './comments-helpers.mjs';
-import { ROOT } from './helpers.mjs';
+  FLAG_THRESHOLD, LOG_KEYS, REDACTED, comment, crowdOf, flagSubmission, listPage, logAll, mustDecide,
+} from './lib/comments.mjs';
 
 // comment_depth_max() (sql/008_content_security.sql), as README says.
 const DEPTH_MAX = 8;
@@ -32,16 +32,7 @@ const STAFF_SOURCE_KEYS = [...PUBLIC_SOURCE_KEYS, 'status'].sort();
 
 // The participants of this file, made once; fresh(n) gives the n who
 // commented least in the last minute (to stay within the rate limit).
-let crowdP;
-const crowd = () => (crowdP ||= participants(2 + FLAG_THRESHOLD));
-async function fresh(n) {
-  const all = await crowd();
-  const recent = (p) => (p.sent?.comments || []).filter((t) => Date.now() - t < 61000).length;
-  return all.slice().sort((x, y) => recent(x) - recent(y)).slice(0, n);
-}
-
-const gathering = async (overrides = {}) => newConsultation(await admin(), overrides, { phase: 'gathering' });
-const submit = async (who, cid, text) => ok(await who.client.post(submissionsPath(cid), { text }), 201, 'submit');
+const { crowd, fresh } = crowdOf(2 + FLAG_THRESHOLD);
 
 // --------------------------------------------------------- priority sources
 

@@ -5,24 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import {
-  LOG_FILE, get, post, call, raw, headerCount, metrics, metricSum, parseMetrics,
-  logSize, logLinesSince, requestLines, waitFor, errorOf,
-} from './helpers.mjs';
-
-const JSON_CT = /^application\/json;\s*charset=utf-8$/i;
-const SESSION = '/api/v1/session';
-
-function assertError(r, status, code, field) {
-  assert.equal(r.status, status, `expected ${status} ${code}, got ${r.status}: ${r.text.slice(0, 300)}`);
-  assert.match(r.headers.get('content-type') || '', JSON_CT);
-  const e = errorOf(r);
-  assert.equal(e.code, code, `error code (message: ${e.message})`);
-  assert.equal(typeof e.message, 'string');
-  assert.ok(e.message.length > 0, 'error message is not empty');
-  if (field !== undefined) assert.equal(e.field, field, 'error names the field');
-  return e;
-}
+import { LOG_FILE, SESSION } from './lib/paths.mjs';
+import { waitFor } from './lib/util.mjs';
+import { call, get, headerCount, post, raw } from './lib/client.mjs';
+import { JSON_CT, assertError, errorOf } from './lib/assert.mjs';
+import { logLinesSince, logSize, requestLines } from './lib/logs.mjs';
+import { metricSum, metrics, parseMetrics } from './lib/stack.mjs';
 
 // A path nobody routes, unique per call, so its log lines can be told apart.
 const unique = (tag) => `/api/no-such-${tag}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;

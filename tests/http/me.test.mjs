@@ -6,21 +6,15 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sleep } from './helpers.mjs';
-import {
-  Client, JSON_CT, accountRow, assertError, deliverMail, leaksInLogs, newAccount, newNet,
-  newPassword, newPseudonym, register, secret, sessionCookie, sql, sqlExec, suffix,
-} from './accounts-helpers.mjs';
+import { ME, ME_EXPORT } from './lib/paths.mjs';
+import { sleep, suffix } from './lib/util.mjs';
+import { Client, newNet, sessionCookie } from './lib/client.mjs';
+import { JSON_CT, assertError } from './lib/assert.mjs';
+import { accountRow, deliverMail, sql, sqlExec } from './lib/db.mjs';
+import { leaksInLogs, secret } from './lib/logs.mjs';
+import { newAccount, newPassword, newPseudonym, register, secondSession } from './lib/accounts.mjs';
 
-const ME = '/api/v1/me';
-const EXPORT = '/api/v1/me/export';
 const TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}/;
-
-async function secondSession(a) {
-  const c = new Client(newNet().addr());
-  await c.mustSignIn(a.email, a.password);
-  return c;
-}
 
 test('GET /api/v1/me shows the account as registered', async () => {
   const before = Date.now();
@@ -66,7 +60,7 @@ test('GET /api/v1/me without a session is 401', async () => {
   assertError(await c.me(), 401, 'authentication_required');
   assertError(await c.patch(ME, { language: 'en' }), 401, 'authentication_required');
   assertError(await c.delete(ME, { password: newPassword() }), 401, 'authentication_required');
-  assertError(await c.get(EXPORT), 401, 'authentication_required');
+  assertError(await c.get(ME_EXPORT), 401, 'authentication_required');
 });
 
 test('PATCH /api/v1/me changes the fields given, keeps the others, and returns the account', async () => {
@@ -207,7 +201,7 @@ test('the export holds what is stored about the account, as an attachment that i
   const a = await newAccount({ profile: 'patient', health_data_consent: true, postcode: '33000', interests_declared: true, interests_text: 'Aucun lien', language: 'en' });
   await secondSession(a);
   await a.client.patch(ME, { postcode: '33800' });
-  const r = await a.client.get(EXPORT);
+  const r = await a.client.get(ME_EXPORT);
   assert.equal(r.status, 200, r.text);
   assert.match(r.headers.get('content-type') || '', JSON_CT);
   assert.match(r.headers.get('content-disposition') || '', /^attachment\b/i);
@@ -243,7 +237,7 @@ test('the export holds what is stored about the account, as an attachment that i
 test('the export lists the mail sent and its state', async () => {
   const a = await newAccount({ language: 'fr' });
   deliverMail();
-  const x = (await a.client.get(EXPORT)).json;
+  const x = (await a.client.get(ME_EXPORT)).json;
   const v = x.mail.find((m) => m.subject === 'Confirmez votre adresse e-mail pour Concerto');
   assert.ok(v, JSON.stringify(x.mail));
   assert.match(v.created_at, TIME);
@@ -253,14 +247,14 @@ test('the export lists the mail sent and its state', async () => {
 
 test('the export needs a recent sign-in (CONCERTO_RECENT_AUTH, 15 minutes)', async () => {
   const a = await newAccount();
-  assert.equal((await a.client.get(EXPORT)).status, 200, 'just signed in');
+  assert.equal((await a.client.get(ME_EXPORT)).status, 200, 'just signed in');
   // As if the sign-in had been 16 minutes ago (the session stays in use).
   sqlExec(`UPDATE sessions s SET authenticated_at = now() - interval '16 minutes'
     FROM accounts a WHERE a.id = s.account_id AND a.email = :'e'`, { e: a.email });
-  assertError(await a.client.get(EXPORT), 403, 'reauthentication_required');
+  assertError(await a.client.get(ME_EXPORT), 403, 'reauthentication_required');
   assert.equal((await a.client.me()).status, 200, 'the session itself goes on');
   await a.client.mustSignIn(a.email, a.password);
-  assert.equal((await a.client.get(EXPORT)).status, 200, 'after signing in again');
+  assert.equal((await a.client.get(ME_EXPORT)).status, 200, 'after signing in again');
 });
 
 test('deleting the account needs the password, then erases the personal data and ends every session', async () => {

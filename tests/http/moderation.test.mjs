@@ -12,29 +12,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { assertError, sql, sqlExec, suffix } from './accounts-helpers.mjs';
 import {
-  DAY, HOUR, TIME_RE, admin, ballotPath, moderator, newConsultation, ok, participant, participants, consultationPath,
-  show, submissionsPath, votingConsultation,
-} from './consultations-helpers.mjs';
+  DECISIONS, LOG, NOTIFICATIONS, NOTIFICATIONS_READ, QUEUE, SUPPORT_TEXTS, ballotPath, commentFlagsPath, commentPath,
+  commentsPath, consultationPath, qs, submissionFlagsPath, submissionsPath, suspensionPath,
+} from './lib/paths.mjs';
+import { DAY, HOUR, suffix } from './lib/util.mjs';
+import { anon } from './lib/client.mjs';
+import { TIME_RE, assertError, keys, ok, show } from './lib/assert.mjs';
+import { sql, sqlExec } from './lib/db.mjs';
+import { admin, moderator, participant } from './lib/accounts.mjs';
+import { gathering, submit, votingConsultation } from './lib/consultations.mjs';
 import {
-  DECISIONS, FLAGS_PER_MINUTE, FLAG_KEYS, FLAG_THRESHOLD, ITEM_KEYS, LOG, LOG_KEYS, NOTIFICATIONS, NOTIFICATIONS_READ,
-  QUEUE, REDACTED, SUPPORT_TEXTS, anon, assertSupport, comment, commentFlagsPath, commentPath, commentsPath, decide,
-  flagComment, flagSubmission, keys, listAll, logAll, mustDecide, notificationsOf, postComment, purge, putVote, qs,
-  queueAll, seen, spent, submissionFlagsPath, suspensionPath,
-} from './comments-helpers.mjs';
+  FLAGS_PER_MINUTE, FLAG_KEYS, FLAG_THRESHOLD, ITEM_KEYS, LOG_KEYS, REDACTED, assertSupport, comment, crowdOf, decide,
+  flagComment, flagSubmission, listAll, logAll, mustDecide, notificationsOf, postComment, purge, putVote, queueAll,
+  seen, spent,
+} from './lib/comments.mjs';
 
-let crowdP;
-const crowd = () => (crowdP ||= participants(8));
-async function fresh(n) {
-  const all = await crowd();
-  const recent = (p) => (p.sent?.comments || []).filter((t) => Date.now() - t < 61000).length;
-  return all.slice().sort((x, y) => recent(x) - recent(y)).slice(0, n);
-}
+const { crowd, fresh } = crowdOf(8);
 
-const gathering = async (overrides = {}) => newConsultation(await admin(), overrides, { phase: 'gathering' });
-const submit = async (who, cid, text = `Une question de recherche ${suffix()} sur le suivi ?`) =>
-  ok(await who.client.post(submissionsPath(cid), { text }), 201, 'submit');
 const submissionsSeen = async (client, cid) => ok(await client.get(submissionsPath(cid)), 200, 'GET submissions').submissions;
 const itemKey = (i) => `${i.target_type}:${i.target_id}`;
 const supportTexts = async () => Object.fromEntries(ok(await anon().get(SUPPORT_TEXTS), 200, 'support texts').support_texts

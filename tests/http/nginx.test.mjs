@@ -26,9 +26,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 import net from 'node:net';
-import { BASE, VAR, ROOT, REQUEST_TIMEOUT_MS, call, sleep } from './helpers.mjs';
+import { BASE, ROOT, SESSION, VAR } from './lib/paths.mjs';
+import { sleep } from './lib/util.mjs';
+import { REQUEST_TIMEOUT_MS, call } from './lib/client.mjs';
 
-const SESSION = '/api/v1/session';
 const used = new Set(); // every client address this file speaks from to the stack
 const privUsed = new Set(); // and to the private instance
 

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
-import { ROOT, get } from './helpers.mjs';
+import { ROOT } from './lib/paths.mjs';
+import { get } from './lib/client.mjs';
 
 const SPEC_FILE = `${ROOT}/www/api/openapi.json`;
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];

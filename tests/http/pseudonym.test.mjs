@@ -8,14 +8,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sleep } from './helpers.mjs';
-import {
-  Client, accountRow, assertError, concerto, leaksInLogs, newAccount, newEmail, newPassword,
-  newPseudonym, register, sql, sqlExec, suffix, userAdd,
-} from './accounts-helpers.mjs';
-
-const ACCOUNTS = '/api/v1/accounts';
-const ME = '/api/v1/me';
+import { ME } from './lib/paths.mjs';
+import { sleep, suffix } from './lib/util.mjs';
+import { Client } from './lib/client.mjs';
+import { assertError } from './lib/assert.mjs';
+import { accountRow, concerto, countAccounts, sqlExec } from './lib/db.mjs';
+import { leaksInLogs } from './lib/logs.mjs';
+import { newAccount, newEmail, newPassword, newPseudonym, newStaff, register, userAdd } from './lib/accounts.mjs';
 
 // The examples of the issue, each with the refusal it must get.
 const ISSUE = [
@@ -41,20 +40,11 @@ const DISGUISES = [
   ['...', 400, 'invalid_field'],
 ];
 
-const countAccounts = (email) => sql('SELECT id FROM accounts WHERE email = lower(:\'e\')', { e: email }).length;
-
 async function registrationRefused(pseudonym, status, code) {
   const c = new Client();
   const { body, r } = await register(c, { pseudonym });
   assertError(r, status, code, 'pseudonym');
   assert.equal(countAccounts(body.email), 0, `no account for ${JSON.stringify(pseudonym)}`);
-}
-
-function newStaff(pseudonym, role = 'moderator') {
-  const s = { email: newEmail(role), pseudonym, password: newPassword(), role };
-  const out = userAdd(s);
-  assert.equal(out.status, 0, `user add: ${out.status}\n${out.stdout}\n${out.stderr}`);
-  return s;
 }
 
 test('registration refuses every example of the issue', async () => {
@@ -103,8 +93,8 @@ test('a look-alike of a participant\'s pseudonym is taken: "Marie" blocks "Mаri
 
 test('a participant cannot take a look-alike of a moderator\'s or admin\'s pseudonym', async () => {
   const s = suffix();
-  newStaff(`Eve ${s}`, 'moderator');
-  newStaff(`Ada ${s}`, 'admin');
+  newStaff('moderator', `Eve ${s}`);
+  newStaff('admin', `Ada ${s}`);
   for (const p of [`Ev\u0435 ${s}`, `Eve${s}`, `EVE ${s}`, `Ada ${s} (Concerto)`, `\u0410da ${s}`]) {
     await registrationRefused(p, 409, 'pseudonym_reserved');
   }
@@ -171,7 +161,7 @@ test('a suspended account cannot change its pseudonym, but may keep it and chang
 
 test('staff may keep and rename to staff-like names through PATCH /me', async () => {
   const s = suffix();
-  const m = newStaff(`Moderation ${s}`);
+  const m = newStaff('moderator', `Moderation ${s}`);
   const c = new Client();
   const r = await c.signIn(m.email, m.password);
   assert.equal(r.status, 200, r.text);
@@ -185,9 +175,9 @@ test('concerto user add normalises, refuses invisible characters, and keeps rese
   const bad = userAdd({ email: newEmail('cli'), role: 'moderator', pseudonym: `Mod\u200b ${s}`, password: newPassword() });
   assert.equal(bad.status, 2, `${bad.stdout}\n${bad.stderr}`);
   assert.match(bad.stderr, /invisible|format/);
-  const staff = newStaff(` Support  ${s} `);
+  const staff = newStaff('moderator', ` Support  ${s} `);
   assert.equal(accountRow(staff.email).pseudonym, `Support ${s}`);
-  const admin = newStaff(`Administrateur${s}`, 'admin');
+  const admin = newStaff('admin', `Administrateur${s}`);
   assert.equal(accountRow(admin.email).pseudonym, `Administrateur${s}`);
   // A participant made with the command line follows the participants' rules.
   const p = userAdd({ email: newEmail('cli'), role: 'participant', pseudonym: 'Moderation', password: newPassword() });

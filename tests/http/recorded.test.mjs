@@ -48,12 +48,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { waitFor } from './helpers.mjs';
-import {
-  Client, concerto, newNet, outboxToken, sql, sqlExec, suffix, totp, userAdd,
-} from './accounts-helpers.mjs';
-import { API, CONSULTATIONS, DAY, HOUR, at } from './consultations-helpers.mjs';
-import { FLAG_THRESHOLD, COMMENTS_PER_MINUTE } from './comments-helpers.mjs';
+import { API, CONSULTATIONS } from './lib/paths.mjs';
+import { DAY, HOUR, at, suffix, waitFor } from './lib/util.mjs';
+import { Client, newNet } from './lib/client.mjs';
+import { concerto, outboxToken, sql, sqlExec } from './lib/db.mjs';
+import { totp, userAdd } from './lib/accounts.mjs';
+import { COMMENTS_PER_MINUTE, FLAG_THRESHOLD } from './lib/comments.mjs';
 
 const RECORDING = new URL('./recorded/responses.txt', import.meta.url).pathname;
 const RECORD = process.env.RECORD === '1';

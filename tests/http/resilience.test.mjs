@@ -10,11 +10,12 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  get, req, stack, masterPid, procChildren, procAlive, metrics, metricSum,
-  waitFor, sleep, WORKERS, THREADS, REQUEST_TIMEOUT_MS,
-} from './helpers.mjs';
-import { ballotPath, participants, votingConsultation } from './consultations-helpers.mjs';
+import { THREADS, WORKERS, ballotPath } from './lib/paths.mjs';
+import { sleep, waitFor } from './lib/util.mjs';
+import { REQUEST_TIMEOUT_MS, get, req } from './lib/client.mjs';
+import { masterPid, metricSum, metrics, procAlive, procChildren, stack } from './lib/stack.mjs';
+import { participants } from './lib/accounts.mjs';
+import { votingConsultation } from './lib/consultations.mjs';
 
 let dbStopped = false;
 

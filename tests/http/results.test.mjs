@@ -17,11 +17,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, assertError, newNet } from './accounts-helpers.mjs';
+import { csvPath, resultsPath } from './lib/paths.mjs';
+import { parseCsv } from './lib/util.mjs';
+import { anon } from './lib/client.mjs';
+import { TIME_RE, assertError, ok, show } from './lib/assert.mjs';
+import { admin, moderator, participants } from './lib/accounts.mjs';
 import {
-  TIME_RE, admin, assertRecountClean, assisted, csvPath, moderator, newConsultation, ok,
-  parseCsv, participants, publish, resultsPath, show, vote, votingConsultation,
-} from './consultations-helpers.mjs';
+  assertRecountClean, assisted, newConsultation, publish, vote, votingConsultation,
+} from './lib/consultations.mjs';
 
 const RESULT_KEYS = ['consultation_id', 'method', 'phase', 'interests', 'ballots', 'participants', 'assisted', 'computed_at',
   'computation_us', 'priorities', 'schulze_order', 'groups', 'not_in_vote', 'weighting'].sort();
@@ -29,7 +32,6 @@ const PRIORITY_KEYS = ['id', 'title_fr', 'title_en', 'position', 'supporters', '
   'schulze_rank', 'jla_points', 'jla_rank', 'weighted_supporters', 'weighted_points', 'weighted_share',
   'margin_of_error'].sort();
 const CSV_HEADER = 'rank,priority_id,title,supporters,share,points,firsts,schulze_rank,jla_rank,weighted_supporters,weighted_share,margin_of_error';
-const anon = () => new Client(newNet().addr());
 
 // The voters of this file, made once: ten citizens, two patients, a
 // researcher, and three citizens who declared interests.

@@ -10,11 +10,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql, sqlExec } from './accounts-helpers.mjs';
-import {
-  admin, newConsultation, participant, putBallot, submissionsPath, votingConsultation,
-} from './consultations-helpers.mjs';
-import { comment } from './comments-helpers.mjs';
+import { submissionsPath } from './lib/paths.mjs';
+import { sql, sqlExec } from './lib/db.mjs';
+import { admin, participant } from './lib/accounts.mjs';
+import { newConsultation, putBallot, votingConsultation } from './lib/consultations.mjs';
+import { comment } from './lib/comments.mjs';
 
 // The statements concerto_app sent since the last reset, most called first.
 function appStatements() {

@@ -12,10 +12,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { get, masterPid, procAlive, procChildren, RUN_DIR, sleep, waitFor } from './helpers.mjs';
+import { PIDFILE, SOCKET } from './lib/paths.mjs';
+import { sleep, waitFor } from './lib/util.mjs';
+import { get } from './lib/client.mjs';
+import { masterPid, procAlive, procChildren } from './lib/stack.mjs';
 
-const SOCKET = process.env.CONCERTO_SOCKET || `${RUN_DIR}/concerto.sock`;
-const PIDFILE = `${RUN_DIR}/concerto.pid`;
 const dirs = [];
 const started = new Set();
 

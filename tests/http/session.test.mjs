@@ -6,22 +6,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { BASE, raw, sleep } from './helpers.mjs';
-import {
-  COOKIE, Client, JSON_CT, PUBLIC_URL, SESSION, TOKEN_RE, assertError, leaksInLogs, newAccount, newEmail,
-  newNet, newPassword, secret, sessionCookie, setCookies, sql, sqlExec,
-} from './accounts-helpers.mjs';
+import { BASE, ME, PUBLIC_URL, SESSION } from './lib/paths.mjs';
+import { sleep } from './lib/util.mjs';
+import { COOKIE, Client, newNet, raw, sessionCookie, setCookies } from './lib/client.mjs';
+import { JSON_CT, TOKEN_RE, assertError } from './lib/assert.mjs';
+import { sql, sqlExec } from './lib/db.mjs';
+import { leaksInLogs, secret } from './lib/logs.mjs';
+import { newAccount, newEmail, newPassword, secondSession } from './lib/accounts.mjs';
 
-const ME = '/api/v1/me';
 const EVIL = 'https://evil.example';
 
 // Another client of the same account, with its own session.
-async function secondSession(a) {
-  const c = new Client(newNet().addr());
-  await c.mustSignIn(a.email, a.password);
-  return c;
-}
-
 test('a sign-in answers 200 with the CSRF token, the account, and a __Host- cookie with the right attributes', async () => {
   const a = await newAccount({ signIn: false, language: 'en' });
   const r = await a.client.signIn(a.email, a.password);

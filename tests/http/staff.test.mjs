@@ -7,21 +7,15 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sleep } from './helpers.mjs';
-import {
-  Client, accountRow, assertError, concerto, leaksInLogs, newAccount, newEmail, newNet,
-  newPassword, newPseudonym, secret, sessionCookie, sql, totp, userAdd,
-} from './accounts-helpers.mjs';
+import { SECOND_FACTOR } from './lib/paths.mjs';
+import { sleep } from './lib/util.mjs';
+import { Client, newNet, sessionCookie } from './lib/client.mjs';
+import { assertError } from './lib/assert.mjs';
+import { accountRow, concerto, sql } from './lib/db.mjs';
+import { leaksInLogs, secret } from './lib/logs.mjs';
+import { newAccount, newEmail, newPassword, newPseudonym, newStaff, totp, userAdd } from './lib/accounts.mjs';
 
-const SECOND_FACTOR = '/api/v1/session/second-factor';
 const MODERATOR_ROUTES = [['GET', '/api/v1/moderation/queue'], ['GET', '/api/v1/moderation/log']];
-
-function newStaff(role = 'moderator') {
-  const s = { email: newEmail(role), pseudonym: newPseudonym(role === 'admin' ? 'Admin' : 'Mod'), password: newPassword(), role };
-  const out = userAdd(s);
-  assert.equal(out.status, 0, `user add: ${out.status}\n${out.stdout}\n${out.stderr}`);
-  return { ...s, ...out, client: new Client(newNet().addr()) };
-}
 
 const roleChanges = (email) => sql(`SELECT r.old_role, r.new_role, r.changed_by, r.changed_at FROM role_changes r
   JOIN accounts a ON a.id = r.account_id WHERE a.email = :'e' ORDER BY r.id`, { e: email });

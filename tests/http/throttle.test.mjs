@@ -10,10 +10,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import { req, sleep } from './helpers.mjs';
-import {
-  Client, assertError, leaksInLogs, newAccount, newEmail, newNet, secret, sessionCookie,
-} from './accounts-helpers.mjs';
+import { sleep } from './lib/util.mjs';
+import { Client, newNet, req, sessionCookie } from './lib/client.mjs';
+import { assertError } from './lib/assert.mjs';
+import { leaksInLogs, secret } from './lib/logs.mjs';
+import { newAccount, newEmail } from './lib/accounts.mjs';
 
 // One sign-in attempt from addr; { status, code, retryAfter, text }.
 async function attempt(addr, email, password) {

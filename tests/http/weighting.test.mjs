@@ -28,21 +28,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { sleep } from './helpers.mjs';
+import { CONSULTATIONS, consultationPath, csvPath, resultsPath, submissionsPath } from './lib/paths.mjs';
+import { DAY, HOUR, at, parseCsv, pool, sleep } from './lib/util.mjs';
+import { anon } from './lib/client.mjs';
+import { assertError, ok, show } from './lib/assert.mjs';
+import { concerto, sql } from './lib/db.mjs';
+import { leaksInLogs, logFiles } from './lib/logs.mjs';
+import { admin, moderator, participants } from './lib/accounts.mjs';
 import {
-  Client, assertError, concerto, leaksInLogs, logFiles, newNet, sql,
-} from './accounts-helpers.mjs';
-import {
-  CONSULTATIONS, DAY, HOUR, admin, assisted, at, byId, consultationBody, consultationPath, csvPath, deleteBallot,
-  moderator, newConsultation, newPriority, ok, parseCsv, participants, pool, publish, resultsPath, show, submissionsPath, vote, votingConsultation,
-} from './consultations-helpers.mjs';
+  assisted, byId, consultationBody, deleteBallot, newConsultation, newPriority, publish, vote, votingConsultation,
+} from './lib/consultations.mjs';
 
 const IDF = 'idf-departements';
 const REGIONS = 'fr-regions';
 const CAP = 5;
 const CSV_HEADER = 'rank,priority_id,title,supporters,share,points,firsts,schulze_rank,jla_rank';
 const WEIGHTED_COLUMNS = ['weighted_supporters', 'weighted_share', 'margin_of_error'];
-const anon = () => new Client(newNet().addr());
 
 // ------------------------------------------------------------- addresses
 

@@ -9,19 +9,19 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ROOT } from '../http/helpers.mjs';
+import { BASE } from '../http/lib/paths.mjs';
+import { Client, newNet } from '../http/lib/client.mjs';
+import { accountRow, concerto, outboxToken, sql, sqlExec } from '../http/lib/db.mjs';
+import { secret } from '../http/lib/logs.mjs';
+import { newAccount, newEmail, newPassword, newPseudonym, totp, userAdd } from '../http/lib/accounts.mjs';
 import {
-  Client, accountRow, concerto, newAccount, newEmail, newNet, newPassword, newPseudonym, outboxToken, secret, sql, sqlExec, totp, userAdd,
-} from '../http/accounts-helpers.mjs';
-import {
-  BASE, assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, shot, signIn,
+  I18N, assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, shot, signIn,
 } from './lib.mjs';
 
 after(closeBrowser);
 
-const fr = JSON.parse(readFileSync(`${ROOT}/www/i18n/fr.json`, 'utf8'));
-const en = JSON.parse(readFileSync(`${ROOT}/www/i18n/en.json`, 'utf8'));
-const cat = { fr, en };
+const { fr, en } = I18N;
+const cat = I18N;
 
 // A page speaking from a network of its own (the sign-in throttle and the
 // hashing budget count per network).

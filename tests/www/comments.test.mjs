@@ -11,16 +11,16 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql } from '../http/accounts-helpers.mjs';
-import { admin, newConsultation, participant } from '../http/consultations-helpers.mjs';
-import { anon, comment, listAll, putVote, seen, spent } from '../http/comments-helpers.mjs';
+import { anon } from '../http/lib/client.mjs';
+import { sql } from '../http/lib/db.mjs';
+import { admin, participant } from '../http/lib/accounts.mjs';
+import { gathering } from '../http/lib/consultations.mjs';
+import { comment, listAll, putVote, seen, spent } from '../http/lib/comments.mjs';
 import {
-  assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, shot, signIn,
+  assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, press, shot, signIn,
 } from './lib.mjs';
 
 after(closeBrowser);
-
-const gathering = async (overrides = {}) => newConsultation(await admin(), overrides, { phase: 'gathering' });
 
 // The consultation page with its threads drawn (section#comments says so).
 async function openComments(page, cid, q = '') {
@@ -40,11 +40,6 @@ async function pageAs(who, cid, { lang = 'fr', width } = {}) {
 }
 
 // Presses key on the control: the keyboard's way (focus, then the key).
-async function press(locator, key = 'Enter') {
-  await locator.focus();
-  await locator.page().keyboard.press(key);
-}
-
 const activeIs = (page, fn) => page.evaluate(fn);
 const topIds = (page) => page.$$eval('.comment-list > li > article', (els) => els.map((e) => Number(e.id.slice(8))));
 // The comment's own part (its text, actions), without its replies.

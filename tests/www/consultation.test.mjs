@@ -14,12 +14,15 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, shot, signIn,
+  assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, shot, signIn, tabTo,
 } from './lib.mjs';
+import { ballotPath, consultationPath, submissionsPath } from '../http/lib/paths.mjs';
+import { DAY, HOUR, at } from '../http/lib/util.mjs';
+import { ok } from '../http/lib/assert.mjs';
+import { admin, participant } from '../http/lib/accounts.mjs';
 import {
-  DAY, HOUR, admin, at, ballotPath, consultationPath, getBallot, newConsultation, newPriority, ok, participant,
-  publish, submissionsPath, vote, votingConsultation,
-} from '../http/consultations-helpers.mjs';
+  getBallot, newConsultation, newPriority, publish, vote, votingConsultation,
+} from '../http/lib/consultations.mjs';
 
 after(closeBrowser);
 
@@ -28,14 +31,6 @@ const text = (page, sel) => page.locator(sel).innerText();
 const REVIEW = 'https://www.cochranelibrary.com/cdsr/doi/10.1002/14651858.CD012345';
 
 // Presses Tab until the focus is on sel (keyboard only), at most 80 times.
-async function tabTo(page, sel) {
-  for (let i = 0; i < 80; i++) {
-    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), sel)) return;
-    await page.keyboard.press('Tab');
-  }
-  assert.fail(`Tab never reached ${sel}`);
-}
-
 const pageFor = (opts) => newPage(opts);
 
 async function signInAs(page, who, lang) {

@@ -9,16 +9,16 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { ROOT } from '../http/helpers.mjs';
-import { newAccount } from '../http/accounts-helpers.mjs';
+import { ROOT } from '../http/lib/paths.mjs';
+import { newAccount } from '../http/lib/accounts.mjs';
 import {
-  PAGES, assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, shot, signIn,
+  I18N, PAGES, assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, shot,
+  signIn,
 } from './lib.mjs';
 
 after(closeBrowser);
 
-const fr = JSON.parse(readFileSync(`${ROOT}/www/i18n/fr.json`, 'utf8'));
-const en = JSON.parse(readFileSync(`${ROOT}/www/i18n/en.json`, 'utf8'));
+const { fr, en } = I18N;
 
 test('the French and English catalogues hold the same keys, none empty', () => {
   assert.deepEqual(Object.keys(fr).sort(), Object.keys(en).sort());
@@ -133,7 +133,7 @@ test('at 320 px and at 200% zoom no page scrolls sideways', async () => {
 });
 
 test('static files are compressed and revalidated, pages carry the CSP without unsafe-inline', async () => {
-  const { req } = await import('../http/helpers.mjs');
+  const { req } = await import('../http/lib/client.mjs');
   const css = await req('/css/concerto.css', { headers: { 'accept-encoding': 'gzip' } });
   assert.equal(css.headers.get('content-encoding'), 'gzip');
   assert.ok(css.headers.get('etag') || css.headers.get('last-modified'), 'a validator for revalidation');

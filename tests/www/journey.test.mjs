@@ -7,45 +7,22 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  accountRow, newEmail, newNet, newPassword, newPseudonym, outboxToken, secret, sql,
-} from '../http/accounts-helpers.mjs';
-import { admin, participant, publish, votingConsultation } from '../http/consultations-helpers.mjs';
-import { comment } from '../http/comments-helpers.mjs';
-import {
-  assertAccessible, assertNoProblems, closeBrowser, newPage, open, shot,
-} from './lib.mjs';
+import { waitUntil } from '../http/lib/util.mjs';
+import { newNet } from '../http/lib/client.mjs';
+import { accountRow, outboxToken, sql } from '../http/lib/db.mjs';
+import { secret } from '../http/lib/logs.mjs';
+import { admin, newEmail, newPassword, newPseudonym, participant } from '../http/lib/accounts.mjs';
+import { publish, votingConsultation } from '../http/lib/consultations.mjs';
+import { comment } from '../http/lib/comments.mjs';
+import { assertAccessible, assertNoProblems, closeBrowser, newPage, open, press, shot, tabTo } from './lib.mjs';
 
 after(closeBrowser);
-
-async function tabTo(page, sel) {
-  for (let i = 0; i < 120; i++) {
-    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), sel)) return;
-    await page.keyboard.press('Tab');
-  }
-  assert.fail(`Tab never reached ${sel}`);
-}
-
-async function press(locator, key = 'Enter') {
-  await locator.focus();
-  await locator.page().keyboard.press(key);
-}
 
 // The ballot of the signed-in page for consultation id, as the API holds it.
 const ballotOf = (page, id) => page.evaluate(async (i) => {
   const r = await fetch(`/api/v1/consultations/${i}/ballot`);
   return r.ok ? (await r.json()).choices : null;
 }, id);
-
-async function waitFor(fn, ms = 5000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) assert.fail('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('a newcomer goes from the home page to a vote, a comment, a ranked vote and the results, in French', async () => {
   const adm = await admin();
@@ -103,23 +80,23 @@ test('a newcomer goes from the home page to a vote, a comment, a ranked vote and
   // Approval: two by keyboard, sent.
   await page.locator(`#choice-${ids[0]}`).focus();
   await page.keyboard.press('Space');
-  await tabTo(page, `#choice-${ids[1]}`);
+  await tabTo(page, `#choice-${ids[1]}`, 120);
   await page.keyboard.press('Space');
-  await tabTo(page, '#ballot-send');
+  await tabTo(page, '#ballot-send', 120);
   await page.keyboard.press('Enter');
   await page.waitForSelector('#ballot-result .notice.ok');
   assert.deepEqual((await ballotOf(page, c.id)).slice().sort((a, b) => a - b), [ids[0], ids[1]].sort((a, b) => a - b));
   // Changed: the first out, the third in.
-  await tabTo(page, `#choice-${ids[0]}`);
+  await tabTo(page, `#choice-${ids[0]}`, 120);
   await page.keyboard.press('Space');
-  await tabTo(page, `#choice-${ids[2]}`);
+  await tabTo(page, `#choice-${ids[2]}`, 120);
   await page.keyboard.press('Space');
-  await tabTo(page, '#ballot-send');
+  await tabTo(page, '#ballot-send', 120);
   await page.keyboard.press('Enter');
-  await waitFor(async () => {
+  await waitUntil(async () => {
     const b = await ballotOf(page, c.id);
     return b && b.includes(ids[2]) && !b.includes(ids[0]);
-  });
+  }, 5000);
   // My ballot, after a reload.
   await open(page, `/consultations/${c.id}`);
   await page.waitForSelector('#my-ballot-choices');
@@ -135,7 +112,7 @@ test('a newcomer goes from the home page to a vote, a comment, a ranked vote and
   await page.locator('#comments .comment-form textarea').first().fill('Mon premier commentaire : la fatigue compte beaucoup.');
   await press(page.getByRole('radio', { name: 'Pour' }).first(), 'Space');
   await press(page.locator('#comments > .comment-form button[type=submit], #comments .comment-form button[type=submit]').first());
-  await waitFor(() => sql('SELECT 1 FROM comments WHERE body = :\'b\'', { b: 'Mon premier commentaire : la fatigue compte beaucoup.' }).length === 1);
+  await waitUntil(() => sql('SELECT 1 FROM comments WHERE body = :\'b\'', { b: 'Mon premier commentaire : la fatigue compte beaucoup.' }).length === 1, 5000);
   const other$ = page.locator(`#comment-${theirs.id} > .comment-main`);
   await press(other$.getByRole('button', { name: 'Répondre' }));
   await page.keyboard.type('Je suis d’accord avec vous.');
@@ -158,12 +135,12 @@ test('a newcomer goes from the home page to a vote, a comment, a ranked vote and
   await page.waitForSelector('#ballot-send');
   await page.keyboard.press('Tab');
   for (const id of [rids[2], rids[0], rids[1]]) {
-    await tabTo(page, `button[data-kind="add"][data-id="${id}"]`);
+    await tabTo(page, `button[data-kind="add"][data-id="${id}"]`, 120);
     await page.keyboard.press('Enter');
   }
-  await tabTo(page, `button[data-kind="up"][data-id="${rids[0]}"]`);
+  await tabTo(page, `button[data-kind="up"][data-id="${rids[0]}"]`, 120);
   await page.keyboard.press('Enter');
-  await tabTo(page, '#ballot-send');
+  await tabTo(page, '#ballot-send', 120);
   await page.keyboard.press('Enter');
   await page.waitForSelector('#ballot-result .notice.ok');
   assert.deepEqual(await ballotOf(page, rc.id), [rids[0], rids[2], rids[1]], 'the order as arranged by keyboard');

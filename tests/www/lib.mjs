@@ -2,24 +2,29 @@
 // against the real stack (nginx serving www/, the workers, PostgreSQL),
 // axe-core on every page, screenshots for a person to look at, and ways
 // to put a page in a state (a signed-in account, a language, a width).
-// The HTTP suite's helpers make the data (accounts, consultations,
-// comments) through the API, as a user's actions would.
+// The HTTP suite's library (tests/http/lib/) makes the data (accounts,
+// consultations, comments) through the API, as a user's actions would.
 //
 // Node 18: built-in modules and the two pinned packages of tests/package.json.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { BASE, VAR } from '../http/helpers.mjs';
-import { SESSION, secret } from '../http/accounts-helpers.mjs';
+import { BASE, ROOT, SESSION, VAR } from '../http/lib/paths.mjs';
+import { secret } from '../http/lib/logs.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-export { BASE };
 export const SHOTS = `${VAR}-reports/screenshots`;
 mkdirSync(SHOTS, { recursive: true });
+
+// The pages' message catalogues (www/i18n/*.json), by language.
+export const I18N = {
+  fr: JSON.parse(readFileSync(`${ROOT}/www/i18n/fr.json`, 'utf8')),
+  en: JSON.parse(readFileSync(`${ROOT}/www/i18n/en.json`, 'utf8')),
+};
 
 let browserP;
 
@@ -83,8 +88,8 @@ export async function open(page, path) {
 export async function signIn(page, account, extra = {}) {
   secret(account.password);
   const addr = account.client?.addr || '2001:db8:ffff::1';
-  const { status, body } = await page.evaluate(async ({ email, password, extra, addr }) => {
-    const r = await fetch('/api/v1/session', {
+  const { status, body } = await page.evaluate(async ({ email, password, extra, addr, path }) => {
+    const r = await fetch(path, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': addr },
       body: JSON.stringify({ email, password, ...extra }),
@@ -97,7 +102,7 @@ export async function signIn(page, account, extra = {}) {
       }));
     }
     return { status: r.status, body };
-  }, { email: account.email, password: account.password, extra, addr });
+  }, { email: account.email, password: account.password, extra, addr, path: SESSION });
   assert.equal(status, 200, `sign-in: ${status} ${JSON.stringify(body)}`);
   secret(body.csrf_token);
   return body;
@@ -124,6 +129,22 @@ export async function assertNoHorizontalScroll(page, what = page.url()) {
 // A full-page screenshot under the test output, for a person to look at.
 export async function shot(page, name) {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+// Presses Tab until the focus is on an element matching sel; fails after
+// `tries` presses.
+export async function tabTo(page, sel, tries = 80) {
+  for (let i = 0; i < tries; i++) {
+    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), sel)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`Tab never reached ${sel}`);
+}
+
+// Focuses an element and presses a key on it, as the keyboard alone would.
+export async function press(locator, key = 'Enter') {
+  await locator.focus();
+  await locator.page().keyboard.press(key);
 }
 
 // Nothing went wrong that a user would meet (errors, dialogs).

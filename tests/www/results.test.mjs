@@ -14,23 +14,21 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { ROOT } from '../http/helpers.mjs';
-import { Client, newNet } from '../http/accounts-helpers.mjs';
+import { consultationPath, resultsPath } from '../http/lib/paths.mjs';
+import { DAY, HOUR, at, parseCsv } from '../http/lib/util.mjs';
+import { anon } from '../http/lib/client.mjs';
+import { ok } from '../http/lib/assert.mjs';
+import { admin, participants } from '../http/lib/accounts.mjs';
+import { newConsultation, newPriority, publish, vote } from '../http/lib/consultations.mjs';
 import {
-  DAY, HOUR, admin, at, consultationPath, newConsultation, newPriority, ok, parseCsv, participants, publish, resultsPath, vote,
-} from '../http/consultations-helpers.mjs';
-import {
-  SHOTS, assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, shot,
+  I18N, SHOTS, assertAccessible, assertNoHorizontalScroll, assertNoProblems, closeBrowser, newPage, open, shot,
 } from './lib.mjs';
 
 after(closeBrowser);
 
-const fr = JSON.parse(readFileSync(`${ROOT}/www/i18n/fr.json`, 'utf8'));
-const en = JSON.parse(readFileSync(`${ROOT}/www/i18n/en.json`, 'utf8'));
-const CAT = { fr, en };
+const { fr, en } = I18N;
+const CAT = I18N;
 
-const anon = () => new Client(newNet().addr());
 const IDF = ['75', '77', '78', '91', '92', '93', '94', '95'];
 const BLOCK = { 75: 0, 77: 16, 78: 32, 91: 48, 92: 64, 93: 80, 94: 96, 95: 112 };
 let seq = 0;

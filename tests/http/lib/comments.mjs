@@ -1,50 +1,26 @@
-// Helpers of the comment and moderation tests (issue 6): paths, comments
-// posted within the per-account rate limits, threads read across pages and
-// searched by id, votes, flags, moderation decisions, the queue, the log,
-// notifications, support texts, the Wilson score to compare with, and the
-// `concerto purge` command.
+// Comments and moderation to test with: posting within the rate limits, threads
+// read across pages, votes, flags, decisions, queue, log, notifications, purge.
 //
 // The stack allows CONCERTO_COMMENTS_PER_MINUTE (5) comments and
 // CONCERTO_FLAGS_PER_MINUTE (10) flags per account and minute: the helpers
 // that post remember what each account posted and wait, rather than get a
 // 429, when a test would go over (tests about the limits send requests
-// directly instead).
-//
-// Node 18: only built-in modules.
+// directly instead). Node 18: only built-in modules.
 
 import assert from 'node:assert/strict';
-import { Client, concerto, newNet, suffix } from './accounts-helpers.mjs';
-import { API, CONSULTATIONS, TIME_RE, ok, show } from './consultations-helpers.mjs';
-import { sleep } from './helpers.mjs';
+import { participants } from './accounts.mjs';
+import { TIME_RE, keys, ok, show } from './assert.mjs';
+import { concerto } from './db.mjs';
+import {
+  DECISIONS, LOG, NOTIFICATIONS, QUEUE, commentFlagsPath, commentsPath, qs, submissionFlagsPath, votePath,
+} from './paths.mjs';
+import { sleep, suffix } from './util.mjs';
 
 export const COMMENTS_PER_MINUTE = Number(process.env.CONCERTO_COMMENTS_PER_MINUTE || 5);
 export const FLAGS_PER_MINUTE = Number(process.env.CONCERTO_FLAGS_PER_MINUTE || 10);
 export const FLAG_THRESHOLD = Number(process.env.CONCERTO_FLAG_THRESHOLD || 3);
 export const EDIT_WINDOW = Number(process.env.CONCERTO_EDIT_WINDOW || 900);
 export const REDACTED = '[retiré par la modération]';
-
-// ------------------------------------------------------------------ paths
-
-export const commentsPath = (cid, q = '') => `${CONSULTATIONS}/${cid}/comments${q}`;
-export const commentPath = (id) => `${API}/comments/${id}`;
-export const votePath = (id) => `${API}/comments/${id}/vote`;
-export const commentFlagsPath = (id) => `${API}/comments/${id}/flags`;
-export const submissionFlagsPath = (id) => `${API}/submissions/${id}/flags`;
-export const QUEUE = `${API}/moderation/queue`;
-export const DECISIONS = `${API}/moderation/decisions`;
-export const LOG = `${API}/moderation/log`;
-export const suspensionPath = (id) => `${API}/accounts/${id}/suspension`;
-export const NOTIFICATIONS = `${API}/me/notifications`;
-export const NOTIFICATIONS_READ = `${API}/me/notifications/read`;
-export const SUPPORT_TEXTS = `${API}/support-texts`;
-
-// A query string from an object (undefined and null values left out).
-export function qs(params = {}) {
-  const e = Object.entries(params).filter(([, v]) => v !== undefined && v !== null);
-  return e.length ? `?${e.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}` : '';
-}
-
-export const anon = () => new Client(newNet().addr());
 
 // ------------------------------------------------------------------ shapes
 
@@ -63,8 +39,6 @@ export const LOG_KEYS = ['id', 'created_at', 'moderator', 'action', 'target_type
   'author_id', 'reason', 'from_status', 'to_status', 'until'].sort();
 export const NOTIFICATION_KEYS = ['id', 'kind', 'action', 'reason', 'target_type', 'target_id', 'consultation_id',
   'until', 'support', 'created_at', 'read_at'].sort();
-
-export const keys = (o) => Object.keys(o || {}).sort();
 
 // Asserts a SUPPORT object (in a language when given).
 export function assertSupport(s, language, what = 'support') {
@@ -102,6 +76,20 @@ async function budget(who, kind, max) {
 export function spent(who, kind) {
   who.sent ||= {};
   (who.sent[kind] ||= []).push(Date.now());
+}
+
+// The commenters of a test file: crowd() makes `size` participants once,
+// at first use; fresh(n) gives the n of them who commented least in the
+// last minute (to stay within the rate limit).
+export function crowdOf(size) {
+  let crowdP;
+  const crowd = () => (crowdP ||= participants(size));
+  async function fresh(n) {
+    const all = await crowd();
+    const recent = (p) => (p.sent?.comments || []).filter((t) => Date.now() - t < 61000).length;
+    return all.slice().sort((x, y) => recent(x) - recent(y)).slice(0, n);
+  }
+  return { crowd, fresh };
 }
 
 // ---------------------------------------------------------------- comments
