@@ -4,8 +4,9 @@
  * facilitator (at most CONCERTO_ASSISTED_PER_MINUTE a minute each, every
  * one in the moderation log).  The rules and the tallies live in the SQL
  * functions ballot_put(), ballot_delete() and ballot_assisted(): one
- * statement, one transaction, the tallies moved with the ballot.  A
- * refused ballot changes nothing.
+ * statement, one transaction, the tallies moved with the ballot, the
+ * participant's cell fixed from the strata passed in, an Idempotency-Key
+ * claimed and answered.  A refused ballot changes nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,7 +167,6 @@ api_ballot_delete(struct ctx *ctx, struct request *req, struct response *res)
 	db_rows_free(rows);
 }
 
-/* The person's declared postcode only: not the facilitator's address. */
 void
 api_assisted_ballot_create(struct ctx *ctx, struct request *req,
     struct response *res)
@@ -183,6 +183,7 @@ api_assisted_ballot_create(struct ctx *ctx, struct request *req,
 	buf_init(&ids, 0);
 	buf_init(&strata, 0);
 	db_array_ids(f[ASSISTED_CHOICES].ids, f[ASSISTED_CHOICES].nids, &ids);
+	/* The person's declared postcode only: not the facilitator's address. */
 	stratum_json(f[ASSISTED_POSTCODE].present && !f[ASSISTED_POSTCODE].null ?
 	    f[ASSISTED_POSTCODE].s : NULL, NULL, &strata);
 	rc = ballot_exec(ctx, STMT_BALLOT_ASSISTED, DB_PARAMS(
