@@ -21,8 +21,7 @@
 /* The columns of a cell table are the profiles, in the order of the enum. */
 #define NPROFILES	((size_t)PROFILE__MAX)
 
-/* Columns of STMT_SCHEME_STRATA, STMT_RESULTS_CELLS, STMT_PROFILE_TARGETS. */
-enum { S_CODE, S_NAME, S_POPULATION, S_VINTAGE };
+/* Columns of STMT_RESULTS_CELLS, STMT_PROFILE_TARGETS. */
 enum { N_STRATUM, N_PROFILE, N_BALLOTS };
 enum { T_PROFILE, T_SHARE };
 
@@ -56,12 +55,14 @@ weight_strata(struct results_weighting *wt, const struct db_rows *rows)
 	wt->nstrata = n;
 	for (i = 0; i < n; i++) {
 		snprintf(wt->strata[i].code, sizeof(wt->strata[i].code), "%s",
-		    db_value(rows, i, S_CODE));
-		wt->strata[i].name = xstrdup(db_value(rows, i, S_NAME));
+		    db_value(rows, i, STRATA_COL_CODE));
+		wt->strata[i].name = xstrdup(db_value(rows, i,
+		    STRATA_COL_NAME));
 		wt->strata[i].population = (double)db_int(rows, i,
-		    S_POPULATION);
+		    STRATA_COL_POPULATION);
 	}
-	wt->vintage = xstrdup(n > 0 ? db_value(rows, 0, S_VINTAGE) : "");
+	wt->vintage = xstrdup(n > 0 ? db_value(rows, 0, STRATA_COL_VINTAGE) :
+	    "");
 }
 
 /* Participants per cell into n; the excluded ones counted apart. */
