@@ -10,7 +10,7 @@
 
 #include "concerto/api/common.h"
 #include "concerto/api/fields.h"
-#include "concerto/api/pseudonym.h"
+#include "concerto/api/pseudonym_accept.h"
 #include "concerto/auth.h"
 #include "concerto/config.h"
 #include "concerto/ctx.h"

@@ -9,7 +9,7 @@
 #include "concerto/api/accounts.h"
 #include "concerto/api/common.h"
 #include "concerto/api/fields.h"
-#include "concerto/api/pseudonym.h"
+#include "concerto/api/pseudonym_accept.h"
 #include "concerto/api/session.h"
 #include "concerto/auth.h"
 #include "concerto/config.h"
