@@ -155,6 +155,9 @@ run(PGconn *conn, const char *sql, int n, const char *const *params,
 	return true;
 }
 
+/* The columns of migrations_verify()'s SELECT from schema_migrations. */
+enum applied_col { APPLIED_COL_NAME, APPLIED_COL_CHECKSUM };
+
 /*
  * Refuses if an applied migration changed or disappeared; marks in
  * applied[] which files are already in.  Returns 0 or -1.
@@ -170,7 +173,7 @@ migrations_verify(PGconn *conn, struct migration *m, size_t n, bool *applied)
 	    "ORDER BY name", 0, NULL, &res))
 		return -1;
 	for (row = 0; row < PQntuples(res); row++) {
-		const char *name = PQgetvalue(res, row, 0);
+		const char *name = PQgetvalue(res, row, APPLIED_COL_NAME);
 
 		for (i = 0; i < n; i++)
 			if (strcmp(m[i].name, name) == 0)
@@ -180,7 +183,8 @@ migrations_verify(PGconn *conn, struct migration *m, size_t n, bool *applied)
 			    "is gone; refusing to go on\n", name);
 			goto out;
 		}
-		if (strcmp(m[i].sum, PQgetvalue(res, row, 1)) != 0) {
+		if (strcmp(m[i].sum, PQgetvalue(res, row,
+		    APPLIED_COL_CHECKSUM)) != 0) {
 			fprintf(stderr, "migrate: %s changed after it was "
 			    "applied; write a new migration instead\n", name);
 			goto out;

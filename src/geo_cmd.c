@@ -74,9 +74,12 @@ geo_population_list(const struct config *cfg, const char *scheme)
 		for (i = 0; i < db_nrows(rows); i++) {
 			if (i == 0)
 				printf("%s: %s (%s)\n", geo_schemes[j],
-				    db_value(rows, 0, 3), db_value(rows, 0, 4));
-			printf("  %-4s %-28s %12s\n", db_value(rows, i, 0),
-			    db_value(rows, i, 1), db_value(rows, i, 2));
+				    db_value(rows, 0, STRATA_COL_VINTAGE),
+				    db_value(rows, 0, STRATA_COL_SOURCE));
+			printf("  %-4s %-28s %12s\n",
+			    db_value(rows, i, STRATA_COL_CODE),
+			    db_value(rows, i, STRATA_COL_NAME),
+			    db_value(rows, i, STRATA_COL_POPULATION));
 		}
 		db_rows_free(rows);
 		rows = NULL;

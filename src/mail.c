@@ -184,6 +184,10 @@ out:
 /* Rows of STMT_OUTBOX_PENDING, the size of one delivery batch. */
 #define MAIL_BATCH	100
 
+/* The columns of STMT_OUTBOX_PENDING. */
+enum pending_col { PENDING_COL_ID, PENDING_COL_RECIPIENT, PENDING_COL_SUBJECT,
+	PENDING_COL_BODY };
+
 /*
  * Delivers one batch of pending mail in a transaction (rows stay locked
  * against another `concerto mail`).  Adds to *sent; sets *more when a
@@ -203,14 +207,17 @@ mail_batch(const struct config *cfg, struct db *db, size_t *sent, bool *more)
 		goto out;
 	}
 	for (i = 0; i < db_nrows(rows); i++) {
-		if (mail_send(cfg->sendmail, db_value(rows, i, 1),
-		    db_value(rows, i, 2), db_value(rows, i, 3)) < 0) {
+		if (mail_send(cfg->sendmail,
+		    db_value(rows, i, PENDING_COL_RECIPIENT),
+		    db_value(rows, i, PENDING_COL_SUBJECT),
+		    db_value(rows, i, PENDING_COL_BODY)) < 0) {
 			fprintf(stderr, "mail: %s failed; the rest stays "
 			    "queued\n", cfg->sendmail);
 			break;
 		}
 		if (db_exec(db, STMT_OUTBOX_SENT,
-		    DB_PARAMS(db_value(rows, i, 0)), NULL) != DB_OK)
+		    DB_PARAMS(db_value(rows, i, PENDING_COL_ID)), NULL) !=
+		    DB_OK)
 			break;
 		n++;
 	}

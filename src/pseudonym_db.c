@@ -15,6 +15,9 @@
 
 #define ID_LEN	24
 
+/* The columns of STMT_PSEUDONYM_UNKEYED. */
+enum unkeyed_col { UNKEYED_COL_ID, UNKEYED_COL_PSEUDONYM };
+
 /* self as an SQL parameter in buf, NULL for 0 (a new account). */
 static const char *
 id_param(int64_t self, char buf[ID_LEN])
@@ -125,8 +128,9 @@ backfill_rows(struct db *db, const struct db_rows *rows, size_t *done)
 	size_t		 i;
 
 	for (i = 0; rc == DB_OK && i < db_nrows(rows); i++) {
-		id = db_value(rows, i, 0);
-		if (pseudonym_skeleton(db_value(rows, i, 1), key) < 0 ||
+		id = db_value(rows, i, UNKEYED_COL_ID);
+		if (pseudonym_skeleton(db_value(rows, i, UNKEYED_COL_PSEUDONYM),
+		    key) < 0 ||
 		    key[0] == '\0') {
 			fprintf(stderr, "migrate: account %s: its pseudonym "
 			    "has no key; left without one\n", id);

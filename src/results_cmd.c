@@ -15,8 +15,9 @@
 #include "concerto/results_cmd.h"
 #include "concerto/results_table.h"
 
-/* Columns of STMT_TALLY_RECOUNT. */
-enum { R_KIND, R_KEY, R_KEPT, R_RECOUNTED };
+/* The columns of STMT_TALLY_RECOUNT. */
+enum recount_col { RECOUNT_COL_KIND, RECOUNT_COL_KEY, RECOUNT_COL_KEPT,
+	RECOUNT_COL_RECOUNTED };
 
 /* Parses a consultation id; 0 if s is not one. */
 static int64_t
@@ -77,8 +78,10 @@ results_recount(const struct config *cfg, const char *arg)
 	n = db_nrows(rows);
 	for (i = 0; i < n; i++)
 		printf("difference: %s %s: kept %s, recounted %s\n",
-		    db_value(rows, i, R_KIND), db_value(rows, i, R_KEY),
-		    db_value(rows, i, R_KEPT), db_value(rows, i, R_RECOUNTED));
+		    db_value(rows, i, RECOUNT_COL_KIND),
+		    db_value(rows, i, RECOUNT_COL_KEY),
+		    db_value(rows, i, RECOUNT_COL_KEPT),
+		    db_value(rows, i, RECOUNT_COL_RECOUNTED));
 	printf("recount %s: %s ballots, %zu differences%s\n", arg,
 	    db_value(count, 0, 0), n,
 	    n > 0 ? " (tallies rebuilt from the ballots)" : "");

@@ -14,13 +14,19 @@
 #include "concerto/profile.h"
 #include "concerto/results_table.h"
 
-/* Columns of STMT_RESULTS_HEAD, _ITEMS and _ITEM_CELLS. */
-enum { H_METHOD, H_K, H_PHASE, H_NOW, H_WEIGHTING, H_PROFILE, H_ASSISTED,
-	H_BALLOTS };
-enum { I_ID, I_POSITION, I_TITLE_FR, I_TITLE_EN, I_ANSWERED };
-enum { C_ID, C_STRATUM, C_PROFILE, C_SUPPORTERS, C_POINTS, C_FIRSTS };
-/* Columns of STMT_RESULTS_PAIRS. */
-enum { P_WINNER, P_LOSER, P_BALLOTS };
+/* The columns of STMT_RESULTS_HEAD. */
+enum head_col { HEAD_COL_METHOD, HEAD_COL_K, HEAD_COL_PHASE, HEAD_COL_NOW,
+	HEAD_COL_WEIGHTING, HEAD_COL_PROFILE, HEAD_COL_ASSISTED,
+	HEAD_COL_BALLOTS };
+/* The columns of STMT_RESULTS_ITEMS. */
+enum items_col { ITEMS_COL_ID, ITEMS_COL_POSITION, ITEMS_COL_TITLE_FR,
+	ITEMS_COL_TITLE_EN, ITEMS_COL_ANSWERED };
+/* The columns of STMT_RESULTS_ITEM_CELLS. */
+enum item_cells_col { ITEM_CELLS_COL_ID, ITEM_CELLS_COL_STRATUM,
+	ITEM_CELLS_COL_PROFILE, ITEM_CELLS_COL_SUPPORTERS,
+	ITEM_CELLS_COL_POINTS, ITEM_CELLS_COL_FIRSTS };
+/* The columns of STMT_RESULTS_PAIRS. */
+enum pairs_col { PAIRS_COL_WINNER, PAIRS_COL_LOSER, PAIRS_COL_BALLOTS };
 
 static int64_t
 table_now_us(void)
@@ -42,18 +48,19 @@ table_head(struct results_table *r, const struct db_rows *h)
 	enum profile	 p;
 	size_t		 i;
 
-	r->ranked = strcmp(db_value(h, 0, H_METHOD), "ranked") == 0;
-	r->k = (int)db_int(h, 0, H_K);
-	snprintf(r->phase, sizeof(r->phase), "%s", db_value(h, 0, H_PHASE));
+	r->ranked = strcmp(db_value(h, 0, HEAD_COL_METHOD), "ranked") == 0;
+	r->k = (int)db_int(h, 0, HEAD_COL_K);
+	snprintf(r->phase, sizeof(r->phase), "%s", db_value(h, 0,
+	    HEAD_COL_PHASE));
 	snprintf(r->computed_at, sizeof(r->computed_at), "%s",
-	    db_value(h, 0, H_NOW));
+	    db_value(h, 0, HEAD_COL_NOW));
 	for (i = 0; i < db_nrows(h); i++) {
-		r->assisted += db_int(h, i, H_ASSISTED);
-		r->ballots += db_int(h, i, H_BALLOTS);
-		if ((p = profile_parse(db_value(h, i, H_PROFILE))) !=
+		r->assisted += db_int(h, i, HEAD_COL_ASSISTED);
+		r->ballots += db_int(h, i, HEAD_COL_BALLOTS);
+		if ((p = profile_parse(db_value(h, i, HEAD_COL_PROFILE))) !=
 		    PROFILE__MAX)
 			r->group_ballots[tally_group_of(p)] +=
-			    db_int(h, i, H_BALLOTS);
+			    db_int(h, i, HEAD_COL_BALLOTS);
 	}
 }
 
@@ -69,18 +76,21 @@ table_items(struct results_table *r, const struct db_rows *rows)
 	r->titles_fr = xcalloc(n == 0 ? 1 : n, sizeof(char *));
 	r->titles_en = xcalloc(n == 0 ? 1 : n, sizeof(char *));
 	for (i = 0; i < n; i++) {
-		if (!db_isnull(rows, i, I_ANSWERED)) {
-			p = json_loads(db_value(rows, i, I_ANSWERED), 0, NULL);
+		if (!db_isnull(rows, i, ITEMS_COL_ANSWERED)) {
+			p = json_loads(db_value(rows, i, ITEMS_COL_ANSWERED), 0,
+			    NULL);
 			if (p != NULL)
 				json_array_append_new(r->not_in_vote, p);
 			continue;
 		}
 		it = &r->items[r->nitems];
-		it->id = db_int(rows, i, I_ID);
-		it->position = (int)db_int(rows, i, I_POSITION);
-		r->titles_fr[r->nitems] = xstrdup(db_value(rows, i, I_TITLE_FR));
-		r->titles_en[r->nitems] = db_isnull(rows, i, I_TITLE_EN) ? NULL :
-		    xstrdup(db_value(rows, i, I_TITLE_EN));
+		it->id = db_int(rows, i, ITEMS_COL_ID);
+		it->position = (int)db_int(rows, i, ITEMS_COL_POSITION);
+		r->titles_fr[r->nitems] = xstrdup(db_value(rows, i,
+		    ITEMS_COL_TITLE_FR));
+		r->titles_en[r->nitems] = db_isnull(rows, i,
+		    ITEMS_COL_TITLE_EN) ? NULL : xstrdup(db_value(rows, i,
+		    ITEMS_COL_TITLE_EN));
 		r->nitems++;
 	}
 }
@@ -114,18 +124,20 @@ table_tallies(struct results_table *r, const struct db_rows *rows,
 
 	cells = *out = xcalloc(db_nrows(rows) + 1, sizeof(*cells));
 	for (i = 0; i < db_nrows(rows); i++) {
-		if ((k = table_index(r, db_int(rows, i, C_ID))) < 0)
+		if ((k = table_index(r, db_int(rows, i,
+		    ITEM_CELLS_COL_ID))) < 0)
 			continue;
 		c = &cells[n++];
 		c->item = (size_t)k;
-		c->stratum = db_value(rows, i, C_STRATUM);
-		c->profile = profile_parse(db_value(rows, i, C_PROFILE));
-		c->supporters = db_int(rows, i, C_SUPPORTERS);
-		c->points = db_int(rows, i, C_POINTS);
+		c->stratum = db_value(rows, i, ITEM_CELLS_COL_STRATUM);
+		c->profile = profile_parse(db_value(rows, i,
+		    ITEM_CELLS_COL_PROFILE));
+		c->supporters = db_int(rows, i, ITEM_CELLS_COL_SUPPORTERS);
+		c->points = db_int(rows, i, ITEM_CELLS_COL_POINTS);
 		it = &r->items[k];
 		it->supporters += c->supporters;
 		it->points += c->points;
-		it->firsts += db_int(rows, i, C_FIRSTS);
+		it->firsts += db_int(rows, i, ITEM_CELLS_COL_FIRSTS);
 		it->group_points[tally_group_of(c->profile)] += c->points;
 	}
 	return n;
@@ -143,11 +155,11 @@ table_schulze(struct results_table *r, const struct db_rows *pairs)
 	d = xcalloc(n * n + 1, sizeof(int64_t));
 	work = xcalloc(n * n + 1, sizeof(int64_t));
 	for (i = 0; i < db_nrows(pairs); i++) {
-		w = table_index(r, db_int(pairs, i, P_WINNER));
-		l = table_index(r, db_int(pairs, i, P_LOSER));
+		w = table_index(r, db_int(pairs, i, PAIRS_COL_WINNER));
+		l = table_index(r, db_int(pairs, i, PAIRS_COL_LOSER));
 		if (w >= 0 && l >= 0)
 			both[(size_t)w * n + (size_t)l] += db_int(pairs, i,
-			    P_BALLOTS);
+			    PAIRS_COL_BALLOTS);
 	}
 	tally_pairwise(r->items, n, both, d);
 	tally_schulze(r->items, n, d, work);
@@ -198,8 +210,8 @@ results_table_load(struct db *db, int64_t id,
 	}
 	tally_rank(r->items, r->nitems, r->ranked);
 	if (opt->weighted &&
-	    strcmp(db_value(head, 0, H_WEIGHTING), "none") != 0 &&
-	    (rc = results_weight(db, id, db_value(head, 0, H_WEIGHTING),
+	    strcmp(db_value(head, 0, HEAD_COL_WEIGHTING), "none") != 0 &&
+	    (rc = results_weight(db, id, db_value(head, 0, HEAD_COL_WEIGHTING),
 	    opt->interests, opt->cap, tallies, ntallies, r->nitems,
 	    &r->weighting)) != DB_OK)
 		goto out;

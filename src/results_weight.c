@@ -21,10 +21,10 @@
 /* The columns of a cell table are the profiles, in the order of the enum. */
 #define NPROFILES	((size_t)PROFILE__MAX)
 
-/* Columns of STMT_SCHEME_STRATA, STMT_RESULTS_CELLS, STMT_PROFILE_TARGETS. */
-enum { S_CODE, S_NAME, S_POPULATION, S_VINTAGE };
-enum { N_STRATUM, N_PROFILE, N_BALLOTS };
-enum { T_PROFILE, T_SHARE };
+/* The columns of STMT_RESULTS_CELLS. */
+enum cells_col { CELLS_COL_STRATUM, CELLS_COL_PROFILE, CELLS_COL_BALLOTS };
+/* The columns of STMT_PROFILE_TARGETS. */
+enum targets_col { TARGETS_COL_PROFILE, TARGETS_COL_SHARE };
 
 static long
 weight_stratum_index(const struct results_weighting *wt, const char *code)
@@ -56,12 +56,14 @@ weight_strata(struct results_weighting *wt, const struct db_rows *rows)
 	wt->nstrata = n;
 	for (i = 0; i < n; i++) {
 		snprintf(wt->strata[i].code, sizeof(wt->strata[i].code), "%s",
-		    db_value(rows, i, S_CODE));
-		wt->strata[i].name = xstrdup(db_value(rows, i, S_NAME));
+		    db_value(rows, i, STRATA_COL_CODE));
+		wt->strata[i].name = xstrdup(db_value(rows, i,
+		    STRATA_COL_NAME));
 		wt->strata[i].population = (double)db_int(rows, i,
-		    S_POPULATION);
+		    STRATA_COL_POPULATION);
 	}
-	wt->vintage = xstrdup(n > 0 ? db_value(rows, 0, S_VINTAGE) : "");
+	wt->vintage = xstrdup(n > 0 ? db_value(rows, 0, STRATA_COL_VINTAGE) :
+	    "");
 }
 
 /* Participants per cell into n; the excluded ones counted apart. */
@@ -74,14 +76,15 @@ weight_counts(struct results_weighting *wt, const struct db_rows *rows,
 	int64_t	 k;
 
 	for (i = 0; i < db_nrows(rows); i++) {
-		k = db_int(rows, i, N_BALLOTS);
-		if ((c = weight_cell(wt, db_value(rows, i, N_STRATUM),
-		    profile_parse(db_value(rows, i, N_PROFILE)))) >= 0) {
+		k = db_int(rows, i, CELLS_COL_BALLOTS);
+		if ((c = weight_cell(wt, db_value(rows, i, CELLS_COL_STRATUM),
+		    profile_parse(db_value(rows, i,
+		    CELLS_COL_PROFILE)))) >= 0) {
 			n[c] += (double)k;
 			wt->strata[c / (long)NPROFILES].participants +=
 			    (double)k;
 			wt->n += (double)k;
-		} else if (strcmp(db_value(rows, i, N_STRATUM),
+		} else if (strcmp(db_value(rows, i, CELLS_COL_STRATUM),
 		    STRATUM_UNKNOWN) == 0)
 			wt->unknown += k;
 		else
@@ -97,9 +100,10 @@ weight_targets(const struct db_rows *rows, double *t)
 	enum profile	 g;
 
 	for (i = 0; i < db_nrows(rows); i++)
-		if ((g = profile_parse(db_value(rows, i, T_PROFILE))) !=
-		    PROFILE__MAX)
-			t[g] = strtod(db_value(rows, i, T_SHARE), NULL);
+		if ((g = profile_parse(db_value(rows, i,
+		    TARGETS_COL_PROFILE))) != PROFILE__MAX)
+			t[g] = strtod(db_value(rows, i, TARGETS_COL_SHARE),
+			    NULL);
 	return db_nrows(rows) > 0;
 }
 

@@ -14,6 +14,9 @@
 #include "concerto/token.h"
 #include "concerto/twofactor.h"
 
+/* The columns of STMT_TOTP_GET. */
+enum totp_col { TOTP_COL_SECRET, TOTP_COL_ENABLED, TOTP_COL_LAST_STEP };
+
 static const char *
 id_str(int64_t id, char buf[24])
 {
@@ -110,9 +113,10 @@ twofactor_totp(struct db *db, const char *id, const char *code, bool *ok)
 	rc = db_exec(db, STMT_TOTP_GET, DB_PARAMS(id), &rows);
 	if (rc != DB_OK || db_nrows(rows) == 0)
 		goto out;
-	n = secret_decode(db_value(rows, 0, 0), secret, sizeof(secret));
+	n = secret_decode(db_value(rows, 0, TOTP_COL_SECRET), secret,
+	    sizeof(secret));
 	step = totp_check(secret, n, code, (uint64_t)time(NULL),
-	    (uint64_t)db_int(rows, 0, 2));
+	    (uint64_t)db_int(rows, 0, TOTP_COL_LAST_STEP));
 	OPENSSL_cleanse(secret, sizeof(secret));
 	if (n == 0 || step == 0)
 		goto out;
@@ -163,7 +167,7 @@ twofactor_state(struct db *db, int64_t account_id, int *state)
 	rc = db_exec(db, STMT_TOTP_GET, DB_PARAMS(id_str(account_id, id)),
 	    &rows);
 	*state = rc != DB_OK || db_nrows(rows) == 0 ? 0 :
-	    db_bool(rows, 0, 1) ? 2 : 1;
+	    db_bool(rows, 0, TOTP_COL_ENABLED) ? 2 : 1;
 	db_rows_free(rows);
 	return rc;
 }

@@ -22,8 +22,8 @@
 #define TERMS_VERSION		"2026-11"
 #define HEALTH_VERSION		"2026-11"
 
-/* Columns of STMT_ACCOUNT_ROLE_SET. */
-enum { ROLE_SET_ACCOUNT, ROLE_SET_OLD_ROLE };
+/* The columns of STMT_ACCOUNT_ROLE_SET. */
+enum role_set_col { ROLE_SET_COL_ACCOUNT, ROLE_SET_COL_OLD_ROLE };
 
 struct user_spec {
 	const char	*email;
@@ -290,12 +290,12 @@ user_role(const struct config *cfg, int argc, char **argv)
 	}
 	/* Sessions end, so the new role starts with a fresh sign-in. */
 	if (db_exec(db, STMT_SESSION_DELETE_ALL, DB_PARAMS(db_value(rows, 0,
-	    ROLE_SET_ACCOUNT)), NULL) != DB_OK || db_commit(db) != DB_OK) {
+	    ROLE_SET_COL_ACCOUNT)), NULL) != DB_OK || db_commit(db) != DB_OK) {
 		fprintf(stderr, "user: database error\n");
 		goto out;
 	}
 	printf("user: %s is now %s (was %s)%s\n", email, role,
-	    db_value(rows, 0, ROLE_SET_OLD_ROLE), user_is_staff(role) ?
+	    db_value(rows, 0, ROLE_SET_COL_OLD_ROLE), user_is_staff(role) ?
 	    "; a second factor is enrolled at the next sign-in" : "");
 	rc = 0;
 out:

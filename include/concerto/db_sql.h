@@ -144,6 +144,9 @@ enum stmt {
  */
 enum account_by_email_column { BY_EMAIL_ID, BY_EMAIL_PASSWORD_HASH,
 	BY_EMAIL_ROLE, BY_EMAIL_LANGUAGE, BY_EMAIL_PSEUDONYM };
+/* The columns of STMT_SCHEME_STRATA (geo_cmd.c, results_weight.c). */
+enum scheme_strata_col { STRATA_COL_CODE, STRATA_COL_NAME,
+	STRATA_COL_POPULATION, STRATA_COL_VINTAGE, STRATA_COL_SOURCE };
 
 struct stmt_def {
 	const char	*name;

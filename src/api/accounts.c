@@ -14,7 +14,7 @@
 #include "concerto/api/accounts.h"
 #include "concerto/api/common.h"
 #include "concerto/api/fields.h"
-#include "concerto/api/pseudonym.h"
+#include "concerto/api/pseudonym_accept.h"
 #include "concerto/config.h"
 #include "concerto/ctx.h"
 #include "concerto/field.h"

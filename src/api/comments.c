@@ -28,6 +28,18 @@
 #define COMMENTS_DEPTH_SHOWN	4	/* levels nested below a page's top */
 #define COMMENTS_REPLIES_MAX	1000	/* replies fetched for one page */
 
+/* The columns of STMT_COMMENT_PAGE_OLDEST, _NEWEST and _BEST. */
+enum comment_page_col { COMMENT_PAGE_COL_JSON, COMMENT_PAGE_COL_CURSOR };
+/* The columns of STMT_COMMENT_DESCENDANTS. */
+enum descendant_col { DESCENDANT_COL_JSON, DESCENDANT_COL_ID,
+	DESCENDANT_COL_PARENT };
+/* The columns of STMT_COMMENT_POST. */
+enum comment_post_col { COMMENT_POST_COL_CODE, COMMENT_POST_COL_ID,
+	COMMENT_POST_COL_RETRY };
+/* The columns of STMT_COMMENT_VOTE. */
+enum comment_vote_col { COMMENT_VOTE_COL_CODE, COMMENT_VOTE_COL_UP,
+	COMMENT_VOTE_COL_DOWN, COMMENT_VOTE_COL_SCORE };
+
 static const struct api_refusal comment_refusals[] = {
 	{ "not_found", 404, "There is nothing here.", NULL, 0 },
 	{ "not_author", 403, "Only the author may change this comment.",
@@ -52,7 +64,7 @@ static const struct api_refusal comment_refusals[] = {
 	{ "not_votable", 409, "Only published comments can be voted on.",
 	  NULL, 0 },
 	{ "too_many_comments", 429, "You are commenting quickly; please wait "
-	  "a moment before the next comment.", NULL, 2 },
+	  "a moment before the next comment.", NULL, COMMENT_POST_COL_RETRY },
 	{ NULL, 0, NULL, NULL, 0 }
 };
 
@@ -115,14 +127,14 @@ comments_nest(const struct db_rows *rows, struct node *roots, size_t nroots,
 	qsort(roots, nroots, sizeof(*roots), node_cmp);
 	for (i = 0; i < db_nrows(rows); i++) {
 		parent = node_find(roots, nroots, replies, n,
-		    db_int(rows, i, 2));
+		    db_int(rows, i, DESCENDANT_COL_PARENT));
 		if (parent == NULL || (obj = api_json_parse(rows, i,
-		    0)) == NULL)
+		    DESCENDANT_COL_JSON)) == NULL)
 			continue;
 		json_array_append_new(json_object_get(parent->obj, "replies"),
 		    obj);
 		/* Rows come by id: appending keeps replies sorted. */
-		replies[n].id = db_int(rows, i, 1);
+		replies[n].id = db_int(rows, i, DESCENDANT_COL_ID);
 		replies[n++].obj = obj;
 	}
 	nodes_collapse(roots, nroots);
@@ -192,7 +204,8 @@ api_comments_list(struct ctx *ctx, struct request *req, struct response *res)
 	shown = db_nrows(page) < (size_t)limit ? db_nrows(page) : (size_t)limit;
 	list = json_array();
 	for (i = 0; i < shown; i++) {
-		if ((obj = api_json_parse(page, i, 0)) == NULL)
+		if ((obj = api_json_parse(page, i,
+		    COMMENT_PAGE_COL_JSON)) == NULL)
 			continue;
 		json_array_append_new(list, obj);
 		ids[n++] = json_integer_value(json_object_get(obj, "id"));
@@ -218,7 +231,8 @@ api_comments_list(struct ctx *ctx, struct request *req, struct response *res)
 	}
 	response_json(res, 200, json_pack("{s:O,s:o}", "comments", list,
 	    "next_cursor", db_nrows(page) > (size_t)limit ?
-	    json_string(db_value(page, (size_t)limit - 1, 1)) : json_null()));
+	    json_string(db_value(page, (size_t)limit - 1,
+	    COMMENT_PAGE_COL_CURSOR)) : json_null()));
 out:
 	json_decref(list);
 	free(nodes);
@@ -281,7 +295,8 @@ api_comments_create(struct ctx *ctx, struct request *req, struct response *res)
 	    api_is_staff(ctx) ? "true" : "false",
 	    api_int(ctx->cfg->comments_per_minute, per)), &rows);
 	if (api_code_ok(res, rc, rows, comment_refusals))
-		comment_answer(ctx, req, res, 201, db_value(rows, 0, 1));
+		comment_answer(ctx, req, res, 201, db_value(rows, 0,
+		    COMMENT_POST_COL_ID));
 	db_rows_free(rows);
 	buf_free(&strata);
 }
@@ -346,9 +361,10 @@ api_comment_vote(struct ctx *ctx, struct request *req, struct response *res)
 	if (api_code_ok(res, rc, rows, comment_refusals))
 		response_json(res, 200, json_pack("{s:I,s:I,s:I,s:f,s:I}",
 		    "id", (json_int_t)req->id,
-		    "up", (json_int_t)db_int(rows, 0, 1),
-		    "down", (json_int_t)db_int(rows, 0, 2),
-		    "score", strtod(db_value(rows, 0, 3), NULL),
+		    "up", (json_int_t)db_int(rows, 0, COMMENT_VOTE_COL_UP),
+		    "down", (json_int_t)db_int(rows, 0, COMMENT_VOTE_COL_DOWN),
+		    "score", strtod(db_value(rows, 0,
+		    COMMENT_VOTE_COL_SCORE), NULL),
 		    "my_vote", (json_int_t)value));
 	db_rows_free(rows);
 }

@@ -10,7 +10,7 @@
 
 #include "concerto/api/common.h"
 #include "concerto/api/fields.h"
-#include "concerto/api/pseudonym.h"
+#include "concerto/api/pseudonym_accept.h"
 #include "concerto/auth.h"
 #include "concerto/config.h"
 #include "concerto/ctx.h"
@@ -160,6 +160,10 @@ api_not_found(struct response *res)
 	response_error(res, 404, "not_found", "There is nothing here.", NULL);
 }
 
+/* The columns of STMT_CONSULTATION_RULES. */
+enum rules_col { RULES_COL_PHASE, RULES_COL_MODERATION, RULES_COL_METHOD,
+	RULES_COL_K, RULES_COL_WEIGHTING };
+
 int
 api_consultation_rules(struct ctx *ctx, struct request *req,
     struct response *res, int64_t id, struct consultation_rules *out)
@@ -176,16 +180,19 @@ api_consultation_rules(struct ctx *ctx, struct request *req,
 		goto out;
 	}
 	if (db_nrows(rows) == 0 ||
-	    (phase = phase_parse(db_value(rows, 0, 0))) < 0 ||
+	    (phase = phase_parse(db_value(rows, 0, RULES_COL_PHASE))) < 0 ||
 	    (phase == PHASE_DRAFT && !api_is_staff(ctx))) {
 		api_not_found(res);
 		goto out;
 	}
 	out->phase = (enum phase)phase;
-	out->premoderated = strcmp(db_value(rows, 0, 1), "pre") == 0;
-	out->ranked = strcmp(db_value(rows, 0, 2), "ranked") == 0;
-	out->k = (int)db_int(rows, 0, 3);
-	snprintf(out->scheme, sizeof(out->scheme), "%s", db_value(rows, 0, 4));
+	out->premoderated = strcmp(db_value(rows, 0, RULES_COL_MODERATION),
+	    "pre") == 0;
+	out->ranked = strcmp(db_value(rows, 0, RULES_COL_METHOD),
+	    "ranked") == 0;
+	out->k = (int)db_int(rows, 0, RULES_COL_K);
+	snprintf(out->scheme, sizeof(out->scheme), "%s", db_value(rows, 0,
+	    RULES_COL_WEIGHTING));
 	ret = 0;
 out:
 	db_rows_free(rows);

@@ -15,6 +15,10 @@
 #include "concerto/request.h"
 #include "concerto/response.h"
 
+/* The columns of STMT_FLAG_ADD. */
+enum flag_add_col { FLAG_ADD_COL_CODE, FLAG_ADD_COL_CREATED,
+	FLAG_ADD_COL_RETRY };
+
 static const struct api_refusal flag_refusals[] = {
 	{ "not_found", 404, "There is nothing here.", NULL, 0 },
 	{ "comment_deleted", 409, "This comment has been deleted.", NULL, 0 },
@@ -24,7 +28,7 @@ static const struct api_refusal flag_refusals[] = {
 	  "Questions can be flagged only during the gathering phase.", NULL, 0 },
 	{ "already_flagged", 409, "You have already flagged this.", NULL, 0 },
 	{ "too_many_flags", 429, "You are flagging quickly; please wait a "
-	  "moment.", NULL, 2 },
+	  "moment.", NULL, FLAG_ADD_COL_RETRY },
 	{ NULL, 0, NULL, NULL, 0 }
 };
 
@@ -50,7 +54,7 @@ flag_target(struct ctx *ctx, struct request *req, struct response *res,
 		response_json(res, 201, json_pack("{s:s,s:I,s:s,s:s}",
 		    "target_type", kind, "target_id", (json_int_t)req->id,
 		    "reason", api_flag_reasons[f[FLAG_REASON].i],
-		    "created_at", db_value(rows, 0, 1)));
+		    "created_at", db_value(rows, 0, FLAG_ADD_COL_CREATED)));
 	db_rows_free(rows);
 }
 

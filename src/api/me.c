@@ -9,7 +9,7 @@
 #include "concerto/api/accounts.h"
 #include "concerto/api/common.h"
 #include "concerto/api/fields.h"
-#include "concerto/api/pseudonym.h"
+#include "concerto/api/pseudonym_accept.h"
 #include "concerto/api/session.h"
 #include "concerto/auth.h"
 #include "concerto/config.h"
@@ -22,10 +22,13 @@
 #include "concerto/response.h"
 #include "concerto/response_db.h"
 
-/* Columns of STMT_ACCOUNT_GET (ACCOUNT_COLUMNS in db_sql.c). */
-enum { C_EMAIL, C_PSEUDONYM, C_ROLE, C_PROFILE, C_POSTCODE, C_INT_DECL,
-	C_INT_TEXT, C_LANGUAGE, C_TERMS_V, C_TERMS_AT, C_HEALTH_V, C_HEALTH_AT,
-	C_HEALTH_REVOKED, C_VERIFIED_AT, C_TOTP, C_CREATED, C_HASH, C_ID };
+/* The columns of STMT_ACCOUNT_GET (ACCOUNT_COLUMNS in db_sql.c). */
+enum account_col { ACCOUNT_COL_EMAIL, ACCOUNT_COL_PSEUDONYM, ACCOUNT_COL_ROLE,
+	ACCOUNT_COL_PROFILE, ACCOUNT_COL_POSTCODE, ACCOUNT_COL_INT_DECL,
+	ACCOUNT_COL_INT_TEXT, ACCOUNT_COL_LANGUAGE, ACCOUNT_COL_TERMS_V,
+	ACCOUNT_COL_TERMS_AT, ACCOUNT_COL_HEALTH_V, ACCOUNT_COL_HEALTH_AT,
+	ACCOUNT_COL_HEALTH_REVOKED, ACCOUNT_COL_VERIFIED_AT, ACCOUNT_COL_TOTP,
+	ACCOUNT_COL_CREATED, ACCOUNT_COL_HASH, ACCOUNT_COL_ID };
 
 static enum db_status
 me_load(struct ctx *ctx, struct request *req, struct db_rows **rows)
@@ -42,25 +45,25 @@ me_json(const struct db_rows *r)
 {
 	return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:{s:b,s:o},s:o,"
 	    "s:{s:{s:o,s:o},s:{s:b,s:o,s:o,s:o}},s:b,s:o,s:b}",
-	    "id", (json_int_t)db_int(r, 0, C_ID),
-	    "email", api_json_text(r, 0, C_EMAIL),
-	    "pseudonym", api_json_text(r, 0, C_PSEUDONYM),
-	    "role", api_json_text(r, 0, C_ROLE),
-	    "profile", api_json_text(r, 0, C_PROFILE),
-	    "postcode", api_json_text(r, 0, C_POSTCODE),
-	    "interests", "declared", db_bool(r, 0, C_INT_DECL),
-	    "text", api_json_text(r, 0, C_INT_TEXT),
-	    "language", api_json_text(r, 0, C_LANGUAGE),
+	    "id", (json_int_t)db_int(r, 0, ACCOUNT_COL_ID),
+	    "email", api_json_text(r, 0, ACCOUNT_COL_EMAIL),
+	    "pseudonym", api_json_text(r, 0, ACCOUNT_COL_PSEUDONYM),
+	    "role", api_json_text(r, 0, ACCOUNT_COL_ROLE),
+	    "profile", api_json_text(r, 0, ACCOUNT_COL_PROFILE),
+	    "postcode", api_json_text(r, 0, ACCOUNT_COL_POSTCODE),
+	    "interests", "declared", db_bool(r, 0, ACCOUNT_COL_INT_DECL),
+	    "text", api_json_text(r, 0, ACCOUNT_COL_INT_TEXT),
+	    "language", api_json_text(r, 0, ACCOUNT_COL_LANGUAGE),
 	    "consents",
-	    "terms", "version", api_json_text(r, 0, C_TERMS_V),
-	    "accepted_at", api_json_text(r, 0, C_TERMS_AT),
-	    "health_data", "given", !db_isnull(r, 0, C_HEALTH_AT),
-	    "version", api_json_text(r, 0, C_HEALTH_V),
-	    "given_at", api_json_text(r, 0, C_HEALTH_AT),
-	    "revoked_at", api_json_text(r, 0, C_HEALTH_REVOKED),
-	    "verified", !db_isnull(r, 0, C_VERIFIED_AT),
-	    "created_at", api_json_text(r, 0, C_CREATED),
-	    "second_factor_enabled", db_bool(r, 0, C_TOTP));
+	    "terms", "version", api_json_text(r, 0, ACCOUNT_COL_TERMS_V),
+	    "accepted_at", api_json_text(r, 0, ACCOUNT_COL_TERMS_AT),
+	    "health_data", "given", !db_isnull(r, 0, ACCOUNT_COL_HEALTH_AT),
+	    "version", api_json_text(r, 0, ACCOUNT_COL_HEALTH_V),
+	    "given_at", api_json_text(r, 0, ACCOUNT_COL_HEALTH_AT),
+	    "revoked_at", api_json_text(r, 0, ACCOUNT_COL_HEALTH_REVOKED),
+	    "verified", !db_isnull(r, 0, ACCOUNT_COL_VERIFIED_AT),
+	    "created_at", api_json_text(r, 0, ACCOUNT_COL_CREATED),
+	    "second_factor_enabled", db_bool(r, 0, ACCOUNT_COL_TOTP));
 }
 
 void
@@ -89,7 +92,7 @@ static int
 me_password_ok(struct ctx *ctx, struct request *req, struct response *res,
     const struct db_rows *acct, const char *pw, const char *field)
 {
-	const char	*email = db_value(acct, 0, C_EMAIL);
+	const char	*email = db_value(acct, 0, ACCOUNT_COL_EMAIL);
 	enum db_status	 rc;
 	int		 wait;
 	bool		 ok;
@@ -100,8 +103,8 @@ me_password_ok(struct ctx *ctx, struct request *req, struct response *res,
 		api_too_many_attempts(res, wait);
 		return -1;
 	}
-	if (api_password_verify(ctx, req, res, db_value(acct, 0, C_HASH), pw,
-	    &ok) < 0)
+	if (api_password_verify(ctx, req, res, db_value(acct, 0,
+	    ACCOUNT_COL_HASH), pw, &ok) < 0)
 		return -1;
 	if (ok)
 		return 0;
@@ -116,10 +119,11 @@ fail:
 }
 
 static const char *
-pick(const struct field_value *v, const struct db_rows *r, int col)
+pick(const struct field_value *v, const struct db_rows *r,
+    enum account_col col)
 {
 	if (!v->present)
-		return db_value(r, 0, (size_t)col);
+		return db_value(r, 0, col);
 	return v->null ? NULL : v->s;
 }
 
@@ -135,8 +139,8 @@ me_consent(const struct field_value *f, const struct db_rows *r,
 {
 	const struct field_value *c = &f[ME_HEALTH_CONSENT];
 
-	*consent = c->present ? c->b : !db_isnull(r, 0, C_HEALTH_AT);
-	*profile = pick(&f[ME_PROFILE], r, C_PROFILE);
+	*consent = c->present ? c->b : !db_isnull(r, 0, ACCOUNT_COL_HEALTH_AT);
+	*profile = pick(&f[ME_PROFILE], r, ACCOUNT_COL_PROFILE);
 	if (profile_is_health_data(profile_parse(*profile)) && !*consent) {
 		if (f[ME_PROFILE].present) {
 			response_error(res, 400, "consent_required",
@@ -172,7 +176,8 @@ me_password_new(struct ctx *ctx, struct request *req, struct response *res,
 		return -1;
 	}
 	if (api_password_policy(res, "new_password", f[ME_NEW_PASSWORD].s,
-	    db_value(r, 0, C_EMAIL), db_value(r, 0, C_PSEUDONYM)) < 0 ||
+	    db_value(r, 0, ACCOUNT_COL_EMAIL),
+	    db_value(r, 0, ACCOUNT_COL_PSEUDONYM)) < 0 ||
 	    me_password_ok(ctx, req, res, r, f[ME_CURRENT_PASSWORD].s,
 	    "current_password") < 0 ||
 	    api_password_hash(ctx, req, res, f[ME_NEW_PASSWORD].s, hash) < 0)
@@ -213,9 +218,9 @@ api_me_patch(struct ctx *ctx, struct request *req, struct response *res)
 	if (db_nrows(r) == 0 || me_consent(f, r, res, &profile, &consent) < 0)
 		goto out;
 	if (f[ME_PSEUDONYM].present && api_pseudonym_accept(ctx, req, res,
-	    ME_PSEUDONYM, db_value(r, 0, C_PSEUDONYM), name) < 0)
+	    ME_PSEUDONYM, db_value(r, 0, ACCOUNT_COL_PSEUDONYM), name) < 0)
 		goto out;
-	pseudonym = pick(&f[ME_PSEUDONYM], r, C_PSEUDONYM);
+	pseudonym = pick(&f[ME_PSEUDONYM], r, ACCOUNT_COL_PSEUDONYM);
 	api_int(ctx->session->account_id, id);
 	if ((rc = db_exec(ctx->db, STMT_PSEUDONYM_TAKEN,
 	    DB_PARAMS(pseudonym, id), &taken)) != DB_OK)
@@ -231,13 +236,14 @@ api_me_patch(struct ctx *ctx, struct request *req, struct response *res)
 	    hash)) != DB_OK))
 		goto fail;
 	rc = db_exec(ctx->db, STMT_ACCOUNT_UPDATE, DB_PARAMS(id, pseudonym,
-	    profile, pick(&f[ME_POSTCODE], r, C_POSTCODE),
-	    pick(&f[ME_LANGUAGE], r, C_LANGUAGE),
+	    profile, pick(&f[ME_POSTCODE], r, ACCOUNT_COL_POSTCODE),
+	    pick(&f[ME_LANGUAGE], r, ACCOUNT_COL_LANGUAGE),
 	    f[ME_INTERESTS_DECLARED].present ?
 	    (f[ME_INTERESTS_DECLARED].b ? "true" : "false") :
-	    db_value(r, 0, C_INT_DECL),
-	    pick(&f[ME_INTERESTS_TEXT], r, C_INT_TEXT),
-	    consent ? API_HEALTH_CONSENT_VERSION : db_value(r, 0, C_HEALTH_V),
+	    db_value(r, 0, ACCOUNT_COL_INT_DECL),
+	    pick(&f[ME_INTERESTS_TEXT], r, ACCOUNT_COL_INT_TEXT),
+	    consent ? API_HEALTH_CONSENT_VERSION : db_value(r, 0,
+	    ACCOUNT_COL_HEALTH_V),
 	    consent ? "true" : "false"), NULL);
 	if (rc == DB_OK && f[ME_PSEUDONYM].present)
 		rc = pseudonym_db_store(ctx->db, ctx->session->account_id,

@@ -20,6 +20,18 @@
 #define LOG_PAGE_DEFAULT	50
 #define REDACTION_MARKER	"[retiré par la modération]"
 
+/* The columns of STMT_QUEUE_PAGE. */
+enum queue_page_col { QUEUE_PAGE_COL_ITEM, QUEUE_PAGE_COL_CURSOR };
+/* The columns of STMT_QUEUE_COUNTS. */
+enum queue_counts_col { QUEUE_COUNTS_COL_PENDING, QUEUE_COUNTS_COL_HIDDEN,
+	QUEUE_COUNTS_COL_FLAGGED, QUEUE_COUNTS_COL_DISTRESS,
+	QUEUE_COUNTS_COL_TOTAL };
+/* The columns of STMT_MODERATION_DECIDE. */
+enum decide_col { DECIDE_COL_CODE, DECIDE_COL_LOG_ID, DECIDE_COL_FROM,
+	DECIDE_COL_TO, DECIDE_COL_CREATED };
+/* The columns of STMT_ACCOUNT_SUSPEND. */
+enum suspend_col { SUSPEND_COL_CODE, SUSPEND_COL_UNTIL };
+
 static const struct api_refusal moderation_refusals[] = {
 	{ "not_found", 404, "There is nothing here.", NULL, 0 },
 	{ "comment_deleted", 409, "Its author has deleted this comment.",
@@ -69,13 +81,15 @@ api_moderation_queue(struct ctx *ctx, struct request *req, struct response *res)
 	response_json(res, 200, json_pack("{s:o,s:{s:I,s:I,s:I,s:I,s:I},s:o}",
 	    "items", api_json_rows(page, (size_t)limit),
 	    "counts",
-	    "pending", (json_int_t)db_int(counts, 0, 0),
-	    "hidden", (json_int_t)db_int(counts, 0, 1),
-	    "flagged", (json_int_t)db_int(counts, 0, 2),
-	    "distress", (json_int_t)db_int(counts, 0, 3),
-	    "total", (json_int_t)db_int(counts, 0, 4),
+	    "pending", (json_int_t)db_int(counts, 0, QUEUE_COUNTS_COL_PENDING),
+	    "hidden", (json_int_t)db_int(counts, 0, QUEUE_COUNTS_COL_HIDDEN),
+	    "flagged", (json_int_t)db_int(counts, 0, QUEUE_COUNTS_COL_FLAGGED),
+	    "distress", (json_int_t)db_int(counts, 0,
+	    QUEUE_COUNTS_COL_DISTRESS),
+	    "total", (json_int_t)db_int(counts, 0, QUEUE_COUNTS_COL_TOTAL),
 	    "next_cursor", db_nrows(page) > (size_t)limit ? json_string(
-	    db_value(page, (size_t)limit - 1, 1)) : json_null()));
+	    db_value(page, (size_t)limit - 1, QUEUE_PAGE_COL_CURSOR)) :
+	    json_null()));
 out:
 	db_rows_free(page);
 	db_rows_free(counts);
@@ -110,14 +124,14 @@ api_moderation_decide(struct ctx *ctx, struct request *req,
 	if (api_code_ok(res, rc, rows, moderation_refusals))
 		response_json(res, 200, json_pack(
 		    "{s:I,s:s,s:I,s:s,s:s,s:s,s:s,s:s}",
-		    "log_id", (json_int_t)db_int(rows, 0, 1),
+		    "log_id", (json_int_t)db_int(rows, 0, DECIDE_COL_LOG_ID),
 		    "target_type", kind,
 		    "target_id", (json_int_t)f[DECISION_TARGET_ID].i,
 		    "action", action,
-		    "from_status", db_value(rows, 0, 2),
-		    "to_status", db_value(rows, 0, 3),
+		    "from_status", db_value(rows, 0, DECIDE_COL_FROM),
+		    "to_status", db_value(rows, 0, DECIDE_COL_TO),
 		    "reason", f[DECISION_REASON].s,
-		    "created_at", db_value(rows, 0, 4)));
+		    "created_at", db_value(rows, 0, DECIDE_COL_CREATED)));
 	db_rows_free(rows);
 }
 
@@ -163,7 +177,8 @@ api_account_suspend(struct ctx *ctx, struct request *req, struct response *res)
 	if (api_code_ok(res, rc, rows, moderation_refusals))
 		response_json(res, 200, json_pack("{s:I,s:o,s:s}",
 		    "account_id", (json_int_t)req->id,
-		    "suspended_until", api_json_text(rows, 0, 1),
+		    "suspended_until", api_json_text(rows, 0,
+		    SUSPEND_COL_UNTIL),
 		    "reason", f[SUSPENSION_REASON].s));
 	db_rows_free(rows);
 }

@@ -13,6 +13,10 @@
 
 #define NOTIFICATIONS_PAGE_DEFAULT	20
 
+/* The columns of STMT_NOTIFICATION_PAGE. */
+enum notification_page_col { NOTIFICATION_PAGE_COL_JSON,
+	NOTIFICATION_PAGE_COL_CURSOR };
+
 /* The number of unread notifications of the session's account, or -1. */
 static int64_t
 notifications_unread(struct ctx *ctx, struct request *req, struct response *res)
@@ -56,7 +60,8 @@ api_notifications_list(struct ctx *ctx, struct request *req,
 		    "notifications", api_json_rows(rows, (size_t)limit),
 		    "unread", (json_int_t)unread,
 		    "next_cursor", db_nrows(rows) > (size_t)limit ?
-		    json_string(db_value(rows, (size_t)limit - 1, 1)) :
+		    json_string(db_value(rows, (size_t)limit - 1,
+		    NOTIFICATION_PAGE_COL_CURSOR)) :
 		    json_null()));
 	db_rows_free(rows);
 }

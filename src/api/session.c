@@ -38,6 +38,11 @@
 static const char dummy_hash[] = "$argon2id$v=19$m=19456,t=2,p=1$"
     "Y29uY2VydG8tZHVtbXkhIQ$gmtlbS99MPpsAHbeTuSzrbFw9wabS8lmhxgkpGmRnqk";
 
+/* The columns of STMT_ACCOUNT_CONTACT. */
+enum contact_col { CONTACT_COL_EMAIL, CONTACT_COL_LANGUAGE, CONTACT_COL_ID };
+/* The columns of STMT_SECOND_FACTOR_FAILED. */
+enum factor_failed_col { FACTOR_FAILED_COL_WAIT, FACTOR_FAILED_COL_LOCKED };
+
 /* The sign-in throttle's keys of who (an e-mail, or "#id") from net. */
 struct signin_keys {
 	char	 account[THROTTLE_HMAC_LEN + 1];
@@ -122,9 +127,11 @@ session_lock_mail(struct ctx *ctx, struct request *req, const char *id)
 	enum db_status	 rc;
 
 	rc = db_exec(ctx->db, STMT_ACCOUNT_CONTACT, DB_PARAMS(id), &rows);
-	if (rc == DB_OK && db_nrows(rows) > 0 && !db_isnull(rows, 0, 0))
-		rc = mail_queue(ctx->db, ctx->cfg, db_int(rows, 0, 2),
-		    db_value(rows, 0, 0), db_value(rows, 0, 1),
+	if (rc == DB_OK && db_nrows(rows) > 0 && !db_isnull(rows, 0,
+	    CONTACT_COL_EMAIL))
+		rc = mail_queue(ctx->db, ctx->cfg, db_int(rows, 0,
+		    CONTACT_COL_ID), db_value(rows, 0, CONTACT_COL_EMAIL),
+		    db_value(rows, 0, CONTACT_COL_LANGUAGE),
 		    MAIL_SECOND_FACTOR_LOCKED, NULL);
 	db_rows_free(rows);
 	return rc;
@@ -163,7 +170,8 @@ session_code_check(struct ctx *ctx, struct request *req, struct response *res,
 		rc = db_exec(ctx->db, STMT_SECOND_FACTOR_SUCCEEDED,
 		    DB_PARAMS(idb), NULL);
 	else if ((rc = db_exec(ctx->db, STMT_SECOND_FACTOR_FAILED,
-	    DB_PARAMS(idb), &rows)) == DB_OK && db_bool(rows, 0, 1))
+	    DB_PARAMS(idb), &rows)) == DB_OK &&
+	    db_bool(rows, 0, FACTOR_FAILED_COL_LOCKED))
 		rc = session_lock_mail(ctx, req, idb);
 	if (rc != DB_OK)
 		goto fail;
@@ -187,7 +195,7 @@ session_password(struct ctx *ctx, struct request *req, struct response *res,
 {
 	const char	*pw = req->fields[SESSION_PASSWORD].s;
 	const char	*stored = db_nrows(acct) > 0 ? db_value(acct, 0,
-	    1) : NULL;
+	    BY_EMAIL_PASSWORD_HASH) : NULL;
 	char		 fresh[PASSWORD_ENCODED_MAX];
 
 	if (api_password_verify(ctx, req, res, stored ? stored : dummy_hash, pw,
@@ -199,7 +207,7 @@ session_password(struct ctx *ctx, struct request *req, struct response *res,
 	if (api_password_hash(ctx, req, res, pw, fresh) < 0)
 		return -1;
 	if (db_exec(ctx->db, STMT_ACCOUNT_PASSWORD_SET,
-	    DB_PARAMS(db_value(acct, 0, 0), fresh), NULL) != DB_OK)
+	    DB_PARAMS(db_value(acct, 0, BY_EMAIL_ID), fresh), NULL) != DB_OK)
 		log_warn("sign-in: could not store the rehashed password");
 	return 0;
 }
@@ -302,9 +310,10 @@ api_session_create(struct ctx *ctx, struct request *req, struct response *res)
 		goto fail;
 	if (session_password(ctx, req, res, acct, &ok) < 0)
 		goto out;
-	role = ok ? auth_role_parse(db_value(acct, 0, 2)) : ROLE_PARTICIPANT;
+	role = ok ? auth_role_parse(db_value(acct, 0, BY_EMAIL_ROLE)) :
+	    ROLE_PARTICIPANT;
 	if (ok && role >= ROLE_MODERATOR && session_second_factor(ctx, req, res,
-	    db_int(acct, 0, 0), email, &state, &enrolment) < 0) {
+	    db_int(acct, 0, BY_EMAIL_ID), email, &state, &enrolment) < 0) {
 		/* A wrong code counts against the pair too. */
 		if (res->status == 401 &&
 		    (rc = api_signin_failed(ctx, req, email, &wait)) != DB_OK)
@@ -323,14 +332,16 @@ api_session_create(struct ctx *ctx, struct request *req, struct response *res)
 	    (rc = signin_throttle(ctx, req, STMT_SIGNIN_SUCCEEDED, email,
 	    &wait)) != DB_OK)
 		goto fail;
-	if ((rc = auth_session_start(ctx, req, res, db_int(acct, 0, 0),
+	if ((rc = auth_session_start(ctx, req, res,
+	    db_int(acct, 0, BY_EMAIL_ID),
 	    strcmp(state, "verified") == 0, csrf)) != DB_OK)
 		goto fail;
 	response_json(res, 200, json_pack("{s:s,s:{s:I,s:s,s:s,s:s},s:s}",
 	    "csrf_token", csrf,
-	    "account", "id", (json_int_t)db_int(acct, 0, 0),
-	    "pseudonym", db_value(acct, 0, 4), "role", db_value(acct, 0, 2),
-	    "language", db_value(acct, 0, 3),
+	    "account", "id", (json_int_t)db_int(acct, 0, BY_EMAIL_ID),
+	    "pseudonym", db_value(acct, 0, BY_EMAIL_PSEUDONYM),
+	    "role", db_value(acct, 0, BY_EMAIL_ROLE),
+	    "language", db_value(acct, 0, BY_EMAIL_LANGUAGE),
 	    "second_factor", state));
 	if (enrolment != NULL) {
 		json_object_set_new(res->json, "enrolment", enrolment);

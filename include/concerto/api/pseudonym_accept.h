@@ -1,9 +1,9 @@
 /*
- * Pseudonyms accepted at the edge (src/api/pseudonym.c), for a new
+ * Pseudonyms accepted at the edge (src/api/pseudonym_accept.c), for a new
  * account and for one renaming itself.
  */
-#ifndef CONCERTO_API_PSEUDONYM_H
-#define CONCERTO_API_PSEUDONYM_H
+#ifndef CONCERTO_API_PSEUDONYM_ACCEPT_H
+#define CONCERTO_API_PSEUDONYM_ACCEPT_H
 
 #include <stddef.h>
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "concerto/api/common.h"
-#include "concerto/api/pseudonym.h"
+#include "concerto/api/pseudonym_accept.h"
 #include "concerto/auth.h"
 #include "concerto/ctx.h"
 #include "concerto/field.h"
