@@ -122,7 +122,7 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	[STMT_SESSION_LOOKUP] = { "session_lookup",
 	    "SELECT s.id, s.account_id, a.role, a.verified_at IS NOT NULL, "
 	    "s.second_factor, encode(s.csrf_hash, 'hex'), "
-	    "coalesce(a.suspended_until > now(), false), s.kind, "
+	    "coalesce(a.suspended_until > now(), false), "
 	    "extract(epoch FROM now() - s.last_seen_at)::int, "
 	    "extract(epoch FROM now() - s.authenticated_at)::int, "
 	    "a.language, a.totp_enabled_at IS NOT NULL, a.postcode "

@@ -10,7 +10,6 @@
 
 #include "concerto/api/common.h"
 #include "concerto/api/fields.h"
-#include "concerto/api/pseudonym_accept.h"
 #include "concerto/auth.h"
 #include "concerto/config.h"
 #include "concerto/ctx.h"
@@ -82,13 +81,6 @@ api_email_normalize(const char *in, char out[API_EMAIL_LEN])
 	for (i = 0; in[i] != '\0' && i + 1 < API_EMAIL_LEN; i++)
 		out[i] = (char)tolower((unsigned char)in[i]);
 	out[i] = '\0';
-}
-
-void
-api_pseudonym_taken(struct response *res)
-{
-	response_error(res, 409, "pseudonym_taken",
-	    "This pseudonym is already used; choose another.", "pseudonym");
 }
 
 bool

@@ -70,3 +70,10 @@ api_pseudonym_accept(struct ctx *ctx, struct request *req, struct response *res,
 	}
 	return 0;
 }
+
+void
+api_pseudonym_taken(struct response *res)
+{
+	response_error(res, 409, "pseudonym_taken",
+	    "This pseudonym is already used; choose another.", "pseudonym");
+}
