@@ -1,6 +1,7 @@
 /*
- * Helpers shared by the handlers: database failures as responses, typed
- * values to SQL parameters and back.
+ * Helpers shared by the handlers (see api/common.h): refusal tables and
+ * write refusals as responses, typed values to SQL parameters and JSON
+ * columns back, pages and cursors, the viewer and their role.
  */
 #include <ctype.h>
 #include <errno.h>
