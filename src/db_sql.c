@@ -211,38 +211,18 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "AND ($2::boolean OR c.phase <> 'draft') "
 	    "AND ($3::bigint IS NULL OR c.id < $3) "
 	    "ORDER BY c.id DESC LIMIT $4", 4 },
-	[STMT_CONSULTATION_INSERT] = { "consultation_insert",
-	    "INSERT INTO consultations (title_fr, title_en, summary_fr, "
-	    "summary_en, easy_summary_fr, easy_summary_en, body_fr, body_en, "
-	    "gathering_at, voting_at, closes_at, publish_at, method, k, "
-	    "weighting, moderation, created_by, phase) VALUES ($1, $2, $3, "
-	    "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
-	    "$18) RETURNING id", 18 },
+	/*
+	 * The writes of sql/012 (code, id, field): $2 is the JSON of the
+	 * fields the request gave (field_values_json()).
+	 */
+	/* $1: the author (NULL: imported); $3: the phase. */
+	[STMT_CONSULTATION_POST] = { "consultation_post",
+	    "SELECT code, id, field FROM consultation_post($1, $2::jsonb, $3)",
+	    3 },
 	[STMT_CONSULTATION_BY_TITLE] = { "consultation_by_title",
 	    "SELECT id FROM consultations WHERE title_fr = $1", 1 },
-	/* Columns in the order of the consultation fields (api.h). */
-	[STMT_CONSULTATION_LOCK] = { "consultation_lock",
-	    "SELECT title_fr, title_en, summary_fr, summary_en, "
-	    "easy_summary_fr, easy_summary_en, body_fr, body_en, "
-	    "gathering_at, voting_at, closes_at, publish_at, method, "
-	    "CASE WHEN method = 'approval' THEN k END, "
-	    "CASE WHEN method = 'ranked' THEN k END, weighting, moderation, "
-	    "NULL, consultation_phase(c) FROM consultations c WHERE id = $1 "
-	    "FOR UPDATE", 1 },
-	[STMT_CONSULTATION_UPDATE] = { "consultation_update",
-	    "UPDATE consultations SET title_fr = $2, title_en = $3, "
-	    "summary_fr = $4, summary_en = $5, easy_summary_fr = $6, "
-	    "easy_summary_en = $7, body_fr = $8, body_en = $9, "
-	    "gathering_at = $10, voting_at = $11, closes_at = $12, "
-	    "publish_at = $13, method = $14, k = $15, weighting = $16, "
-	    "moderation = $17, phase = $18, updated_at = now() "
-	    "WHERE id = $1", 18 },
-
-	[STMT_PROFILE_TARGETS_CLEAR] = { "profile_targets_clear",
-	    "DELETE FROM profile_targets WHERE consultation_id = $1", 1 },
-	[STMT_PROFILE_TARGET_SET] = { "profile_target_set",
-	    "INSERT INTO profile_targets (consultation_id, profile, share) "
-	    "VALUES ($1, $2, $3::double precision)", 3 },
+	[STMT_CONSULTATION_PATCH] = { "consultation_patch",
+	    "SELECT code, id, field FROM consultation_patch($1, $2::jsonb)", 2 },
 
 	/* $2: staff, who see every source (with its status). */
 	[STMT_PRIORITY_LIST] = { "priority_list",
@@ -251,38 +231,12 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	[STMT_PRIORITY_GET] = { "priority_get",
 	    "SELECT priority_json(p, $2::boolean) FROM priorities p "
 	    "WHERE id = $1", 2 },
-	/* The priority, its consultation and that consultation's phase. */
-	[STMT_PRIORITY_LOCK] = { "priority_lock",
-	    "SELECT p.consultation_id, consultation_phase(c), p.title_fr, "
-	    "p.title_en, p.description_fr, p.description_en, p.position, "
-	    "p.question, p.evidence_status, p.evidence_links "
-	    "FROM priorities p JOIN consultations c ON c.id = p.consultation_id "
-	    "WHERE p.id = $1 FOR UPDATE OF p, c", 1 },
-	[STMT_PRIORITY_INSERT] = { "priority_insert",
-	    "INSERT INTO priorities (consultation_id, title_fr, title_en, "
-	    "description_fr, description_en, position, question, "
-	    "evidence_status, evidence_links) SELECT $1, $2, $3, "
-	    "coalesce($4, ''), $5, coalesce($6::integer, (SELECT "
-	    "least(coalesce(max(position), 0) + 1, 1000) FROM priorities "
-	    "WHERE consultation_id = $1)), $7, coalesce($8, 'unanswered'), "
-	    "coalesce($9::text[], '{}') RETURNING id", 9 },
-	[STMT_PRIORITY_UPDATE] = { "priority_update",
-	    "UPDATE priorities SET title_fr = $2, title_en = $3, "
-	    "description_fr = $4, description_en = $5, position = $6, "
-	    "question = $7, evidence_status = $8, evidence_links = $9, "
-	    "updated_at = now() WHERE id = $1", 9 },
-	/*
-	 * Replaces the sources of priority $1 with the submissions $3 of
-	 * consultation $2; returns how many of them exist there.
-	 */
-	[STMT_PRIORITY_SOURCES_SET] = { "priority_sources_set",
-	    "WITH gone AS (DELETE FROM priority_sources WHERE priority_id = $1 "
-	    "AND submission_id <> ALL ($3::bigint[])), "
-	    "ins AS (INSERT INTO priority_sources (priority_id, submission_id) "
-	    "SELECT $1, s.id FROM submissions s WHERE s.consultation_id = $2 "
-	    "AND s.id = ANY ($3::bigint[]) ON CONFLICT DO NOTHING) "
-	    "SELECT count(*) FROM submissions s WHERE s.consultation_id = $2 "
-	    "AND s.id = ANY ($3::bigint[])", 3 },
+	/* $3: imported, into a consultation of any phase. */
+	[STMT_PRIORITY_POST] = { "priority_post",
+	    "SELECT code, id, field FROM priority_post($1, $2::jsonb, "
+	    "$3::boolean)", 3 },
+	[STMT_PRIORITY_PATCH] = { "priority_patch",
+	    "SELECT code, id, field FROM priority_patch($1, $2::jsonb)", 2 },
 
 	/* Published ones, the caller's own ($3), or all for staff ($4). */
 	[STMT_SUBMISSION_LIST] = { "submission_list",

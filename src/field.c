@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "concerto/buf.h"
 #include "concerto/field.h"
 #include "concerto/mem.h"
 #include "concerto/utf8.h"
@@ -441,6 +442,61 @@ field_valid_time(const char *s)
 	return (s[i] == '+' || s[i] == '-') && digits(s + i + 1, 2) &&
 	    s[i + 3] == ':' && digits(s + i + 4, 2) && s[i + 6] == '\0' &&
 	    two(s + i + 1) <= 23 && two(s + i + 4) <= 59;
+}
+
+/* The JSON of value v, given for field f, as a new reference. */
+static json_t *
+field_value_json(const struct field *f, const struct field_value *v)
+{
+	json_t	*j;
+	size_t	 i;
+
+	if (v->null)
+		return json_null();
+	switch (f->type) {
+	case FIELD_INT:
+		return json_integer((json_int_t)v->i);
+	case FIELD_BOOL:
+		return json_boolean(v->b);
+	case FIELD_ID_LIST:
+		j = json_array();
+		for (i = 0; i < v->nids; i++)
+			json_array_append_new(j,
+			    json_integer((json_int_t)v->ids[i]));
+		return j;
+	case FIELD_TEXT_LIST:
+		j = json_array();
+		for (i = 0; i < v->nstrs; i++)
+			json_array_append_new(j, json_string(v->strs[i]));
+		return j;
+	case FIELD_SHARES:
+		j = json_object();
+		for (i = 0; f->choices[i] != NULL; i++)
+			if (v->shares[i] >= 0)
+				json_object_set_new(j, f->choices[i],
+				    json_real(v->shares[i]));
+		return j;
+	default:			/* strings, times, enums */
+		return json_string(v->s);
+	}
+}
+
+void
+field_values_json(const struct field *fields, size_t n,
+    const struct field_value *vals, struct buf *out)
+{
+	json_t	*obj = json_object();
+	char	*text;
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (vals[i].present)
+			json_object_set_new(obj, fields[i].name,
+			    field_value_json(&fields[i], &vals[i]));
+	if ((text = json_dumps(obj, JSON_COMPACT)) != NULL)
+		buf_append(out, text, strlen(text));
+	free(text);
+	json_decref(obj);
 }
 
 bool

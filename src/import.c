@@ -2,8 +2,11 @@
  * Importing a consultation (see import.h).  The file is the body of
  * POST /api/v1/consultations plus "phase" and "priorities" (bodies of
  * POST .../priorities), validated by those routes' own field tables and
- * inserted by the same functions, so an import can hold nothing that the
- * API would refuse.  A consultation whose French title exists is skipped.
+ * inserted by the same SQL functions (consultation_post(), priority_post()
+ * of sql/012: priorities go into a consultation of any phase), refused
+ * with the messages of the same refusal tables, so an import can hold
+ * nothing that the API would refuse.  A consultation whose French title
+ * exists is skipped.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,20 +14,24 @@
 
 #include <jansson.h>
 
+#include "concerto/api/common.h"
+#include "concerto/api/consultations.h"
 #include "concerto/api/fields.h"
+#include "concerto/api/priorities.h"
+#include "concerto/buf.h"
 #include "concerto/cli.h"
 #include "concerto/config.h"
-#include "concerto/consultation_write.h"
 #include "concerto/db.h"
 #include "concerto/field.h"
 #include "concerto/http.h"
 #include "concerto/import.h"
 #include "concerto/mem.h"
 #include "concerto/phase.h"
-#include "concerto/priority_write.h"
 #include "concerto/progress.h"
-#include "concerto/refusal.h"
 #include "concerto/router.h"
+
+/* The columns of STMT_CONSULTATION_BY_TITLE. */
+enum by_title_col { BY_TITLE_COL_ID };
 
 /* The field table of the route answering method and path. */
 static const struct route *
@@ -54,12 +61,32 @@ import_fields(const struct route *rt, json_t *obj, const char *what)
 	return NULL;
 }
 
-/* Prints why a write module refused what. */
-static void
-import_refused(const struct refusal *why, const char *what)
+/*
+ * After a write of sql/012 (code, id, field) that answered rc and rows:
+ * 0 with *id, or -1 having printed why what was refused (the message of
+ * table, as the API gives it).
+ */
+static int
+import_answer(enum db_status rc, const struct db_rows *rows,
+    const struct api_refusal *table, const char *what, int64_t *id)
 {
-	fprintf(stderr, "import: %s refused: %s\n", what,
-	    why->db != DB_OK ? "database error" : why->message);
+	const struct api_refusal *r;
+	const char	*code;
+
+	if (rc != DB_OK) {
+		fprintf(stderr, "import: %s refused: database error\n", what);
+		return -1;
+	}
+	code = db_value(rows, 0, API_WRITE_COL_CODE);
+	if (strcmp(code, "ok") != 0) {
+		r = api_refusal_find(table, code, db_value(rows, 0,
+		    API_WRITE_COL_FIELD));
+		fprintf(stderr, "import: %s refused: %s\n", what,
+		    r != NULL ? r->message : code);
+		return -1;
+	}
+	*id = db_int(rows, 0, API_WRITE_COL_ID);
+	return 0;
 }
 
 /* Inserts the priorities of list into consultation id; 0 or -1. */
@@ -69,25 +96,32 @@ import_priorities(struct db *db, int64_t id, json_t *list)
 	const struct route	*rt = import_route(METHOD_POST,
 				    "/api/v1/consultations/1/priorities");
 	struct field_value	*vals;
-	struct refusal		 why;
+	struct db_rows		*rows;
 	struct progress		 bar;
+	struct buf		 f;
 	json_t			*p;
 	size_t			 i;
+	enum db_status		 rc;
 	int64_t			 pid;
-	int			 rc = 0;
-	char			 what[48];
+	int			 ret;
+	char			 what[48], cid[24];
 
+	snprintf(cid, sizeof(cid), "%lld", (long long)id);
 	progress_start(&bar, "priorities", json_array_size(list));
 	json_array_foreach(list, i, p) {
 		snprintf(what, sizeof(what), "priority %zu", i + 1);
 		if ((vals = import_fields(rt, p, what)) == NULL)
 			return -1;
-		if (priority_write_insert(db, id, vals, &pid, &why) < 0) {
-			import_refused(&why, what);
-			rc = -1;
-		}
+		rows = NULL;
+		buf_init(&f, 0);
+		field_values_json(rt->fields, rt->nfields, vals, &f);
+		rc = db_exec(db, STMT_PRIORITY_POST, DB_PARAMS(cid, buf_str(&f),
+		    "true"), &rows);
+		ret = import_answer(rc, rows, priority_refusals, what, &pid);
+		db_rows_free(rows);
+		buf_free(&f);
 		field_values_free(vals, rt->nfields);
-		if (rc < 0)
+		if (ret < 0)
 			return -1;
 		progress_step(&bar);
 	}
@@ -103,13 +137,14 @@ import_consultation(struct db *db, json_t *obj)
 				    "/api/v1/consultations");
 	struct field_value	*vals = NULL;
 	struct db_rows		*rows = NULL;
-	struct refusal		 why;
+	struct buf		 f;
 	json_t			*prios, *phase;
 	const char		*ph;
 	enum db_status		 rc;
 	int64_t			 id;
 	int			 ret = 2;
 
+	buf_init(&f, 0);
 	prios = json_incref(json_object_get(obj, "priorities"));
 	phase = json_incref(json_object_get(obj, "phase"));
 	json_object_del(obj, "priorities");
@@ -133,13 +168,17 @@ import_consultation(struct db *db, json_t *obj)
 	}
 	if (db_nrows(rows) > 0) {
 		printf("consultation %s already there: \"%s\"\n",
-		    db_value(rows, 0, 0), vals[CONS_TITLE_FR].s);
+		    db_value(rows, 0, BY_TITLE_COL_ID), vals[CONS_TITLE_FR].s);
 		ret = 0;
 		goto out;
 	}
-	if (consultation_write_insert(db, vals, rt->fields, NULL, ph, &id,
-	    &why) < 0) {
-		import_refused(&why, "consultation");
+	db_rows_free(rows);
+	rows = NULL;
+	field_values_json(rt->fields, rt->nfields, vals, &f);
+	rc = db_exec(db, STMT_CONSULTATION_POST, DB_PARAMS(NULL, buf_str(&f),
+	    ph), &rows);
+	if (import_answer(rc, rows, consultation_refusals, "consultation",
+	    &id) < 0) {
 		ret = 2;
 		goto out;
 	}
@@ -152,6 +191,7 @@ import_consultation(struct db *db, json_t *obj)
 out:
 	db_rollback(db);
 	db_rows_free(rows);
+	buf_free(&f);
 	field_values_free(vals, rt->nfields);
 	json_decref(prios);
 	json_decref(phase);

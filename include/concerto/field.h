@@ -13,6 +13,8 @@
 
 #include <jansson.h>
 
+struct buf;
+
 enum field_type {
 	FIELD_STRING,		/* UTF-8 text, length in code points */
 	FIELD_INT,		/* integer in [min, max] */
@@ -77,6 +79,16 @@ int	 field_check_query(const struct field *, size_t n,
 	    struct field_value *vals, struct field_error *err);
 
 void	 field_values_free(struct field_value *, size_t n);
+
+/*
+ * Appends to out the JSON object of the fields of vals[0..n) (validated
+ * against fields) that were given, by name: null for one given as null,
+ * else its typed value (an enum as its choice, shares as an object of
+ * the choices given).  Fields not given are left out, so that absent and
+ * null stay distinct, for the SQL functions that take a request's fields.
+ */
+void	 field_values_json(const struct field *, size_t n,
+	    const struct field_value *vals, struct buf *out);
 
 bool	 field_valid_email(const char *);
 bool	 field_valid_time(const char *);

@@ -14,12 +14,13 @@
 #include "concerto/auth.h"
 #include "concerto/config.h"
 #include "concerto/ctx.h"
+#include "concerto/field.h"
 #include "concerto/network.h"
 #include "concerto/phase.h"
-#include "concerto/refusal.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/response_db.h"
+#include "concerto/router.h"
 #include "concerto/throttle.h"
 
 void
@@ -205,20 +206,21 @@ static const struct api_refusal common_refusals[] = {
 	{ NULL, 0, NULL, NULL, 0 }
 };
 
-/* The entry of table, else of the common refusals, for code; or NULL. */
-static const struct api_refusal *
-refusal_find(const struct api_refusal *table, const char *code)
+const struct api_refusal *
+api_refusal_find(const struct api_refusal *table, const char *code,
+    const char *field)
 {
+	const struct api_refusal *tables[] = { table, common_refusals };
 	const struct api_refusal *r;
+	size_t		 i;
 
 	if (code == NULL)
 		return NULL;
-	for (r = table; r->code != NULL; r++)
-		if (strcmp(code, r->code) == 0)
-			return r;
-	for (r = common_refusals; r->code != NULL; r++)
-		if (strcmp(code, r->code) == 0)
-			return r;
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		for (r = tables[i]; r->code != NULL; r++)
+			if (strcmp(code, r->code) == 0 && (field == NULL ||
+			    r->field == NULL || strcmp(field, r->field) == 0))
+				return r;
 	return NULL;
 }
 
@@ -226,7 +228,7 @@ int
 api_refuse(struct response *res, const struct api_refusal *table,
     const char *code)
 {
-	const struct api_refusal *r = refusal_find(table, code);
+	const struct api_refusal *r = api_refusal_find(table, code, NULL);
 
 	if (r == NULL)
 		response_db_error(res, DB_ERROR);
@@ -236,35 +238,41 @@ api_refuse(struct response *res, const struct api_refusal *table,
 }
 
 bool
-api_code_ok(struct response *res, enum db_status rc,
-    const struct db_rows *rows, const struct api_refusal *table)
+api_code_field_ok(struct response *res, enum db_status rc,
+    const struct db_rows *rows, const struct api_refusal *table,
+    size_t field_col)
 {
 	const struct api_refusal *r;
+	const char	*code, *field;
 	char		 wait[API_INT_LEN];
+	int64_t		 secs;
 
 	if (rc != DB_OK) {
 		response_db_error(res, rc);
 		return false;
 	}
-	if (strcmp(db_value(rows, 0, 0), "ok") == 0)
+	if (strcmp((code = db_value(rows, 0, 0)), "ok") == 0)
 		return true;
-	api_refuse(res, table, db_value(rows, 0, 0));
-	r = refusal_find(table, db_value(rows, 0, 0));
-	if (r != NULL && r->retry_col > 0)
-		response_header(res, "Retry-After", api_int(db_int(rows, 0,
-		    (size_t)r->retry_col) > 0 ? db_int(rows, 0,
-		    (size_t)r->retry_col) : 1, wait));
+	field = field_col > 0 ? db_value(rows, 0, field_col) : NULL;
+	if ((r = api_refusal_find(table, code, field)) == NULL) {
+		response_db_error(res, DB_ERROR);
+		return false;
+	}
+	response_error(res, r->status, r->code, r->message,
+	    r->field != NULL ? r->field : field);
+	if (r->retry_col > 0) {
+		secs = db_int(rows, 0, (size_t)r->retry_col);
+		response_header(res, "Retry-After", api_int(secs > 0 ? secs : 1,
+		    wait));
+	}
 	return false;
 }
 
-void
-api_refusal_answer(struct response *res, const struct refusal *why)
+bool
+api_code_ok(struct response *res, enum db_status rc,
+    const struct db_rows *rows, const struct api_refusal *table)
 {
-	if (why->db != DB_OK)
-		response_db_error(res, why->db);
-	else
-		response_error(res, why->status, why->code, why->message,
-		    why->field);
+	return api_code_field_ok(res, rc, rows, table, 0);
 }
 
 int
@@ -307,4 +315,20 @@ api_json_found(struct response *res, int status, enum db_status rc,
 		api_not_found(res);
 	else
 		api_json_column(res, status, rows, 0, 0);
+}
+
+enum db_status
+api_fields_exec(struct ctx *ctx, struct request *req, enum stmt st,
+    const char *first, const char *third, struct db_rows **rows)
+{
+	struct buf	 f;
+	enum db_status	 rc;
+
+	buf_init(&f, 0);
+	field_values_json(req->route->fields, req->route->nfields, req->fields,
+	    &f);
+	rc = db_exec(ctx->db, st, (const char *const []){ first, buf_str(&f),
+	    third }, db_statements[st].nparams, rows);
+	buf_free(&f);
+	return rc;
 }

@@ -2,27 +2,58 @@
  * Consultations: list, create, read, change.  Admins create and edit; a
  * phase moves only forward, by an admin or by its dates (the SQL function
  * consultation_phase() says which phase is in force); drafts are seen by
- * staff only.  The rules of a write are in consultation_write.c, which
- * `concerto import` calls too.
+ * staff only.  The rules of a write are those of the SQL functions
+ * consultation_post() and consultation_patch() (sql/012), which `concerto
+ * import` calls too: one statement each, given the fields of the request.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "concerto/api.h"
 #include "concerto/api/common.h"
+#include "concerto/api/consultations.h"
 #include "concerto/api/fields.h"
 #include "concerto/auth.h"
-#include "concerto/consultation_write.h"
 #include "concerto/ctx.h"
 #include "concerto/field.h"
 #include "concerto/phase.h"
-#include "concerto/refusal.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/response_db.h"
 
 #define PAGE_DEFAULT	20
 
+/* The columns of STMT_CONSULTATION_GET. */
+enum get_col { GET_COL_JSON, GET_COL_PHASE };
+
+const struct api_refusal consultation_refusals[] = {
+	{ "not_found", 404, "There is nothing here.", NULL, 0 },
+	{ "max_choices_required", 422, "An approval vote needs max_choices.",
+	  "max_choices", 0 },
+	{ "max_ranks_required", 422, "A ranked vote needs max_ranks.",
+	  "max_ranks", 0 },
+	{ "not_for_method", 422, "max_ranks belongs to ranked votes.",
+	  "max_ranks", 0 },
+	{ "not_for_method", 422, "max_choices belongs to approval votes.",
+	  "max_choices", 0 },
+	{ "invalid_dates", 422, "The vote must close after it opens.",
+	  "closes_at", 0 },
+	{ "invalid_dates", 422, "Question gathering must start before the "
+	  "vote opens.", "gathering_at", 0 },
+	{ "invalid_dates", 422, "Results cannot be published before the "
+	  "vote closes.", "publish_at", 0 },
+	{ "invalid_profile_targets", 422, "The target shares of the profiles "
+	  "must add up to 1.", "profile_targets", 0 },
+	{ "phase_backwards", 409, "A phase only moves forward.", "phase", 0 },
+	/* The field is the first one given. */
+	{ "published", 409, "A published consultation is not changed.", NULL,
+	  0 },
+	{ "voting_rules_frozen", 409, "The vote has closed.", "closes_at", 0 },
+	/* The field is the first rule of the vote given. */
+	{ "voting_rules_frozen", 409, "The rules of the vote are fixed once "
+	  "it opens.", NULL, 0 },
+	{ NULL, 0, NULL, NULL, 0 }
+};
 
 /* Answers the consultation id as its GET would, with status. */
 static void
@@ -38,10 +69,10 @@ consultation_answer(struct ctx *ctx, struct request *req, struct response *res,
 	if (rc != DB_OK)
 		response_db_error(res, rc);
 	else if (db_nrows(rows) == 0 || (!api_is_staff(ctx) &&
-	    strcmp(db_value(rows, 0, 1), "draft") == 0))
+	    strcmp(db_value(rows, 0, GET_COL_PHASE), "draft") == 0))
 		api_not_found(res);
 	else
-		api_json_column(res, status, rows, 0, 0);
+		api_json_column(res, status, rows, 0, GET_COL_JSON);
 	db_rows_free(rows);
 }
 
@@ -77,41 +108,37 @@ out:
 }
 
 
-
-
-
+/* A new consultation is a draft of its author's. */
 void
 api_consultations_create(struct ctx *ctx, struct request *req,
     struct response *res)
 {
-	struct refusal	 why;
+	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 	char		 by[API_INT_LEN];
-	int64_t		 id;
 
-	if ((rc = db_begin(ctx->db)) != DB_OK)
-		response_db_error(res, rc);
-	else if (consultation_write_insert(ctx->db, req->fields,
-	    req->route->fields, api_int(ctx->session->account_id, by),
-	    phase_name(PHASE_DRAFT), &id, &why) < 0)
-		api_refusal_answer(res, &why);
-	else if ((rc = db_commit(ctx->db)) != DB_OK)
-		response_db_error(res, rc);
-	else
-		consultation_answer(ctx, req, res, id, 201);
-	db_rollback(ctx->db);
+	rc = api_fields_exec(ctx, req, STMT_CONSULTATION_POST,
+	    api_int(ctx->session->account_id, by), phase_name(PHASE_DRAFT),
+	    &rows);
+	if (api_code_field_ok(res, rc, rows, consultation_refusals,
+	    API_WRITE_COL_FIELD))
+		consultation_answer(ctx, req, res, db_int(rows, 0,
+		    API_WRITE_COL_ID), 201);
+	db_rows_free(rows);
 }
-
 
 void
 api_consultation_patch(struct ctx *ctx, struct request *req,
     struct response *res)
 {
-	struct refusal	 why;
+	struct db_rows	*rows = NULL;
+	enum db_status	 rc;
+	char		 id[API_INT_LEN];
 
-	if (consultation_write_update(ctx->db, req->id, req->fields,
-	    req->route->fields, &why) < 0)
-		api_refusal_answer(res, &why);
-	else
+	rc = api_fields_exec(ctx, req, STMT_CONSULTATION_PATCH,
+	    api_int(req->id, id), NULL, &rows);
+	if (api_code_field_ok(res, rc, rows, consultation_refusals,
+	    API_WRITE_COL_FIELD))
 		consultation_answer(ctx, req, res, req->id, 200);
+	db_rows_free(rows);
 }

@@ -3,43 +3,44 @@
  * often by merging submitted questions (the submissions stay linked and
  * are shown with the priority: the published ones to the public, all of
  * them with their status to staff), and record the evidence check; the
- * list is frozen once the vote opens.
+ * list is frozen once the vote opens.  The rules of a write are those of
+ * the SQL functions priority_post() and priority_patch() (sql/012), which
+ * `concerto import` calls too.
  */
 #include <string.h>
 
 #include "concerto/api.h"
 #include "concerto/api/common.h"
 #include "concerto/api/fields.h"
-#include "concerto/buf.h"
+#include "concerto/api/priorities.h"
 #include "concerto/ctx.h"
 #include "concerto/field.h"
-#include "concerto/phase.h"
-#include "concerto/priority_write.h"
-#include "concerto/refusal.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/response_db.h"
 
+const struct api_refusal priority_refusals[] = {
+	{ "not_found", 404, "There is nothing here.", NULL, 0 },
+	{ "priorities_frozen", 409, "Priorities are frozen once the vote has "
+	  "opened.", NULL, 0 },
+	{ "unknown_submission", 422, "A source is not a submission of this "
+	  "consultation.", "sources", 0 },
+	{ NULL, 0, NULL, NULL, 0 }
+};
 
-
+/* Answers priority id as staff or the public see it, with status. */
 static void
-priority_answer(struct ctx *ctx, struct request *req, struct response *res,
-    const char *id, int status)
+priority_answer(struct ctx *ctx, struct response *res, int64_t id,
+    int status)
 {
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
+	char		 ids[API_INT_LEN];
 
-	rc = db_exec(ctx->db, STMT_PRIORITY_GET, DB_PARAMS(id,
+	rc = db_exec(ctx->db, STMT_PRIORITY_GET, DB_PARAMS(api_int(id, ids),
 	    api_is_staff(ctx) ? "true" : "false"), &rows);
 	api_json_found(res, status, rc, rows);
 	db_rows_free(rows);
-}
-
-static void
-priorities_frozen(struct response *res)
-{
-	response_error(res, 409, "priorities_frozen",
-	    "Priorities are frozen once the vote has opened.", NULL);
 }
 
 void
@@ -64,43 +65,33 @@ out:
 	db_rows_free(rows);
 }
 
-
 void
 api_priorities_create(struct ctx *ctx, struct request *req,
     struct response *res)
 {
-	struct consultation_rules cr;
-	struct refusal	 why;
+	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
-	int64_t		 id;
-	char		 pid[API_INT_LEN];
+	char		 cid[API_INT_LEN];
 
-	if (api_consultation_rules(ctx, req, res, req->id, &cr) < 0)
-		return;
-	if (cr.phase >= PHASE_VOTING) {
-		priorities_frozen(res);
-		return;
-	}
-	if ((rc = db_begin(ctx->db)) != DB_OK)
-		response_db_error(res, rc);
-	else if (priority_write_insert(ctx->db, req->id, req->fields, &id,
-	    &why) < 0)
-		api_refusal_answer(res, &why);
-	else if ((rc = db_commit(ctx->db)) != DB_OK)
-		response_db_error(res, rc);
-	else
-		priority_answer(ctx, req, res, api_int(id, pid), 201);
-	db_rollback(ctx->db);
+	rc = api_fields_exec(ctx, req, STMT_PRIORITY_POST,
+	    api_int(req->id, cid), "false", &rows);
+	if (api_code_field_ok(res, rc, rows, priority_refusals,
+	    API_WRITE_COL_FIELD))
+		priority_answer(ctx, res, db_int(rows, 0, API_WRITE_COL_ID), 201);
+	db_rows_free(rows);
 }
 
 void
 api_priority_patch(struct ctx *ctx, struct request *req, struct response *res)
 {
-	struct refusal	 why;
+	struct db_rows	*rows = NULL;
+	enum db_status	 rc;
 	char		 pid[API_INT_LEN];
 
-	if (priority_write_update(ctx->db, req->id, req->fields, &why) < 0)
-		api_refusal_answer(res, &why);
-	else
-		priority_answer(ctx, req, res, api_int(req->id, pid), 200);
+	rc = api_fields_exec(ctx, req, STMT_PRIORITY_PATCH,
+	    api_int(req->id, pid), NULL, &rows);
+	if (api_code_field_ok(res, rc, rows, priority_refusals,
+	    API_WRITE_COL_FIELD))
+		priority_answer(ctx, res, req->id, 200);
+	db_rows_free(rows);
 }

@@ -17,7 +17,6 @@
 #include "concerto/response_db.h"
 
 struct ctx;
-struct refusal;
 struct request;
 struct response;
 
@@ -85,37 +84,68 @@ int		 api_consultation_rules(struct ctx *, struct request *,
 		    struct response *, int64_t id, struct consultation_rules *);
 
 /*
- * A refusal a SQL function can answer (its code column), and the HTTP
- * answer it gets.  Tables end with a NULL code.
+ * A refusal a SQL function can answer (its code column, and the field it
+ * blames where it answers one), and the HTTP answer it gets.  Tables end
+ * with a NULL code.
  */
 struct api_refusal {
 	const char	*code;
 	int		 status;
 	const char	*message;
-	const char	*field;
+	const char	*field;		/* the field named; NULL: the function's */
 	int		 retry_col;	/* > 0: Retry-After seconds are there */
 };
 /*
- * Sets the response for code from table, else from the refusals the
- * shared SQL helpers answer (idempotency keys); a code neither has is a
- * server failure (500).  Returns -1, for "return api_refuse(...)".
+ * The entry of table, else of the refusals the shared SQL helpers answer
+ * (idempotency keys), for code and the field the function blames (NULL:
+ * any): the first with that code that names no field or that one.  NULL
+ * if there is none.
+ */
+const struct api_refusal *api_refusal_find(const struct api_refusal *,
+	    const char *code, const char *field);
+/*
+ * Sets the response for code from table (api_refusal_find(), any field);
+ * a code without an entry is a server failure (500).  Returns -1, for
+ * "return api_refuse(...)".
  */
 int	 api_refuse(struct response *, const struct api_refusal *,
 	    const char *code);
 /*
  * After a statement that answered rc with a code in column 0: true if it
  * ran and the code is "ok"; otherwise the response is set (the failure,
- * or the refusal of table, with its Retry-After).
+ * or the refusal of table, with its Retry-After; 500 for a code without
+ * an entry).  api_code_field_ok() is the same for a statement that also
+ * answers, in column field_col (> 0), the field it blames or NULL: the
+ * entry is found for code and that field, and the response names the
+ * entry's field, else the statement's.  api_code_ok() answers no field
+ * but the entry's.
  */
 bool	 api_code_ok(struct response *, enum db_status,
 	    const struct db_rows *, const struct api_refusal *);
-/* Answers the refusal of a write module (refusal.h). */
-void	 api_refusal_answer(struct response *, const struct refusal *);
+bool	 api_code_field_ok(struct response *, enum db_status,
+	    const struct db_rows *, const struct api_refusal *,
+	    size_t field_col);
+/*
+ * The columns of the writes that answer a code, the id written and the
+ * field they blame: STMT_CONSULTATION_POST, STMT_CONSULTATION_PATCH,
+ * STMT_PRIORITY_POST, STMT_PRIORITY_PATCH.
+ */
+enum api_write_col { API_WRITE_COL_CODE, API_WRITE_COL_ID,
+	API_WRITE_COL_FIELD };
 /*
  * Parses a cursor of exactly n comma-separated numbers into v.  Returns
  * 0, or -1 with a 400 naming the cursor.
  */
 int	 api_cursor(struct response *, const char *s, int64_t *v, size_t n);
+/*
+ * Runs st, a write that takes the JSON object of the fields the request
+ * gave (field_values_json()) as $2, with first as $1 and, if st takes
+ * three parameters, third as $3 (either may be NULL: SQL NULL).  The
+ * answer as db_exec() gives it.
+ */
+enum db_status	 api_fields_exec(struct ctx *, struct request *, enum stmt st,
+		    const char *first, const char *third,
+		    struct db_rows **rows);
 /* The session's account id as text into buf, or NULL if signed out. */
 const char	*api_viewer(const struct ctx *, char buf[API_INT_LEN]);
 

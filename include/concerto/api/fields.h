@@ -22,8 +22,8 @@ enum me_field { ME_PSEUDONYM, ME_PROFILE, ME_POSTCODE, ME_LANGUAGE,
 enum me_delete_field { ME_DELETE_PASSWORD, ME_DELETE__MAX };
 
 /*
- * Consultation fields, in the order of the columns of
- * STMT_CONSULTATION_LOCK; CONS_PHASE only in a PATCH.
+ * Consultation fields, in the order in which consultation_patch()
+ * (sql/012) names the first one given; CONS_PHASE only in a PATCH.
  */
 enum consultation_field { CONS_TITLE_FR, CONS_TITLE_EN, CONS_SUMMARY_FR,
 	CONS_SUMMARY_EN, CONS_EASY_SUMMARY_FR, CONS_EASY_SUMMARY_EN,
@@ -33,7 +33,7 @@ enum consultation_field { CONS_TITLE_FR, CONS_TITLE_EN, CONS_SUMMARY_FR,
 	CONS_PHASE, CONS__MAX };
 enum consultation_query { CONS_Q_PHASE, CONS_Q_LIMIT, CONS_Q_CURSOR,
 	CONS_Q__MAX };
-/* Priority fields, in the order of STMT_PRIORITY_LOCK from column 2. */
+/* Priority fields. */
 enum priority_field { PRIO_TITLE_FR, PRIO_TITLE_EN, PRIO_DESCRIPTION_FR,
 	PRIO_DESCRIPTION_EN, PRIO_POSITION, PRIO_QUESTION,
 	PRIO_EVIDENCE_STATUS, PRIO_EVIDENCE_LINKS, PRIO_SOURCES, PRIO__MAX };
