@@ -202,9 +202,9 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "SELECT consultation_json(c, true, $2::boolean), "
 	    "consultation_phase(c) FROM consultations c WHERE id = $1", 2 },
 	/* What handlers of its parts need to know of a consultation. */
-	[STMT_CONSULTATION_RULES] = { "consultation_rules",
-	    "SELECT consultation_phase(c), moderation, method, k, weighting "
-	    "FROM consultations c WHERE id = $1", 1 },
+	[STMT_CONSULTATION_PHASE] = { "consultation_phase",
+	    "SELECT consultation_phase(c) FROM consultations c WHERE id = $1",
+	    1 },
 	[STMT_CONSULTATION_LIST] = { "consultation_list",
 	    "SELECT consultation_json(c, false), c.id FROM consultations c "
 	    "WHERE ($1::text IS NULL OR consultation_phase(c) = $1) "

@@ -40,7 +40,7 @@ results_exists(struct db *db, const char *id, enum db_status *rc)
 	struct db_rows	*rows = NULL;
 	bool		 found;
 
-	*rc = db_exec(db, STMT_CONSULTATION_RULES, DB_PARAMS(id), &rows);
+	*rc = db_exec(db, STMT_CONSULTATION_PHASE, DB_PARAMS(id), &rows);
 	found = *rc == DB_OK && db_nrows(rows) > 0;
 	db_rows_free(rows);
 	return found;

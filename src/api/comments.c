@@ -172,7 +172,6 @@ void
 api_comments_list(struct ctx *ctx, struct request *req, struct response *res)
 {
 	const struct field_value *q = req->qfields;
-	struct consultation_rules cr;
 	struct db_rows	*page = NULL, *deep = NULL;
 	struct node	*nodes = NULL;
 	enum db_status	 rc;
@@ -190,7 +189,7 @@ api_comments_list(struct ctx *ctx, struct request *req, struct response *res)
 			*staff = api_is_staff(ctx) ? "true" : "false";
 
 	buf_init(&roots, 0);
-	if (api_consultation_rules(ctx, req, res, req->id, &cr) < 0)
+	if (api_consultation_shown(ctx, res, req->id) < 0)
 		goto out;
 	if (q[COMMENT_Q_CURSOR].present && api_cursor(res,
 	    q[COMMENT_Q_CURSOR].s, key, sort == COMMENT_SORT_BEST ? 2 : 1) < 0)

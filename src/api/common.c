@@ -154,41 +154,25 @@ api_not_found(struct response *res)
 	response_error(res, 404, "not_found", "There is nothing here.", NULL);
 }
 
-/* The columns of STMT_CONSULTATION_RULES. */
-enum rules_col { RULES_COL_PHASE, RULES_COL_MODERATION, RULES_COL_METHOD,
-	RULES_COL_K, RULES_COL_WEIGHTING };
-
 int
-api_consultation_rules(struct ctx *ctx, struct request *req,
-    struct response *res, int64_t id, struct consultation_rules *out)
+api_consultation_shown(struct ctx *ctx, struct response *res, int64_t id)
 {
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 	char		 ids[API_INT_LEN];
-	int		 phase, ret = -1;
+	int		 ret = -1;
 
-	rc = db_exec(ctx->db, STMT_CONSULTATION_RULES,
+	rc = db_exec(ctx->db, STMT_CONSULTATION_PHASE,
 	    DB_PARAMS(api_int(id, ids)), &rows);
-	if (rc != DB_OK) {
+	if (rc != DB_OK)
 		response_db_error(res, rc);
-		goto out;
-	}
-	if (db_nrows(rows) == 0 ||
-	    (phase = phase_parse(db_value(rows, 0, RULES_COL_PHASE))) < 0 ||
-	    (phase == PHASE_DRAFT && !api_is_staff(ctx))) {
+	else if (db_nrows(rows) == 0 ||
+	    phase_parse(db_value(rows, 0, 0)) < 0 ||
+	    (phase_parse(db_value(rows, 0, 0)) == PHASE_DRAFT &&
+	    !api_is_staff(ctx)))
 		api_not_found(res);
-		goto out;
-	}
-	out->phase = (enum phase)phase;
-	out->premoderated = strcmp(db_value(rows, 0, RULES_COL_MODERATION),
-	    "pre") == 0;
-	out->ranked = strcmp(db_value(rows, 0, RULES_COL_METHOD),
-	    "ranked") == 0;
-	out->k = (int)db_int(rows, 0, RULES_COL_K);
-	snprintf(out->scheme, sizeof(out->scheme), "%s", db_value(rows, 0,
-	    RULES_COL_WEIGHTING));
-	ret = 0;
-out:
+	else
+		ret = 0;
 	db_rows_free(rows);
 	return ret;
 }

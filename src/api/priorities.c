@@ -46,12 +46,11 @@ priority_answer(struct ctx *ctx, struct response *res, int64_t id,
 void
 api_priorities_list(struct ctx *ctx, struct request *req, struct response *res)
 {
-	struct consultation_rules cr;
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 	char		 id[API_INT_LEN];
 
-	if (api_consultation_rules(ctx, req, res, req->id, &cr) < 0)
+	if (api_consultation_shown(ctx, res, req->id) < 0)
 		return;
 	rc = db_exec(ctx->db, STMT_PRIORITY_LIST, DB_PARAMS(api_int(req->id,
 	    id), api_is_staff(ctx) ? "true" : "false"), &rows);

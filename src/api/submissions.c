@@ -26,7 +26,6 @@ void
 api_submissions_list(struct ctx *ctx, struct request *req, struct response *res)
 {
 	const struct field_value *q = req->qfields;
-	struct consultation_rules cr;
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
 	int64_t		 limit = q[PAGE_Q_LIMIT].present ? q[PAGE_Q_LIMIT].i :
@@ -34,7 +33,7 @@ api_submissions_list(struct ctx *ctx, struct request *req, struct response *res)
 	char		 cid[API_INT_LEN], cur[API_INT_LEN], me[API_INT_LEN],
 			 lim[API_INT_LEN];
 
-	if (api_consultation_rules(ctx, req, res, req->id, &cr) < 0)
+	if (api_consultation_shown(ctx, res, req->id) < 0)
 		return;
 	rc = db_exec(ctx->db, STMT_SUBMISSION_LIST, DB_PARAMS(
 	    api_int(req->id, cid),

@@ -69,19 +69,12 @@ void		 api_page(struct response *, const char *key,
 /* 404 not_found. */
 void		 api_not_found(struct response *);
 /*
- * Loads the phase (rank), moderation and method of consultation id,
- * hiding drafts from all but staff.  Returns 0, or -1 with the response
- * set (404, 503).
+ * Whether consultation id is shown to the viewer (drafts to staff only),
+ * for the reads of what it holds: 0, or -1 with the response set (404,
+ * 503).
  */
-struct consultation_rules {
-	enum phase phase;
-	bool	 premoderated;
-	bool	 ranked;
-	int	 k;
-	char	 scheme[24];		/* weighting scheme */
-};
-int		 api_consultation_rules(struct ctx *, struct request *,
-		    struct response *, int64_t id, struct consultation_rules *);
+int		 api_consultation_shown(struct ctx *, struct response *,
+		    int64_t id);
 
 /*
  * A refusal a SQL function can answer (its code column, and the field it
