@@ -111,7 +111,6 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr,
 	ctx.shared = w->shared;
 	ctx.hashpool = w->hashpool;
 	ctx.geo = w->geo;
-	ctx.worker = w->index;
 
 	status = request_parse(&req, fr->envp, w->cfg->max_body, worker_read,
 	    fr, &code, &msg);

@@ -21,7 +21,6 @@ struct ctx {
 	struct shared		*shared;
 	struct hashpool		*hashpool;
 	const struct geo	*geo;		/* NULL: GeoIP off */
-	int			 worker;
 	struct session		*session;	/* NULL when anonymous; owned */
 
 	/*
