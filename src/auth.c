@@ -244,6 +244,13 @@ auth_session_start(struct ctx *ctx, struct request *req, struct response *res,
 	return DB_OK;
 }
 
+bool
+auth_is_staff(const struct session *s)
+{
+	return s != NULL && s->second_factor &&
+	    (s->role == ROLE_MODERATOR || s->role == ROLE_ADMIN);
+}
+
 void
 auth_cookie_clear(struct response *res)
 {

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
+#include "concerto/etag.h"
 #include "concerto/http.h"
 #include "concerto/mem.h"
 #include "concerto/response.h"
@@ -31,6 +33,7 @@ response_free(struct response *res)
 		free(res->headers[i].value);
 	}
 	free(res->headers);
+	free(res->if_none_match);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -69,6 +72,17 @@ response_text(struct response *res, int status, const char *type,
 	res->content_type = type;
 	buf_reset(&res->text);
 	buf_append(&res->text, text, len);
+}
+
+void
+response_cache(struct response *res, enum response_cache cache,
+    time_t built, const char *if_none_match)
+{
+	res->cache = cache;
+	res->built = built;
+	free(res->if_none_match);
+	res->if_none_match = if_none_match != NULL ?
+	    xstrdup(if_none_match) : NULL;
 }
 
 static bool
@@ -110,7 +124,8 @@ response_has(const struct response *res, const char *name)
 
 /* The security headers, unless the handler chose its own value. */
 static void
-response_security(const struct response *res, struct buf *out)
+response_security(const struct response *res, enum response_cache cache,
+    struct buf *out)
 {
 	if (!response_has(res, "Content-Security-Policy"))
 		buf_puts(out, "Content-Security-Policy: default-src 'none'; "
@@ -122,9 +137,32 @@ response_security(const struct response *res, struct buf *out)
 		buf_puts(out, "X-Content-Type-Options: nosniff\r\n");
 	if (!response_has(res, "Referrer-Policy"))
 		buf_puts(out, "Referrer-Policy: no-referrer\r\n");
-	if (!response_has(res, "Cache-Control"))
-		buf_puts(out, res->cacheable ? "Cache-Control: no-cache\r\n" :
-		    "Cache-Control: no-store\r\n");
+	if (response_has(res, "Cache-Control"))
+		return;
+	switch (cache) {
+	case RESPONSE_NO_STORE:
+		buf_puts(out, "Cache-Control: no-store\r\n");
+		break;
+	case RESPONSE_PRIVATE:
+		buf_puts(out, "Cache-Control: private, no-cache\r\n");
+		break;
+	case RESPONSE_PUBLIC:
+		/*
+		 * Browsers revalidate at each use.  nginx (which does not
+		 * pass X-Accel-Expires on) keeps it until the end of the
+		 * current second: it counts whole seconds and finds an
+		 * answer stale once its clock has passed the time given, so
+		 * "@" the second the answer was read in bounds the age of
+		 * what it serves by a second, where a relative "1" would let
+		 * it reach two.  It comes first:
+		 * nginx 1.22 reads the headers in order, and a no-cache
+		 * read before it would forbid keeping the answer at all.
+		 */
+		buf_puts(out, "X-Accel-Expires: @");
+		buf_putu(out, (uint64_t)(res->built > 0 ? res->built : 0));
+		buf_puts(out, "\r\nCache-Control: public, no-cache\r\n");
+		break;
+	}
 }
 
 /* Appends "name: value\r\n". */
@@ -137,17 +175,39 @@ response_put_header(struct buf *out, const char *name, const char *value)
 	buf_append(out, "\r\n", 2);
 }
 
+#define JSON_FLAGS	(JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | \
+			 JSON_REAL_PRECISION(12))
+
+int
+response_json_to_text(struct response *res)
+{
+	char	*json;
+
+	if (res->json == NULL)
+		return 0;
+	if ((json = json_dumps(res->json, JSON_FLAGS)) == NULL)
+		return -1;
+	buf_reset(&res->text);
+	buf_puts(&res->text, json);
+	free(json);
+	json_decref(res->json);
+	res->json = NULL;
+	return 0;
+}
+
 int
 response_serialize(const struct response *res, bool head, struct buf *out)
 {
 	char	*json = NULL;
 	const char *body;
+	char	 etag[ETAG_LEN];
 	size_t	 len, i;
 	int	 status = res->status ? res->status : 500;
+	enum response_cache cache = status == 200 ? res->cache :
+	    RESPONSE_NO_STORE;
 
 	if (res->json != NULL) {
-		json = json_dumps(res->json, JSON_COMPACT | JSON_PRESERVE_ORDER |
-		    JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
+		json = json_dumps(res->json, JSON_FLAGS);
 		if (json == NULL)
 			return -1;
 		body = json;
@@ -156,26 +216,33 @@ response_serialize(const struct response *res, bool head, struct buf *out)
 		body = buf_str(&res->text);
 		len = res->text.len;
 	}
+	if (cache != RESPONSE_NO_STORE) {
+		etag_of(body, len, etag);
+		if (etag_matches(res->if_none_match, etag))
+			status = 304;
+	}
 	/* By hand rather than printf: this runs for every response. */
 	buf_append(out, "Status: ", 8);
 	buf_putu(out, (uint64_t)(status < 0 ? 0 : status));
 	buf_putc(out, ' ');
 	buf_puts(out, http_status_text(status));
 	buf_append(out, "\r\n", 2);
-	if (status != 204 && res->content_type != NULL)
+	if (status != 204 && status != 304 && res->content_type != NULL)
 		response_put_header(out, "Content-Type", res->content_type);
-	if (status != 204) {
+	if (status != 204 && status != 304) {
 		buf_puts(out, "Content-Length: ");
 		buf_putu(out, len);
 		buf_append(out, "\r\n", 2);
 	}
-	response_security(res, out);
+	if (cache != RESPONSE_NO_STORE)
+		response_put_header(out, "ETag", etag);
+	response_security(res, cache, out);
 	for (i = 0; i < res->nheaders; i++)
 		response_put_header(out, res->headers[i].name,
 		    res->headers[i].value);
 	buf_append(out, "\r\n", 2);
-	if (!head && status != 204)
+	if (!head && status != 204 && status != 304)
 		buf_append(out, body, len);
 	free(json);
-	return 0;
+	return status;
 }

@@ -8,10 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "concerto/auth.h"
+#include "concerto/ctx.h"
 #include "concerto/field.h"
 #include "concerto/mem.h"
+#include "concerto/readcache.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/router.h"
@@ -217,6 +220,73 @@ router_query(struct request *req, struct response *res)
 	return 0;
 }
 
+/*
+ * Says, before the handler runs, who may keep the answer of a route that
+ * may be kept: any cache when the request carried no credential at all
+ * (nginx keeps such answers to the end of the second and never looks at
+ * those that carry one), the viewer's browser otherwise.  Both revalidate
+ * with the ETag.
+ */
+static void
+router_cache(const struct ctx *ctx, const struct request *req,
+    struct response *res)
+{
+	bool	 anonymous;
+
+	if (req->route->cache == CACHE_NONE)
+		return;
+	anonymous = ctx->session == NULL &&
+	    request_cookie(req, AUTH_COOKIE) == NULL &&
+	    request_param(req, "HTTP_AUTHORIZATION") == NULL;
+	response_cache(res, anonymous ? RESPONSE_PUBLIC : RESPONSE_PRIVATE,
+	    time(NULL), request_param(req, "HTTP_IF_NONE_MATCH"));
+}
+
+/* The URI that keys a shared read in the worker's cache, or NULL. */
+static const char *
+router_shared_read(const struct ctx *ctx, const struct request *req)
+{
+	if (ctx->readcache == NULL || req->route->cache != CACHE_SHARED ||
+	    auth_is_staff(ctx->session))
+		return NULL;
+	return request_param(req, "REQUEST_URI");
+}
+
+/* Answers from the worker's cache; true if it did. */
+static bool
+router_cache_get(struct ctx *ctx, const struct request *req,
+    struct response *res)
+{
+	const char	*uri = router_shared_read(ctx, req), *type = NULL;
+
+	if (uri == NULL || !readcache_get(ctx->readcache, req->route_index,
+	    uri, &res->text, &type))
+		return false;
+	json_decref(res->json);
+	res->json = NULL;
+	res->status = 200;
+	res->content_type = type;
+	return true;
+}
+
+/*
+ * Keeps a shared read's 200 answer in the worker's cache: its body only,
+ * so an answer with headers of its own (the CSV's Content-Disposition) is
+ * not kept.
+ */
+static void
+router_cache_put(struct ctx *ctx, const struct request *req,
+    struct response *res)
+{
+	const char	*uri = router_shared_read(ctx, req);
+
+	if (uri == NULL || res->status != 200 || res->nheaders != 0 ||
+	    response_json_to_text(res) < 0)
+		return;
+	readcache_put(ctx->readcache, req->route_index, uri,
+	    buf_str(&res->text), res->text.len, res->content_type);
+}
+
 void
 router_dispatch(struct ctx *ctx, struct request *req, struct response *res)
 {
@@ -244,5 +314,9 @@ router_dispatch(struct ctx *ctx, struct request *req, struct response *res)
 		return;
 	if (req->route->query != NULL && router_query(req, res) < 0)
 		return;
+	router_cache(ctx, req, res);
+	if (router_cache_get(ctx, req, res))
+		return;
 	req->route->handler(ctx, req, res);
+	router_cache_put(ctx, req, res);
 }

@@ -23,6 +23,7 @@
 #include "concerto/db.h"
 #include "concerto/geo.h"
 #include "concerto/hashpool.h"
+#include "concerto/readcache.h"
 #include "concerto/log.h"
 #include "concerto/mem.h"
 #include "concerto/ctx.h"
@@ -37,6 +38,7 @@ struct worker {
 	struct shared		*shared;
 	struct hashpool		*hashpool;
 	struct geo		*geo;		/* NULL: GeoIP off */
+	struct readcache	*readcache;	/* its threads share it */
 	int			 fd;
 	int			 index;
 	int			 stopping;	/* atomic */
@@ -99,7 +101,7 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr,
 	struct ctx	 ctx;
 	struct response	 res;
 	const char	*code = NULL, *msg = NULL;
-	int		 status, route;
+	int		 status, sent, route;
 	uint64_t	 t0 = now_us(), dt;
 	enum http_method method;
 
@@ -111,6 +113,7 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr,
 	ctx.shared = w->shared;
 	ctx.hashpool = w->hashpool;
 	ctx.geo = w->geo;
+	ctx.readcache = w->readcache;
 
 	status = request_parse(&req, fr->envp, w->cfg->max_body, worker_read,
 	    fr, &code, &msg);
@@ -119,12 +122,13 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr,
 	else
 		router_dispatch(&ctx, &req, &res);
 	worker_drain(fr);
-	if (response_serialize(&res, req.method == METHOD_HEAD, out) < 0) {
+	if ((sent = response_serialize(&res, req.method == METHOD_HEAD,
+	    out)) < 0) {
 		log_error("response could not be encoded");
 		response_error(&res, 500, "internal_error",
 		    "The response could not be encoded.", NULL);
 		buf_reset(out);
-		(void)response_serialize(&res, false, out);
+		sent = response_serialize(&res, false, out);
 	}
 	if (FCGX_PutStr(buf_str(out), (int)out->len, fr->out) < 0)
 		log_warn("client went away before the response was sent");
@@ -143,9 +147,9 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr,
 	}
 	route = req.route_index;
 	method = req.method;
-	counters_observe(&w->shared->counters, route, res.status, dt);
+	counters_observe(&w->shared->counters, route, sent, dt);
 	log_request(http_method_name(method), route >= 0 ?
-	    routes[route].pattern : "unmatched", res.status, dt);
+	    routes[route].pattern : "unmatched", sent, dt);
 	request_free(&req);
 	free(ctx.session);
 	response_free(&res);
@@ -219,7 +223,7 @@ int
 worker_run(const struct config *cfg, struct shared *shared, int fd,
     int index)
 {
-	struct worker	 w = { cfg, shared, NULL, NULL, fd, index, 0 };
+	struct worker	 w = { cfg, shared, NULL, NULL, NULL, fd, index, 0 };
 	char		 err[256];
 	pthread_t	*threads;
 	sigset_t	 stop;
@@ -246,6 +250,7 @@ worker_run(const struct config *cfg, struct shared *shared, int fd,
 	w.hashpool = hashpool_start(cfg->hash_slots < cfg->threads ?
 	    cfg->hash_slots : cfg->threads, cfg->threads > 1 ?
 	    cfg->threads / 2 : 1);
+	w.readcache = readcache_new();
 	/* Request lines go through the log writer (written directly if not). */
 	if (log_start() < 0)
 		log_warn("worker %d: no log writer thread", index);
@@ -274,6 +279,7 @@ worker_run(const struct config *cfg, struct shared *shared, int fd,
 	log_stop();
 	free(threads);
 	hashpool_stop(w.hashpool);
+	readcache_free(w.readcache);
 	geo_close(w.geo);
 	return rc;
 }

@@ -56,4 +56,7 @@ int	 auth_session_start(struct ctx *, struct request *, struct response *,
 /* Sets a cookie that ends the browser's session. */
 void	 auth_cookie_clear(struct response *);
 
+/* True for a moderator or admin session whose second factor was given. */
+bool	 auth_is_staff(const struct session *);
+
 #endif

@@ -11,6 +11,7 @@ struct config;
 struct db;
 struct geo;
 struct hashpool;
+struct readcache;
 struct request;
 struct session;
 struct shared;
@@ -21,6 +22,7 @@ struct ctx {
 	struct shared		*shared;
 	struct hashpool		*hashpool;
 	const struct geo	*geo;		/* NULL: GeoIP off */
+	struct readcache	*readcache;	/* NULL: none (tools) */
 	struct session		*session;	/* NULL when anonymous; owned */
 
 	/*

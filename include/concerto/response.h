@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -17,6 +18,17 @@ struct response_header {
 	char	*value;
 };
 
+/*
+ * Who may keep a 200 answer (other statuses are never kept).  A kept
+ * answer carries an ETag, and a conditional GET whose If-None-Match names
+ * it is answered 304 without a body.
+ */
+enum response_cache {
+	RESPONSE_NO_STORE,	/* the default: Cache-Control: no-store */
+	RESPONSE_PRIVATE,	/* the viewer's browser, revalidating each time */
+	RESPONSE_PUBLIC,	/* any cache; nginx keeps it for a second */
+};
+
 struct response {
 	int			 status;	/* 0 until set */
 	const char		*content_type;
@@ -24,7 +36,9 @@ struct response {
 	struct buf		 text;		/* used when json is NULL */
 	struct response_header	*headers;
 	size_t			 nheaders;
-	bool			 cacheable;	/* default: Cache-Control: no-store */
+	enum response_cache	 cache;
+	char			*if_none_match;	/* owned; NULL: none sent */
+	time_t			 built;		/* second it was read in */
 };
 
 void	 response_init(struct response *);
@@ -48,8 +62,24 @@ void	 response_text(struct response *, int status, const char *type,
 void	 response_header(struct response *, const char *name, const char *value);
 
 /*
- * Serializes the response (CGI-style "Status:" header first) into out.
- * Returns 0, or -1 if the JSON body could not be encoded.
+ * Makes the response one that cache may keep (see enum response_cache),
+ * built from what the database held at second built and revalidated
+ * against if_none_match, the request's If-None-Match (NULL: none).  Has
+ * no effect unless the status is 200 when it is serialized.
+ */
+void	 response_cache(struct response *, enum response_cache cache,
+	    time_t built, const char *if_none_match);
+
+/*
+ * Encodes a JSON body into the text body as response_serialize() would
+ * (the content type stays).  Returns 0, or -1 if it could not be encoded.
+ */
+int	 response_json_to_text(struct response *);
+
+/*
+ * Serializes the response (CGI-style "Status:" header first) into out:
+ * a 304 without a body when it may be kept and the client holds it.
+ * Returns the status written, or -1 if the JSON body could not be encoded.
  */
 int	 response_serialize(const struct response *, bool head, struct buf *out);
 

@@ -28,6 +28,18 @@ enum role {
 
 const char	*role_name(enum role);
 
+/*
+ * Who may keep a GET's answer, and for whom it may be used again.  A route
+ * says what its answer depends on; response.c turns that into Cache-Control,
+ * an ETag and, for anonymous readers, the second nginx keeps it (X-Accel-
+ * Expires).  Only 200 answers are kept.
+ */
+enum route_cache {
+	CACHE_NONE,		/* the viewer's own data: no-store */
+	CACHE_SHARED,		/* the path, the query and staff or not only */
+	CACHE_VIEWER,		/* the viewer: shared between anonymous only */
+};
+
 typedef void (*route_handler)(struct ctx *, struct request *,
 		    struct response *);
 
@@ -41,6 +53,7 @@ struct route {
 	size_t			 nfields;
 	const struct field	*query;		/* query parameters */
 	size_t			 nquery;
+	enum route_cache	 cache;
 };
 
 /* The table, in src/api/routes.c. */

@@ -88,9 +88,7 @@ api_email_normalize(const char *in, char out[API_EMAIL_LEN])
 bool
 api_is_staff(const struct ctx *ctx)
 {
-	return ctx->session != NULL && ctx->session->second_factor &&
-	    (ctx->session->role == ROLE_MODERATOR ||
-	     ctx->session->role == ROLE_ADMIN);
+	return auth_is_staff(ctx->session);
 }
 
 bool

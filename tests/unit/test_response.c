@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "concerto/etag.h"
 #include "concerto/response.h"
 
 
@@ -32,7 +33,7 @@ serialize(const struct response *res, bool head, struct wire *w)
 	const char	*end;
 
 	buf_init(&out, 0);
-	assert_int_equal(response_serialize(res, head, &out), 0);
+	assert_true(response_serialize(res, head, &out) > 0);
 	assert_false(out.overflow);
 	w->all = buf_release(&out);
 	end = strstr(w->all, "\r\n\r\n");
@@ -242,7 +243,29 @@ test_serialize_security_headers_on_errors_too(void **state)
 }
 
 static void
-test_serialize_cacheable_is_no_cache(void **state)
+test_serialize_public_answer_is_kept_a_second(void **state)
+{
+	struct response	 res;
+	struct wire	 w;
+	char		 v[64], tag[ETAG_LEN];
+
+	response_init(&res);
+	response_json(&res, 200, json_pack("{s:i}", "id", 7));
+	response_cache(&res, RESPONSE_PUBLIC, 1700000000, NULL);
+	serialize(&res, false, &w);
+	assert_string_equal(header_value(&w, "Cache-Control", v, sizeof(v)),
+	    "public, no-cache");
+	assert_string_equal(header_value(&w, "X-Accel-Expires", v, sizeof(v)),
+	    "@1700000000");
+	etag_of("{\"id\":7}", 8, tag);
+	assert_string_equal(header_value(&w, "ETag", v, sizeof(v)), tag);
+	assert_string_equal(w.body, "{\"id\":7}");
+	free(w.all);
+	response_free(&res);
+}
+
+static void
+test_serialize_private_answer_has_no_shared_expiry(void **state)
 {
 	struct response	 res;
 	struct wire	 w;
@@ -250,13 +273,81 @@ test_serialize_cacheable_is_no_cache(void **state)
 
 	response_init(&res);
 	response_json(&res, 200, json_object());
-	res.cacheable = true;
+	response_cache(&res, RESPONSE_PRIVATE, 1700000000, NULL);
 	serialize(&res, false, &w);
-	assert_int_equal(header_lines(&w, "Cache-Control"), 1);
 	assert_string_equal(header_value(&w, "Cache-Control", v, sizeof(v)),
-	    "no-cache");
+	    "private, no-cache");
+	assert_int_equal(header_lines(&w, "X-Accel-Expires"), 0);
+	assert_int_equal(header_lines(&w, "ETag"), 1);
 	free(w.all);
 	response_free(&res);
+}
+
+static void
+test_serialize_matching_tag_is_304_without_body(void **state)
+{
+	struct response	 res;
+	struct buf	 out;
+	char		 tag[ETAG_LEN], inm[64];
+
+	etag_of("{}", 2, tag);
+	snprintf(inm, sizeof(inm), "W/\"x\", %s", tag);
+	response_init(&res);
+	response_json(&res, 200, json_object());
+	response_cache(&res, RESPONSE_PRIVATE, 1700000000, inm);
+	buf_init(&out, 0);
+	assert_int_equal(response_serialize(&res, false, &out), 304);
+	assert_non_null(strstr(buf_str(&out), "Status: 304 Not Modified\r\n"));
+	assert_non_null(strstr(buf_str(&out), tag));
+	assert_null(strstr(buf_str(&out), "\r\nContent-Length:"));
+	assert_null(strstr(buf_str(&out), "\r\nContent-Type:"));
+	assert_non_null(strstr(buf_str(&out), "\r\n\r\n"));
+	assert_string_equal(strstr(buf_str(&out), "\r\n\r\n"), "\r\n\r\n");
+	buf_free(&out);
+	response_free(&res);
+}
+
+static void
+test_serialize_error_is_never_kept(void **state)
+{
+	struct response	 res;
+	struct wire	 w;
+	char		 v[64];
+
+	response_init(&res);
+	response_cache(&res, RESPONSE_PUBLIC, 1700000000, "*");
+	response_error(&res, 404, "not_found", "There is nothing here.", NULL);
+	serialize(&res, false, &w);
+	assert_non_null(strstr(w.all, "Status: 404"));
+	assert_string_equal(header_value(&w, "Cache-Control", v, sizeof(v)),
+	    "no-store");
+	assert_int_equal(header_lines(&w, "ETag"), 0);
+	assert_int_equal(header_lines(&w, "X-Accel-Expires"), 0);
+	free(w.all);
+	response_free(&res);
+}
+
+static void
+test_json_to_text_keeps_the_bytes(void **state)
+{
+	struct response	 a, b;
+	struct buf	 oa, ob;
+
+	response_init(&a);
+	response_init(&b);
+	response_json(&a, 200, json_pack("{s:s,s:f}", "t", "é", "x", 0.5));
+	response_json(&b, 200, json_pack("{s:s,s:f}", "t", "é", "x", 0.5));
+	assert_int_equal(response_json_to_text(&b), 0);
+	assert_null(b.json);
+	buf_init(&oa, 0);
+	buf_init(&ob, 0);
+	assert_int_equal(response_serialize(&a, false, &oa), 200);
+	assert_int_equal(response_serialize(&b, false, &ob), 200);
+	assert_string_equal(buf_str(&oa), buf_str(&ob));
+	buf_free(&oa);
+	buf_free(&ob);
+	response_free(&a);
+	response_free(&b);
 }
 
 static void
@@ -627,7 +718,11 @@ main(void)
 		cmocka_unit_test(test_serialize_text_length_counts_embedded_nul),
 		cmocka_unit_test(test_serialize_security_headers_once),
 		cmocka_unit_test(test_serialize_security_headers_on_errors_too),
-		cmocka_unit_test(test_serialize_cacheable_is_no_cache),
+		cmocka_unit_test(test_serialize_public_answer_is_kept_a_second),
+		cmocka_unit_test(test_serialize_private_answer_has_no_shared_expiry),
+		cmocka_unit_test(test_serialize_matching_tag_is_304_without_body),
+		cmocka_unit_test(test_serialize_error_is_never_kept),
+		cmocka_unit_test(test_json_to_text_keeps_the_bytes),
 		cmocka_unit_test(
 		    test_serialize_handler_cache_control_replaces_default),
 		cmocka_unit_test(test_serialize_handler_csp_replaces_default),

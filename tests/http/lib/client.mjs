@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import http from 'node:http';
+import { afterRead, beforeRequest } from './freshness.mjs';
 import { secret, trackAddress } from './logs.mjs';
 import { BASE, ME, SECOND_FACTOR, SESSION } from './paths.mjs';
 
@@ -20,8 +21,14 @@ export const COOKIE = '__Host-concerto';
 // ------------------------------------------------------------- requests
 
 // fetch() against the stack, with a timeout. `path` starts with '/'.
-export function req(path, init = {}) {
-  return fetch(BASE + path, { redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...init });
+// A read waits, if it must, until no cache can answer it with what was built
+// before the test's latest write (freshness.mjs).
+export async function req(path, init = {}) {
+  const method = (init.method || 'GET').toUpperCase();
+  await beforeRequest(method, path);
+  const res = await fetch(BASE + path, { redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...init });
+  afterRead(method, path);
+  return res;
 }
 
 // Request and read the body; returns { res, status, headers, text, json }

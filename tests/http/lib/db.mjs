@@ -11,6 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOKEN_RE } from './assert.mjs';
+import { noteWrite } from './freshness.mjs';
 import { secret } from './logs.mjs';
 import { FAKE_SENDMAIL, PUBLIC_URL } from './paths.mjs';
 
@@ -24,6 +25,7 @@ export function sql(query, params = {}) {
   assert.ok(conn, 'CONCERTO_DB_ADMIN is set (source $CONCERTO_VAR/env)');
   const args = ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', conn];
   for (const [k, v] of Object.entries(params)) args.push('-v', `${k}=${v}`);
+  if (!/^\s*(?:SELECT|WITH|TABLE|VALUES)\b/i.test(query)) noteWrite();
   const q = `SELECT coalesce(json_agg(q), '[]'::json) FROM (${query.trim().replace(/;$/, '')}) q;\n`;
   const out = execFileSync('psql', args, { input: q, encoding: 'utf8', timeout: 30000, stdio: ['pipe', 'pipe', 'pipe'] });
   return JSON.parse(out);
@@ -33,6 +35,7 @@ export function sql(query, params = {}) {
 export function sqlExec(statement, params = {}) {
   const args = ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', process.env.CONCERTO_DB_ADMIN];
   for (const [k, v] of Object.entries(params)) args.push('-v', `${k}=${v}`);
+  noteWrite();
   return execFileSync('psql', args, { input: `${statement.trim().replace(/;$/, '')};\n`, encoding: 'utf8', timeout: 30000, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
@@ -47,6 +50,7 @@ export const countAccounts = (email) => sql('SELECT id FROM accounts WHERE email
 export function concerto(args, { input, env = {} } = {}) {
   const bin = process.env.CONCERTO_BIN;
   assert.ok(bin && existsSync(bin), `CONCERTO_BIN names the binary: ${bin}`);
+  noteWrite();
   const r = spawnSync(bin, args, {
     input: input ?? '', encoding: 'utf8', timeout: 60000, env: { ...process.env, ...env },
   });
