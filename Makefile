@@ -42,7 +42,7 @@ DEB_PACKAGES = gcc make pkg-config libc6-dev libfcgi-dev libpq-dev libjansson-de
            postgresql-15 nginx nodejs chromium fonts-dejavu-core wrk \
            libmaxmind-db-writer-perl mmdb-bin libicu-dev
 
-.PHONY: all deps build asan run start stop test unit http bench clean
+.PHONY: all deps build asan run start stop test unit http bench bench-curves clean
 
 all: build/concerto $(GEOIP_DB) web
 
@@ -146,6 +146,10 @@ unit: $(UNIT_BIN)
 
 bench: deps build/concerto $(GEOIP_DB) web
 	@sh tests/bench/run.sh
+
+# The cost curves: each read and write as the data grows x10 twice.
+bench-curves: deps build/concerto $(GEOIP_DB) web
+	@node tests/bench/curves.mjs
 
 clean:
 	rm -rf build $(WEB_GEN) tools/node_modules tests/node_modules

@@ -60,7 +60,7 @@ cmd_routes_shape(const struct field *f)
  * Prints the route table as JSON, for the OpenAPI test, for operators and
  * for the pages (make writes it to www/api/routes.json): each route's
  * fields by name, and their shapes (the one source of enumerations and
- * limits for the forms).
+ * limits for the forms), and who may keep its answers.
  */
 static int
 cmd_routes(const struct config *cfg, int argc, char **argv)
@@ -82,11 +82,11 @@ cmd_routes(const struct config *cfg, int argc, char **argv)
 			json_array_append_new(query,
 			    cmd_routes_shape(&routes[i].query[j]));
 		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:b,s:o,s:o,"
-		    "s:o}", "method", http_method_name(routes[i].method),
+		    "s:o,s:s}", "method", http_method_name(routes[i].method),
 		    "pattern", routes[i].pattern,
 		    "role", role_name(routes[i].role),
 		    "csrf", routes[i].csrf, "fields", fields, "shapes", shapes,
-		    "query", query));
+		    "query", query, "cache", route_cache_name(routes[i].cache)));
 	}
 	json_dumpf(arr, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	putchar('\n');

@@ -30,6 +30,20 @@ role_name(enum role r)
 	return r < ROLE__MAX ? role_names[r] : "?";
 }
 
+const char *
+route_cache_name(enum route_cache c)
+{
+	switch (c) {
+	case CACHE_NONE:
+		return "none";
+	case CACHE_SHARED:
+		return "shared";
+	case CACHE_VIEWER:
+		return "viewer";
+	}
+	return "?";
+}
+
 /* True if seg[0..len) fits the parameter kind named in {kind}. */
 static bool
 param_fits(const char *kind, size_t kindlen, const char *seg, size_t len)

@@ -40,6 +40,9 @@ enum route_cache {
 	CACHE_VIEWER,		/* the viewer: shared between anonymous only */
 };
 
+/* "none", "shared" or "viewer", as `concerto routes` prints them. */
+const char	*route_cache_name(enum route_cache);
+
 typedef void (*route_handler)(struct ctx *, struct request *,
 		    struct response *);
 

@@ -168,3 +168,22 @@ test('the served /api/routes.json is the route table of this binary, with every 
   assert.deepEqual(profile.choices, ['patient', 'carer', 'citizen', 'health_professional', 'researcher', 'other']);
   for (const x of r.json) assert.deepEqual(x.shapes.map((f) => f.name), x.fields, `${x.method} ${x.pattern}: a shape per field`);
 });
+
+test('every route whose answers may be kept documents its ETag, If-None-Match and 304, and no other does', () => {
+  const spec = loadSpec();
+  for (const r of loadRoutes()) {
+    assert.match(r.cache, /^(none|shared|viewer)$/, `${key(r.method, r.pattern)}: cache`);
+    const op = spec.paths[r.pattern][r.method.toLowerCase()];
+    const params = (op.parameters || []).map((p) => deref(spec, p));
+    const inm = params.some((p) => p.in === 'header' && p.name === 'If-None-Match');
+    const ok = deref(spec, op.responses['200'] || op.responses['201'] || op.responses['204'] || {});
+    if (r.cache === 'none') {
+      assert.ok(!inm && !op.responses['304'], `${key(r.method, r.pattern)} is never kept: no If-None-Match, no 304`);
+      continue;
+    }
+    assert.equal(r.method, 'GET', `only reads are kept: ${key(r.method, r.pattern)}`);
+    assert.ok(inm, `${key(r.method, r.pattern)} takes If-None-Match`);
+    assert.ok(op.responses['304'], `${key(r.method, r.pattern)} may answer 304`);
+    assert.ok(ok.headers && ok.headers.ETag && ok.headers['Cache-Control'], `${key(r.method, r.pattern)}: its 200 has ETag and Cache-Control`);
+  }
+});
