@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { BASE, ROOT, SESSION, VAR } from '../http/lib/paths.mjs';
+import { settle } from '../http/lib/freshness.mjs';
 import { secret } from '../http/lib/logs.mjs';
 
 const require = createRequire(import.meta.url);
@@ -74,8 +75,11 @@ export async function newPage({ lang = 'fr', width = 1024, height = 800, zoom = 
 }
 
 // Goes to path and waits until the page's module has drawn it
-// (<main> gets aria-busy="false" when a page has finished loading).
+// (<main> gets aria-busy="false" when a page has finished loading); after
+// a write of the test's own in this second, from the next second, when no
+// cache holds an answer older than the write (../http/lib/freshness.mjs).
 export async function open(page, path) {
+  await settle();
   const r = await page.goto(path, { waitUntil: 'load' });
   await page.waitForSelector('main[aria-busy="false"]', { timeout: 10000 });
   return r;

@@ -36,3 +36,11 @@ export async function beforeRequest(method, path) {
 export function afterRead(method, path) {
   if (method === 'GET' || method === 'HEAD') readAt.set(path, Date.now());
 }
+
+// Before a read that cannot be tracked (a browser loading a page, whose
+// own requests do not come through here): waits for the next second if
+// the test wrote during this one.
+export async function settle() {
+  const now = Date.now();
+  if (second(now) === second(writeAt)) await new Promise((r) => setTimeout(r, 1000 - (now % 1000) + 5));
+}
