@@ -41,11 +41,16 @@ measure() {
 		wrk -t"$WRK_THREADS" -c"$CONNS" -d2s "$@" "$CONCERTO_URL$path" >/dev/null
 		return
 	fi
-	out=$(wrk -t"$WRK_THREADS" -c"$CONNS" -d"${RUN_SECS}s" --latency "$@" "$CONCERTO_URL$path")
+	# A long timeout: wrk leaves a timed-out request out of its latencies,
+	# which would hide the slowest from p99.
+	out=$(wrk -t"$WRK_THREADS" -c"$CONNS" -d"${RUN_SECS}s" --timeout "${WRK_TIMEOUT}s" --latency "$@" "$CONCERTO_URL$path")
 	rate=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
 	p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
 	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
 	errs=$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {gsub(/,/, ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")
+	if ! grep -q ' requests in ' <<<"$out" || grep -q '^ *0 requests in ' <<<"$out"; then
+		say "   $name: no request completed within ${RUN_SECS}s"
+	fi
 	if [ -z "$rate" ] || [ -z "$p99" ]; then say "$out"; die "$name: no rate in wrk's output"; fi
 	record "$name" "$rate" "$(to_ms "$p50")" "$(to_ms "$p99")" "$errs"
 }

@@ -87,7 +87,8 @@
 # cannot reach it), BENCH_SCALE (small), BENCH_DURATION (seconds of each
 # benchmark per round, 10), BENCH_SLICES (slices per round, 5),
 # BENCH_BALLOTS (1000000), BENCH_VOTERS (10000), BENCH_ROUNDS (3),
-# BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 2), BENCH_ONLY (a
+# BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 2), BENCH_TIMEOUT
+# (seconds before wrk counts a request as failed, 10), BENCH_ONLY (a
 # subset of BENCHES), BENCH_LIGHTHOUSE (0 skips it), BENCH_GROUP_COMMIT
 # ("DELAY/SIBLINGS ...": a sweep of group-commit settings after the rounds),
 # CONCERTO_WORKERS / CONCERTO_THREADS (the same for Concerto and bare),
@@ -136,6 +137,7 @@ SLICES=${BENCH_SLICES:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
 CONNS=${BENCH_CONNECTIONS:-32}
 WRK_THREADS=${BENCH_THREADS:-2}
+WRK_TIMEOUT=${BENCH_TIMEOUT:-10}	# seconds before wrk gives a request up (an error)
 BALLOTS=${BENCH_BALLOTS:-1000000}
 VOTERS=${BENCH_VOTERS:-10000}
 MAX_CHOICES=5		# K of both consultations (max_ranks, max_choices)

@@ -63,13 +63,15 @@ seed_small() {
 
 # Each request once, as the benchmarks make it.
 check_dataset() {
-	local n
+	local n out
 	check_request GET "$READ_PATH"
 	check_request GET "/__bench/bare?consultation=$READ_ID"
 	check_request GET "$RESULTS_PATH"
 	check_request GET "$RAKED_PATH"
 	check_raked "$RAKED_PATH"
-	n=$(check_request GET "$COMMENTS_PATH" | tee /dev/stderr | sed -n 's/.*, \([0-9]*\) threads.*/\1/p')
+	out=$(check_request GET "$COMMENTS_PATH")
+	say "$out"
+	n=$(sed -n 's/.*, \([0-9]*\) threads.*/\1/p' <<<"$out")
 	[ "${n:-0}" -eq 40 ] || die "GET $COMMENTS_PATH gives ${n:-no} threads, not 40"
 	check_request GET "$READ_PATH" signed
 	check_request GET "$COMMENTS_PATH" signed

@@ -1,4 +1,5 @@
--- Data of `make bench` (tests/bench/run.sh), loaded once as concerto_owner:
+-- The "small" dataset of `make bench` (BENCH_SCALE=small, tests/bench/
+-- run.sh: seed_dataset in scenarios.sh), loaded once as concerto_owner:
 --   psql -v ballots=N -v voters=M -v read_method=ranked -v vote_method=approval
 --        -v k=K -f seed.sql
 -- Two consultations of 20 priorities each, with texts of realistic length:
@@ -6,13 +7,17 @@
 --     random cells (their tallies are built afterwards by `concerto results
 --     recount`), weighted by the eight IDF départements (unevenly, Paris
 --     over-represented) with target shares of the six profiles, so that its
---     results are raked; its read and its results (unweighted and raked)
---     are measured;
---   * "vote": open to the vote, whose ballots :voters signed-in verified
---     participants replace during the benchmark (tests/bench/ballot.lua).
+--     results are raked; and 60 comment threads, each with replies down to
+--     depth 3 and votes, so that its page of 40 threads is full; its read,
+--     its comment page and its results (unweighted and raked) are measured;
+--   * "vote": open to the vote and to comments, whose ballots the :voters
+--     signed-in verified participants replace (tests/bench/ballot.lua) and
+--     on which they post comments (comment.lua) during the benchmark.
 -- And bench_ballots, a table shaped like ballots for pgbench's upserts
 -- (tests/bench/ballot.pgbench).  Prints "read ID", "vote ID", a line
 -- "session TOKEN CSRF" per participant and "priorities ID,ID,..." (vote's).
+-- The larger scales do not use this file: `concerto dev generate` makes
+-- their accounts, consultations, ballots and comments (run.sh's header).
 \set ON_ERROR_STOP on
 \pset format unaligned
 \pset tuples_only on
