@@ -12,6 +12,12 @@
 #    playwright-core, axe-core; screenshots under $TEST_VAR-reports/).
 # 3. Stops the stack (always, through the EXIT trap) and fails if the
 #    sanitizers reported anything in the service's log.
+# 4. Runs the tiny pass of the benchmarks (tests/bench/run.sh with
+#    BENCH_TINY=1: every scenario once, on a stack of its own on port
+#    $TEST_BENCH_PORT or 8283, in $TEST_VAR-bench-tiny when TEST_VAR is
+#    given, else var/bench-tiny), which counts as one test and fails on
+#    errors only; TEST_BENCH=0 skips it, and so does TEST_FILES unless
+#    TEST_BENCH=1.
 # Ends with a line "tests: N passed, N failed".
 #
 # Environment: TEST_PORT (8181), TEST_VAR (state directory: by default
@@ -179,10 +185,36 @@ if [ -f "$LOG" ] && grep -nE 'ERROR: AddressSanitizer|runtime error:|ERROR: Leak
 	fail=$((fail + 1))
 fi
 
+# ---------------------------------------------------------- the tiny bench
+# Every scenario of `make bench` once (tests/bench/run.sh, BENCH_TINY=1) on
+# a stack of its own, started now that the test stack has stopped, so that
+# one load runs at a time; it fails on errors only (a non-2xx answer, a
+# failed recount, a stale read), never on a ratio.  One test.
+bench=skipped bench_pass=0 bench_fail=0
+if [ "${TEST_BENCH:-}" = 1 ] || { [ -z "${TEST_FILES:-}" ] && [ "${TEST_BENCH:-1}" != 0 ]; }; then
+	hr
+	say "== bench: tests/bench/run.sh with BENCH_TINY=1"
+	bench_env=(BENCH_TINY=1 BENCH_PORT="${TEST_BENCH_PORT:-8283}")
+	[ -z "${TEST_VAR:-}" ] || bench_env+=(BENCH_VAR="${TEST_VAR%/}-bench-tiny")
+	t0=$(date +%s)
+	rc=0
+	env "${bench_env[@]}" timeout --kill-after=10 300 bash tests/bench/run.sh 2>&1 |
+		tee "$REPORTS/bench-tiny.log" || rc=$?
+	bench="$(($(date +%s) - t0)) s"
+	if [ "$rc" -eq 0 ]; then
+		pass=$((pass + 1)) bench_pass=1
+		bench="passed in $bench"
+	else
+		fail=$((fail + 1)) bench_fail=1
+		bench="FAILED in $bench (exit $rc; $REPORTS/bench-tiny.log)"
+	fi
+fi
+
 # -------------------------------------------------------------------- summary
 say "== summary ($(($(date +%s) - started)) s)"
 say "   unit tests:  $unit_total passed"
-say "   http tests:  $((pass - unit_total)) passed, $((fail - san)) failed, $skip skipped"
+say "   http tests:  $((pass - unit_total - bench_pass)) passed, $((fail - san - bench_fail)) failed, $skip skipped"
+say "   tiny bench:  $bench"
 [ "${#http_failed_files[@]}" -eq 0 ] || say "   failing files: ${http_failed_files[*]}"
 [ "$san" -eq 0 ] || say "   sanitizers:  reports found in $LOG"
 say "tests: $pass passed, $fail failed"

@@ -1,32 +1,68 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2317  # functions run indirectly (trap, bench_$name)
-# `make bench`: wrk against Concerto and against the bare FastCGI program
-# (tests/bench/bare.c) behind the same nginx, in one run, on a stack of its
-# own (state in $BENCH_VAR, port $BENCH_PORT or 8282, the optimised
-# build/concerto).  Each benchmark runs ROUNDS times, alternating with the
-# others so that drift in the machine hits them alike; the median is kept.
+# shellcheck source-path=SCRIPTDIR
+# `make bench`: wrk and pgbench against Concerto and against baselines
+# behind the same nginx, in one run, on a stack of its own (state in
+# $BENCH_VAR, port $BENCH_PORT or 8282, the optimised build/concerto).
+# Three files: this one (settings, sets, the run, the report), lib.sh
+# (measuring: wrk and pgbench runs, medians, paired ratios, PostgreSQL's
+# durable and fast settings, the JSON) and scenarios.sh (the dataset, the
+# baselines' set-up, one bench_NAME function per row, freshness, the
+# workers' memory, the group-commit sweep).
 #
-# Adding a benchmark: write a bench_NAME function that calls
+# Adding a benchmark: write a bench_NAME function (scenarios.sh) that calls
 #   measure NAME PATH [wrk options...]
-# (or measure_pgbench NAME SCRIPT [pgbench options...]) and add NAME to
-# BENCHES; to compare two of them, add "A B TARGET" to RATIOS (rate of A /
-# rate of B should be at least TARGET).
+# (or measure_pgbench NAME SCRIPT [pgbench options...]), add NAME to
+# BENCHES and to a set of SETS; to compare two of them, add "A B TARGET" to
+# RATIOS (rate of A / rate of B should be at least TARGET).
 #
-# Consultations (issue 4): tests/bench/seed.sql loads two consultations of
-# 20 priorities, one published with BENCH_BALLOTS ballots (1,000,000) whose
-# tallies `concerto results recount` builds, one open to the vote with
-# BENCH_VOTERS (1000) signed-in participants; then its read is measured
-# against bare's prepared read of the same JSON, PUT ballot (ballot.lua)
-# against pgbench running the PUT's own transaction, ballot_put()
-# (ballot_put.pgbench), with as many clients for as long (pgbench upserting
-# a bare ballot row, ballot.pgbench, is reported beside it), and the
-# results against the read.
+# The rows (each with req/s, p50, p99, errors, and its ratio to its
+# baseline in the same run):
+#   health, bare, bare_close      /api/health; bare's SELECT 1 (and closing
+#                                 at once, as Concerto does: context)
+#   signin, health_flood          sign-ins as fast as the host hashes;
+#                                 health during a sign-in flood
+#   read, comments, results,      the four anonymous reads: the consultation
+#   results_raked                 (20 priorities), its page of 40 comment
+#                                 threads (?limit=40) with their replies, its
+#                                 results raw (?weighting=none) and raked
+#   static_*                      nginx serving each read's bytes as a file
+#   bare_read                     bare's prepared read of the consultation
+#   *_in, bare_in                 the four reads signed in (read.lua), and
+#                                 bare's SELECT 1 in their set
+#   *_half                        each read paced at half its peak (read.lua's
+#                                 delay()): p99 there
+#   ballot, comment               PUT ballot (ballot.lua), POST comment
+#                                 (comment.lua), durable
+#   pgbench_ballot,               pgbench running their own transactions,
+#   pgbench_comment               ballot_put() and comment_post(), durable
+#   pgbench                       pgbench upserting a bare ballot row, durable
+#   *_fast                        the same five on the stack's fast settings
+#   mixed                         90% signed-in reads, 9% ballots, 1% comments
+#                                 from 10,000 sessions (mixed.lua), durable
+# and, as steps: freshness (an admin's PATCH of a title until the
+# anonymous read shows it), each worker's resident memory and requests,
+# the recount of the ballots replaced under load, Lighthouse.
 #
-# Weighting (issue 5): the ballots of the published consultation lie in
-# the eight IDF départements (scheme idf-departements) across the six
-# profiles, which have target shares: its default results are raked
-# (results_raked), measured against the unweighted ones
-# (results, ?weighting=none).
+# Durable and fast: the stack runs PostgreSQL with CONCERTO_FAST_PG=1
+# (fsync off), as the unit and HTTP tests keep it; every set here runs on
+# durable settings (DURABLE_SETTINGS below: fsync, synchronous_commit,
+# full_page_writes on, the group commit chosen) except the *_fast one,
+# switched by ALTER SYSTEM and pg_reload_conf() as the superuser
+# (pg_mode, lib.sh).  The dataset loads on the fast settings.
+#
+# Dataset (BENCH_SCALE): "small" is tests/bench/seed.sql: two
+# consultations of 20 priorities, one published with BENCH_BALLOTS ballots
+# (tallies built by `concerto results recount`, raked over the eight IDF
+# départements and six profiles) and 60 comment threads with replies and
+# votes, one open to the vote and to comments; BENCH_VOTERS signed-in
+# participants (10,000, the sessions of the signed-in rows).  The other
+# scales will come from `concerto dev generate --accounts N
+# --consultations M --ballots B --comments C --seed S` (one line per
+# consultation: `consultation ID PHASE METHOD BALLOTS COMMENTS`), which
+# replaces seed_dataset's call of seed.sql for them; the sessions of the
+# signed-in rows are still written in SQL (scenarios.sh says what
+# seed_dataset must leave).
 #
 # Drift: this 2-core machine's speed wanders by a tenth from one second to
 # the next, and the ballot load leaves background work (autovacuum,
@@ -34,47 +70,76 @@
 # (SETS below): within each round their runs alternate in BENCH_SLICES
 # slices of BENCH_DURATION / BENCH_SLICES seconds (health, bare, health,
 # bare, ...), and the ratio of two members of a set is the median of the
-# ratios of their adjacent slices, which drift hits alike.  pgbench runs
+# ratios of their adjacent slices, which drift hits alike (of two
+# benchmarks of different sets: the ratio of their medians).  pgbench runs
 # are not sliced: each opens new database sessions, whose first
 # transactions (catalog caches, plpgsql compiled anew) would weigh on a
-# 2-second run, while the service's connections stay warm; so the set that
+# 2-second run, while the service's connections stay warm; so a set that
 # holds pgbench runs whole rounds of BENCH_DURATION.
+#
+# Report: $BENCH_VAR-report.txt, and the same rows as JSON in
+# $BENCH_VAR-report.json: an array of {name, rate, p50_ms, p99_ms, errors,
+# baseline, ratio, target, met} (target: a number when the row asks
+# ratio >= target, else the condition in words; null when none).
 #
 # Environment: BENCH_PORT (8282), BENCH_VAR (state directory: var/bench, or
 # the directory tools/stack/default-var names when postgres or www-data
-# cannot reach it),
-# BENCH_DURATION (seconds of each benchmark per round, 10), BENCH_SLICES
-# (slices per round, 5),
-# BENCH_BALLOTS (1000000), BENCH_VOTERS (1000),
-# BENCH_ROUNDS (3), BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 2),
+# cannot reach it), BENCH_SCALE (small), BENCH_DURATION (seconds of each
+# benchmark per round, 10), BENCH_SLICES (slices per round, 5),
+# BENCH_BALLOTS (1000000), BENCH_VOTERS (10000), BENCH_ROUNDS (3),
+# BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 2), BENCH_TIMEOUT
+# (seconds before wrk counts a request as failed, 10), BENCH_ONLY (a
+# subset of BENCHES), BENCH_LIGHTHOUSE (0 skips it), BENCH_GROUP_COMMIT
+# ("DELAY/SIBLINGS ...": a sweep of group-commit settings after the rounds),
 # CONCERTO_WORKERS / CONCERTO_THREADS (the same for Concerto and bare),
 # BENCH_STRICT=1 to exit non-zero when a target is missed.
+# BENCH_TINY=1 is the pass of `make test`: every scenario once (1 round of
+# 1 slice of 1 s, no warm-up), the small dataset with 5,000 ballots, no
+# Lighthouse, port 8283 and var/bench-tiny by default; it fails on errors
+# only (a non-2xx answer, a failed recount, freshness over 1 s), never on
+# a ratio.
+# Whatever the mode, failed requests, a failed recount or a stale read
+# fail the run: its figures would mean nothing.
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 
+TINY=${BENCH_TINY:-0}
+if [ "$TINY" = 1 ]; then
+	BENCH_ROUNDS=1 BENCH_SLICES=1 BENCH_DURATION=1 BENCH_SCALE=small BENCH_LIGHTHOUSE=0
+	BENCH_BALLOTS=${BENCH_BALLOTS:-5000}
+	default_var=$ROOT/var/bench-tiny default_port=8283
+else
+	default_var=$ROOT/var/bench default_port=8282
+fi
 if [ -n "${BENCH_VAR:-}" ]; then
 	CONCERTO_VAR=$BENCH_VAR
 else
-	CONCERTO_VAR=$(sh "$ROOT/tools/stack/default-var" "$ROOT/var/bench")
+	CONCERTO_VAR=$(sh "$ROOT/tools/stack/default-var" "$default_var")
 fi
 export CONCERTO_VAR
-export PORT=${BENCH_PORT:-8282}
+export PORT=${BENCH_PORT:-$default_port}
 export CONCERTO_BIN=$ROOT/build/concerto
 export CONCERTO_DEMO=0
 export CONCERTO_FAST_PG=1
 export CONCERTO_WORKERS=${CONCERTO_WORKERS:-2}
 export CONCERTO_THREADS=${CONCERTO_THREADS:-4}
+# The bench stack only: each participant comments far more often than a
+# person would (the configuration's maximum; the tests keep 5).
+COMMENTS_PER_MINUTE=1000
+export CONCERTO_COMMENTS_PER_MINUTE=$COMMENTS_PER_MINUTE
 
+SCALE=${BENCH_SCALE:-small}
 DURATION=${BENCH_DURATION:-10}
 SLICES=${BENCH_SLICES:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
 CONNS=${BENCH_CONNECTIONS:-32}
 WRK_THREADS=${BENCH_THREADS:-2}
+WRK_TIMEOUT=${BENCH_TIMEOUT:-10}	# seconds before wrk gives a request up (an error)
 BALLOTS=${BENCH_BALLOTS:-1000000}
-VOTERS=${BENCH_VOTERS:-1000}
+VOTERS=${BENCH_VOTERS:-10000}
 MAX_CHOICES=5		# K of both consultations (max_ranks, max_choices)
 SLICE=$((DURATION / SLICES))	# seconds of one sliced run
 [ "$SLICE" -ge 1 ] || SLICE=1
@@ -82,10 +147,29 @@ RUN_SECS=$SLICE			# seconds of the current run
 BARE=$ROOT/build/bench/bare
 PGBENCH=/usr/lib/postgresql/15/bin/pgbench
 REPORT=$CONCERTO_VAR-report.txt
+JSON=$CONCERTO_VAR-report.json
+
+# PostgreSQL's settings for the durable sets (lib.sh, pg_mode): all three
+# of a server that keeps what it acknowledged, and the group commit of
+# this machine.  commit_delay 1000 us with commit_siblings 5, the best of
+# 0, 10, 100 and 1000 (BENCH_GROUP_COMMIT="0/5 10/5 100/5 1000/5", 2 rounds
+# of 4 s, 32 clients, on this 2-core machine while others' builds ran, so
+# within its noise): pgbench's ballot_put() 1098 tps against 775 with no
+# delay (ahead in both rounds), PUT ballot 571 against 536 req/s, POST
+# comment 223 against 245 (a loss within the noise); 10 and 100 us were
+# no better than none.  wal_buffers (a restart) stays at its default,
+# 1/32 of shared_buffers (4 MB), far above what one flush writes here.
+DURABLE_SETTINGS=(fsync=on synchronous_commit=on full_page_writes=on
+	commit_delay=1000 commit_siblings=5)
 
 say() { printf '%s\n' "$*"; }
 die() { say "bench: $*" >&2; exit 1; }
 stack() { sh "$ROOT/tools/stack/stack" "$@"; }
+
+# shellcheck source=lib.sh
+. "$ROOT/tests/bench/lib.sh"
+# shellcheck source=scenarios.sh
+. "$ROOT/tests/bench/scenarios.sh"
 
 for need in "$CONCERTO_BIN" "$ROOT/tools/stack/stack"; do
 	[ -e "$need" ] || die "missing $need (run: make bench)"
@@ -104,7 +188,8 @@ cleanup() {
 		for _ in $(seq 50); do kill -0 "$bare_pid" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$bare_pid" 2>/dev/null
 	fi
-	rm -f "$CONCERTO_VAR/run/bare.pid" "$CONCERTO_VAR/nginx/conf.d/bare.conf"
+	rm -f "$CONCERTO_VAR/run/bare.pid" "$CONCERTO_VAR/nginx/conf.d/bare.conf" \
+		"$CONCERTO_VAR/nginx/conf.d/static.conf"
 	if [ "$stack_up" = 1 ]; then
 		stack_up=0
 		stack stop >/dev/null 2>&1 || say "bench: stack stop failed" >&2
@@ -112,13 +197,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-build_bare() {
-	mkdir -p "$(dirname "$BARE")"
-	# shellcheck disable=SC2046
-	cc -std=c17 -O2 -Wall -Wextra -Werror -o "$BARE" "$ROOT/tests/bench/bare.c" \
-		$(pkg-config --cflags --libs fcgi libpq) -lpthread
-}
 
 # Stops what a previous run may have left in $CONCERTO_VAR, then wipes it.
 wipe_previous() {
@@ -135,293 +213,63 @@ wipe_previous() {
 	rm -rf "$CONCERTO_VAR"
 }
 
-# Reloads this stack's nginx (tools/stack/nginx.sh renders $CONCERTO_VAR/nginx/nginx.conf
-# and runs nginx with that prefix; its pid file is $CONCERTO_RUN/nginx.pid).
-nginx_reload() {
-	local args=(-e "$CONCERTO_VAR/log/nginx-error.log" -c "$CONCERTO_VAR/nginx/nginx.conf" -p "$CONCERTO_VAR/nginx/")
-	nginx -q -t "${args[@]}" || die "nginx rejects the bench configuration"
-	nginx -s reload "${args[@]}"
-	sleep 1
-}
-
-# Starts bare on a socket beside Concerto's (in $CONCERTO_RUN, the stack's
-# run/) and routes /__bench/bare to it with the /api/ location's parameters
-# and settings (nginx/fastcgi.conf and nginx/api-upstream.conf), so that
-# nginx does the same work for both and the ratio is the worker's alone.
-start_bare() {
-	local run=${CONCERTO_RUN:-$CONCERTO_VAR/run}
-	local sock=$run/bare.sock
-	mkdir -p "$CONCERTO_VAR/log" "$CONCERTO_VAR/nginx/conf.d"
-	BARE_SOCKET_GROUP=${CONCERTO_SOCKET_GROUP:-www-data} CONCERTO_DB=$CONCERTO_DB \
-		"$BARE" "$sock" >>"$CONCERTO_VAR/log/bare.log" 2>&1 &
-	bare_pid=$!
-	echo "$bare_pid" >"$run/bare.pid"
-	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
-	[ -S "$sock" ] || die "bare did not open $sock (see $CONCERTO_VAR/log/bare.log)"
-	cat >"$CONCERTO_VAR/nginx/conf.d/bare.conf" <<-EOF
-	# Written by tests/bench/run.sh; removed when the benchmark ends.
-	location = /__bench/bare {
-	    fastcgi_pass unix:$sock;
-	    include $ROOT/nginx/fastcgi.conf;
-	    include $ROOT/nginx/api-upstream.conf;
-	}
-	EOF
-	nginx_reload
-	local code
-	code=$(http_status /__bench/bare)
-	[ "$code" = 200 ] || die "bare answers $code behind nginx (see $CONCERTO_VAR/log/bare.log)"
-}
-
-# The HTTP status of GET PATH on the stack (node: curl may be absent).
-http_status() {
-	node -e 'fetch(process.argv[1]).then(r => console.log(r.status), e => console.log("error " + e.message))' \
-		"$CONCERTO_URL$1"
-}
-
-# ---------------------------------------------------------------- consultations
-# Loads tests/bench/seed.sql, builds the tallies of the ballots with the
-# recount command, and checks each consultation request once: READ_ID,
-# VOTE_ID, VOTE_PRIORITIES and the ballot.lua settings come out of it.
-seed_consultations() {
-	local out t0 rc
-	say "== bench: loading $BALLOTS ballots and $VOTERS signed-in participants"
-	t0=$SECONDS
-	out=$(psql -X -q -v ON_ERROR_STOP=1 -v ballots="$BALLOTS" -v voters="$VOTERS" \
-		-v read_method=ranked -v vote_method=approval -v k="$MAX_CHOICES" \
-		-f "$ROOT/tests/bench/seed.sql" "$CONCERTO_DB_ADMIN") ||
-		die "tests/bench/seed.sql failed"
-	READ_ID=$(awk '$1 == "read" {print $2}' <<<"$out")
-	VOTE_ID=$(awk '$1 == "vote" {print $2}' <<<"$out")
-	VOTE_PRIORITIES=$(awk '$1 == "priorities" {print $2}' <<<"$out")
-	FIRST_VOTER=$(awk '$1 == "first_voter" {print $2}' <<<"$out")
-	awk '$1 == "session" {print $2, $3}' <<<"$out" >"$CONCERTO_VAR/sessions.txt"
-	if [ -z "$READ_ID" ] || [ -z "$VOTE_ID" ] || [ -z "$VOTE_PRIORITIES" ] || [ -z "$FIRST_VOTER" ]; then
-		die "tests/bench/seed.sql printed no ids"
-	fi
-	say "   loaded in $((SECONDS - t0)) s; recounting consultation $READ_ID"
-	t0=$SECONDS
-	rc=0
-	"$CONCERTO_BIN" results recount "$READ_ID" >"$CONCERTO_VAR/log/recount.log" 2>&1 || rc=$?
-	# 3: differences found (none were kept yet) and the tallies rebuilt.
-	[ "$rc" = 0 ] || [ "$rc" = 3 ] || { tail -n 5 "$CONCERTO_VAR/log/recount.log" >&2; die "recount failed ($rc)"; }
-	say "   $(tail -n 1 "$CONCERTO_VAR/log/recount.log") in $((SECONDS - t0)) s"
-	export BALLOT_SESSIONS=$CONCERTO_VAR/sessions.txt BALLOT_PRIORITIES=$VOTE_PRIORITIES
-	export BALLOT_K=$MAX_CHOICES BALLOT_THREADS=$WRK_THREADS
-	check_request GET "/api/v1/consultations/$READ_ID"
-	check_request GET "/__bench/bare?consultation=$READ_ID"
-	check_request GET "/api/v1/consultations/$READ_ID/results?weighting=none"
-	check_request GET "/api/v1/consultations/$READ_ID/results"
-	check_raked "/api/v1/consultations/$READ_ID/results"
-	check_request PUT "/api/v1/consultations/$VOTE_ID/ballot"
-}
-
-# check_request METHOD PATH: one request as the benchmark makes it (a PUT
-# as the first participant); dies with the request and the answer unless
-# it is a 200.
-check_request() {
-	# shellcheck disable=SC2016  # JavaScript, not shell
-	node -e '
-		const [method, url, sessions, ids] = process.argv.slice(1);
-		const [token, csrf] = require("fs").readFileSync(sessions, "utf8").split("\n")[0].split(" ");
-		const init = { method, headers: {} };
-		if (method === "PUT") {
-			init.headers = { "content-type": "application/json",
-				cookie: `__Host-concerto=${token}`, "x-csrf-token": csrf };
-			init.body = JSON.stringify({ choices: ids.split(",").slice(0, 3).map(Number) });
-		}
-		fetch(url, init).then(async (r) => {
-			const body = await r.text();
-			if (r.status === 200) {
-				console.log(`   ${method} ${new URL(url).pathname}${new URL(url).search}: 200, ${body.length} bytes`);
-				return;
-			}
-			console.log(`${method} ${url} ${JSON.stringify(init)}\n-> ${r.status} ${body}`);
-			process.exit(1);
-		}, (e) => { console.log(`${method} ${url}: ${e.message}`); process.exit(1); });
-	' "$1" "$CONCERTO_URL$2" "$CONCERTO_VAR/sessions.txt" "$VOTE_PRIORITIES" ||
-		die "$1 $2 does not answer 200"
-}
-
-# check_raked PATH: dies with the answer unless the results at PATH were
-# raked, and raked to convergence ("weighting":{"method":"raking",
-# "status":"ok",...}).
-check_raked() {
-	# shellcheck disable=SC2016  # JavaScript, not shell
-	node -e '
-		const url = process.argv[1];
-		fetch(url).then(async (r) => {
-			const body = await r.text();
-			let w = null;
-			try { w = JSON.parse(body).weighting; } catch (e) { /* below */ }
-			if (r.status === 200 && w && w.method === "raking" && w.status === "ok") {
-				console.log(`   raked: ${w.scheme}, ${w.iterations} iterations, ` +
-					`n ${w.n}, n_eff ${Math.round(w.n_eff)}`);
-				return;
-			}
-			console.log(`GET ${url}\n-> ${r.status} ${body}`);
-			process.exit(1);
-		}, (e) => { console.log(`GET ${url}: ${e.message}`); process.exit(1); });
-	' "$CONCERTO_URL$1" || die "GET $1 is not raked results"
-}
-
-# ---------------------------------------------------------------- measurement
-declare -A RATE P99 ERRS
-declare -a RUN_LOG=()
-
-# Converts a wrk latency (e.g. 812.00us, 3.41ms, 1.02s) to milliseconds.
-to_ms() {
-	awk -v v="$1" 'BEGIN {
-		n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
-		if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000;
-		printf "%.3f", n }'
-}
-
-# record NAME RATE P99_MS ERRORS: keeps one run's figures under NAME (in
-# the order of the runs: the i-th runs of a set's members are adjacent).
-record() {
-	local name=$1 rate=$2 p99=$3 errs=$4
-	RATE[$name]+="$rate "
-	P99[$name]+="$p99 "
-	ERRS[$name]=$(( ${ERRS[$name]:-0} + errs ))
-	RUN_LOG+=("$(printf '%-14s round %s.%s  %10.0f req/s  p99 %8s ms  errors %s' "$name" "$round" "$slice" "$rate" "$p99" "$errs")")
-	say "   ${RUN_LOG[-1]}"
-}
-
-# measure NAME PATH [wrk options]: one wrk run, recorded under NAME (with
-# WARMUP=1: a short run, not recorded).
-measure() {
-	local name=$1 path=$2 out rate p99 errs
-	shift 2
-	if [ "${WARMUP:-0}" = 1 ]; then
-		wrk -t"$WRK_THREADS" -c"$CONNS" -d2s "$@" "$CONCERTO_URL$path" >/dev/null
-		return
-	fi
-	out=$(wrk -t"$WRK_THREADS" -c"$CONNS" -d"${RUN_SECS}s" --latency "$@" "$CONCERTO_URL$path")
-	rate=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-	errs=$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {gsub(/,/, ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")
-	[ -n "$rate" ] || { say "$out"; die "$name: no rate in wrk's output"; }
-	record "$name" "$rate" "$(to_ms "$p99")" "$errs"
-}
-
-# measure_pgbench NAME SCRIPT [pgbench options]: one pgbench run on the
-# stack's database as the application role, with wrk's concurrency and
-# duration (CONNS clients, WRK_THREADS threads, prepared statements);
-# its p99 comes from the per-transaction log.
-measure_pgbench() {
-	local name=$1 script=$2 out rate p99 errs logs=$CONCERTO_VAR/pgbench
-	shift 2
-	if [ "${WARMUP:-0}" = 1 ]; then
-		out=$("$PGBENCH" -n -M prepared -c "$CONNS" -j "$WRK_THREADS" -T 2 \
-			-f "$script" "$@" "$CONCERTO_DB" 2>&1) ||
-			{ say "$out" | tail -n 5; die "$name: pgbench failed (warm-up)"; }
-		return
-	fi
-	rm -rf "$logs"
-	mkdir -p "$logs"
-	out=$("$PGBENCH" -n -M prepared -c "$CONNS" -j "$WRK_THREADS" -T "$RUN_SECS" \
-		-l --log-prefix="$logs/tx" -f "$script" "$@" "$CONCERTO_DB" 2>&1) ||
-		{ say "$out"; die "$name: pgbench failed"; }
-	rate=$(awk '/^tps = / {print $3; exit}' <<<"$out")
-	errs=$(awk '/^number of failed transactions:/ {print $5} /^number of transactions actually processed:/ {split($6, a, "/"); if (a[2] != "") print a[2] - a[1]}' <<<"$out" | awk '{n += $1} END {print n + 0}')
-	# Log lines: client transaction latency_us script epoch epoch_us.
-	p99=$(cat "$logs"/tx.* | awk '{print $3}' | sort -n |
-		awk '{a[NR] = $1} END {i = int(NR * 0.99); if (i < 1) i = 1; printf "%.3f", a[i] / 1000}')
-	[ -n "$rate" ] || { say "$out"; die "$name: no tps in pgbench's output"; }
-	record "$name" "$rate" "$p99" "$errs"
-}
-
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-
-# The benchmarks, in the order they alternate.
-bench_health() { measure health /api/health; }
-bench_bare()   { measure bare /__bench/bare; }
-# bare closing its connections at once as Concerto does (context: how much
-# of health/bare that difference makes; no target).
-bench_bare_close() { measure bare_close "/__bench/bare?close=at-once"; }
-
-# Sign-ins with the right password, as many at once as the host hashes.
-bench_signin() {
-	measure signin /api/v1/session -c"$HASH_SLOTS" -s "$ROOT/tests/bench/signin.lua"
-}
-
-# Health while a sign-in flood (four times what the host can hash) runs
-# beside it; the flood's own answers (200 or 503 busy) are not measured.
-bench_health_flood() {
-	local flood
-	if [ "${WARMUP:-0}" = 1 ]; then return; fi
-	wrk -t1 -c$((HASH_SLOTS * 4)) -d"$((RUN_SECS + 2))s" -s "$ROOT/tests/bench/signin.lua" \
-		"$CONCERTO_URL/api/v1/session" >/dev/null &
-	flood=$!
-	sleep 1
-	measure health_flood /api/health
-	wait "$flood"
-}
-
-# A consultation of 20 priorities (READ_ID, with the ballots), anonymously,
-# and bare's prepared read of the same consultation as JSON.
-bench_read()      { measure read "/api/v1/consultations/$READ_ID"; }
-bench_bare_read() { measure bare_read "/__bench/bare?consultation=$READ_ID"; }
-
-# Ballots replaced by VOTERS participants (ballot.lua), against pgbench
-# upserting ballots into bench_ballots with the same clients, for as long.
-bench_ballot() {
-	measure ballot "/api/v1/consultations/$VOTE_ID/ballot" -s "$ROOT/tests/bench/ballot.lua"
-}
-bench_pgbench() {
-	measure_pgbench pgbench "$ROOT/tests/bench/ballot.pgbench" -D cid="$VOTE_ID" \
-		-D voters="$VOTERS" -D k="$MAX_CHOICES" -D first="${VOTE_PRIORITIES%%,*}" -D last="${VOTE_PRIORITIES##*,}"
-}
-# The same clients running ballot_put() itself, the transaction a PUT
-# runs: PUT ballot / pgbench_ballot is what HTTP, nginx, the session and
-# JSON cost on top of the ballot's own database work.
-bench_pgbench_ballot() {
-	measure_pgbench pgbench_ballot "$ROOT/tests/bench/ballot_put.pgbench" -D cid="$VOTE_ID" \
-		-D voters="$VOTERS" -D first_voter="$FIRST_VOTER" -D k="$MAX_CHOICES" \
-		-D prios="$VOTE_PRIORITIES"
-}
-
-# The results of the consultation with BALLOTS ballots (published:
-# anonymous), unweighted, and raked over départements and profiles (its
-# default).
-bench_results() { measure results "/api/v1/consultations/$READ_ID/results?weighting=none"; }
-bench_results_raked() { measure results_raked "/api/v1/consultations/$READ_ID/results"; }
-
+# ----------------------------------------------------------------- the sets
 # BENCH_ONLY="read bare_read" runs a subset (ratios between them only).
-read -r -a BENCHES <<<"${BENCH_ONLY:-health bare bare_close signin health_flood read bare_read ballot pgbench pgbench_ballot results results_raked}"
+ALL_BENCHES=(health bare bare_close signin health_flood
+	read bare_read static_read comments static_comments
+	results results_raked static_results static_results_raked
+	read_in comments_in results_in results_raked_in bare_in
+	read_half comments_half results_half results_raked_half
+	read_in_half comments_in_half results_in_half results_raked_in_half
+	ballot comment pgbench pgbench_ballot pgbench_comment
+	ballot_fast comment_fast pgbench_fast pgbench_ballot_fast pgbench_comment_fast
+	mixed)
+if [ -n "${BENCH_ONLY:-}" ]; then
+	read -r -a BENCHES <<<"$BENCH_ONLY"
+else
+	BENCHES=("${ALL_BENCHES[@]}")
+fi
+for b in "${BENCHES[@]}"; do
+	declare -F "bench_$b" >/dev/null || die "no benchmark $b"
+	# A paced read needs its peak, measured earlier in the same round.
+	if [[ $b == *_half ]] && [[ " ${BENCHES[*]} " != *" ${b%_half} "* ]]; then
+		die "$b needs ${b%_half} in BENCH_ONLY"
+	fi
+done
 
-# The sets whose members alternate slice by slice (see Drift above); a
-# benchmark of BENCHES in no set runs alone.
-SETS=("health bare bare_close" "signin" "health_flood" "read bare_read"
-	"ballot pgbench pgbench_ballot" "results results_raked")
+# The sets whose members alternate slice by slice (see Drift above), in
+# the order they run; a benchmark of BENCHES in no set runs alone.  A set
+# with a *_fast member runs on the fast settings, every other on durable
+# ones; a set with a pgbench member runs whole rounds.
+SETS=("health bare bare_close" "signin" "health_flood"
+	"read bare_read static_read" "comments static_comments"
+	"results results_raked static_results static_results_raked"
+	"read_in comments_in results_in results_raked_in bare_in"
+	"read_half comments_half results_half results_raked_half"
+	"read_in_half comments_in_half results_in_half results_raked_in_half"
+	"ballot comment pgbench pgbench_ballot pgbench_comment"
+	"ballot_fast comment_fast pgbench_fast pgbench_ballot_fast pgbench_comment_fast"
+	"mixed")
 
 # Comparisons: "A B TARGET" means rate(A)/rate(B) should be >= TARGET
 # ("-": reported as context, no target).
-RATIOS=("health bare 0.9" "health bare_close -" "health_flood health 0.5" "read bare_read 0.8"
-	"ballot pgbench_ballot 0.5" "results read 0.8" "results_raked results 0.8")
+RATIOS=("health bare 0.9" "health bare_close -" "health_flood health 0.5"
+	"read static_read 0.5" "read bare_read 0.8" "comments static_comments 0.5"
+	"results static_results 0.5" "results_raked static_results_raked 0.5"
+	"results read 0.8" "results_raked results 0.8"
+	"read_in bare_in 0.5" "comments_in bare_in 0.3"
+	"results_in bare_in -" "results_raked_in bare_in -"
+	"ballot pgbench 0.4" "ballot pgbench_ballot 0.5" "ballot ballot_fast -"
+	"comment pgbench 0.3" "comment pgbench_comment -" "comment comment_fast -"
+	"pgbench_ballot pgbench_ballot_fast -" "pgbench pgbench_fast -"
+	"ballot_fast pgbench_fast -" "ballot_fast pgbench_ballot_fast -"
+	"comment_fast pgbench_fast -" "comment_fast pgbench_comment_fast -")
 
-# ------------------------------------------------------------------------ run
-say "== bench: building $BARE"
-build_bare
-say "== bench: starting a stack on port $PORT (state in $CONCERTO_VAR)"
-wipe_previous
-mkdir -p "$CONCERTO_VAR"
-stack_up=1
-stack start >/dev/null || die "the stack did not start"
-# shellcheck disable=SC1091
-. "$CONCERTO_VAR/env"
-start_bare
-[ "$(http_status /api/health)" = 200 ] || die "/api/health is not 200"
-HASH_SLOTS=${CONCERTO_HASH_SLOTS:-$(nproc)}
-bench_pw="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
-printf '%s\n' "$bench_pw" | "$CONCERTO_BIN" user add --email bench@concerto.test \
-	--role participant --pseudonym bench-signin --password-stdin >/dev/null ||
-	die "cannot create the sign-in account"
-export SIGNIN_BODY="{\"email\":\"bench@concerto.test\",\"password\":\"$bench_pw\"}"
-seed_consultations
-
-say "== bench: warming up"
-for b in "${BENCHES[@]}"; do WARMUP=1 "bench_$b"; done
+# Targets that are not ratios: "NAME RATE_MIN P99_MAX_MS" ("-": none).
+LIMITS=("mixed 5000 50")
+for b in "${BENCHES[@]}"; do [[ $b != *_half ]] || LIMITS+=("$b - 20"); done
+RSS_MAX_KIB=$((32 * 1024))
+FRESH_MAX_MS=1000
 
 # The sets to run: those of SETS restricted to BENCHES, then the
 # benchmarks of BENCHES that no set names.
@@ -430,17 +278,53 @@ declare -A SET_OF=()
 for g in "${SETS[@]}" "${BENCHES[@]}"; do
 	members=
 	for b in $g; do
-		[[ " ${BENCHES[*]} " == *" $b "* ]] && [ -z "${SET_OF[$b]:-}" ] || continue
+		[[ " ${BENCHES[*]} " == *" $b "* ]] || continue
+		[ -z "${SET_OF[$b]:-}" ] || continue
 		members+="$b "
 	done
 	[ -n "$members" ] || continue
 	for b in $members; do SET_OF[$b]=${#RUN_SETS[@]}; done
 	RUN_SETS+=("$members")
 done
+set_mode() { if [[ " $1" == *_fast\ * ]]; then say fast; else say durable; fi; }
 
-say "== bench: wrk -t$WRK_THREADS -c$CONNS, $ROUNDS rounds of $SLICES slices of ${SLICE}s (pgbench: of one ${DURATION}s run), workers=$CONCERTO_WORKERS threads=$CONCERTO_THREADS"
+# ------------------------------------------------------------------------ run
+t_start=$SECONDS
+say "== bench: building $BARE"
+build_bare
+say "== bench: starting a stack on port $PORT (state in $CONCERTO_VAR)"
+wipe_previous
+mkdir -p "$CONCERTO_VAR"
+rm -f "$REPORT" "$JSON"
+stack_up=1
+stack start >/dev/null || die "the stack did not start"
+# shellcheck disable=SC1091
+. "$CONCERTO_VAR/env"
+CONCERTO_RUN=${CONCERTO_RUN:-$CONCERTO_VAR/run}
+start_bare
+[ "$(http_status /api/health)" = 200 ] || die "/api/health is not 200"
+HASH_SLOTS=${CONCERTO_HASH_SLOTS:-$(nproc)}
+bench_pw="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+printf '%s\n' "$bench_pw" | "$CONCERTO_BIN" user add --email bench@concerto.test \
+	--role participant --pseudonym bench-signin --password-stdin >/dev/null ||
+	die "cannot create the sign-in account"
+export SIGNIN_BODY="{\"email\":\"bench@concerto.test\",\"password\":\"$bench_pw\"}"
+seed_dataset
+start_static
+: >"$ROWS"
+
+pg_mode durable
+if [ "$TINY" != 1 ]; then
+	say "== bench: warming up"
+	for b in "${BENCHES[@]}"; do
+		[[ $b == *_half ]] || WARMUP=1 "bench_$b"
+	done
+fi
+
+say "== bench: wrk -t$WRK_THREADS -c$CONNS, $ROUNDS rounds of $SLICES slices of ${SLICE}s (pgbench sets: of one ${DURATION}s run), workers=$CONCERTO_WORKERS threads=$CONCERTO_THREADS"
 for round in $(seq "$ROUNDS"); do
 	for g in "${RUN_SETS[@]}"; do
+		pg_mode "$(set_mode "$g")"
 		n=$SLICES RUN_SECS=$SLICE
 		if [[ " $g" == *" pgbench"* ]]; then n=1 RUN_SECS=$DURATION; fi
 		for slice in $(seq "$n"); do
@@ -448,18 +332,101 @@ for round in $(seq "$ROUNDS"); do
 		done
 	done
 done
+pg_mode durable
+[ -z "${BENCH_GROUP_COMMIT:-}" ] || group_commit_sweep
+
+# --------------------------------------------------------------- the steps
+say "== bench: freshness of the anonymous read after an admin's PATCH"
+freshness
+say "== bench: the workers' memory"
+mem=$(worker_memory)
+served=$(node -e 'fetch(process.argv[1]).then(r => r.text()).then(t => {
+	let n = 0;
+	for (const l of t.split("\n")) if (l.startsWith("concerto_http_requests_total{")) n += Number(l.split(" ").pop());
+	console.log(n); }, () => console.log(0))' "$CONCERTO_URL/metrics")
+# The tallies of the ballots replaced under load must equal their recount.
+recount_rc=0
+"$CONCERTO_BIN" results recount "$VOTE_ID" >"$CONCERTO_VAR/log/recount-vote.log" 2>&1 || recount_rc=$?
 
 # -------------------------------------------------------------------- summary
+status=0 errors=0
+# summarise NAME: its rows (one per ratio it has, else one).
+summarise() {
+	local b=$1 rate p50 p99 e r a base target l rmin pmax met any=0 cond ratio_ab
+	rate=$(median "${RATE[$b]}") p50=$(median "${P50[$b]}") p99=$(median "${P99[$b]}") e=${ERRS[$b]}
+	for r in "${RATIOS[@]}"; do
+		read -r a base target <<<"$r"
+		[ "$a" = "$b" ] || continue
+		[ -n "${RATE[$base]:-}" ] || continue
+		any=1
+		ratio_ab=$(ratio "$a" "$base")
+		if [ "$target" = - ]; then
+			row "$b" "$rate" "$p50" "$p99" "$e" "$base" "$ratio_ab" "" ""
+			continue
+		fi
+		met=$(awk -v r="$ratio_ab" -v t="$target" 'BEGIN {print (r >= t) ? "yes" : "no"}')
+		[ "$met" = yes ] || status=1
+		row "$b" "$rate" "$p50" "$p99" "$e" "$base" "$ratio_ab" "$target" "$met"
+	done
+	for l in "${LIMITS[@]}"; do
+		read -r a rmin pmax <<<"$l"
+		[ "$a" = "$b" ] || continue
+		any=1 cond=
+		[ "$rmin" = - ] || cond="rate >= $rmin"
+		[ "$pmax" = - ] || cond="${cond:+$cond, }p99 < $pmax ms"
+		met=$(awk -v r="$rate" -v p="$p99" -v rmin="$rmin" -v pmax="$pmax" \
+			'BEGIN {print ((rmin == "-" || r >= rmin) && (pmax == "-" || p < pmax)) ? "yes" : "no"}')
+		[ "$met" = yes ] || status=1
+		row "$b" "$rate" "$p50" "$p99" "$e" "" "" "$cond" "$met"
+	done
+	[ "$any" = 1 ] || row "$b" "$rate" "$p50" "$p99" "$e" "" "" "" ""
+	if [ "$e" -gt 0 ]; then
+		say "bench: $b had $e failed requests: its rate means nothing" >&2
+		errors=1
+	fi
+}
+for b in "${BENCHES[@]}"; do summarise "$b"; done
+for b in $(printf '%s\n' "${!RATE[@]}" | grep '^gc_' | sort -t_ -k2,2n -k4); do summarise "$b"; done
+if [ -n "${RATE[signin]:-}" ]; then
+	row signin_per_core "$(awk -v r="$(median "${RATE[signin]}")" -v c="$(nproc)" 'BEGIN {printf "%.1f", r / c}')" "" "" 0 "" "" "" ""
+fi
+fresh_met=yes
+if [ "$FRESH_MS" -lt 0 ] || [ "$FRESH_MS" -gt "$FRESH_MAX_MS" ]; then fresh_met=no errors=1; fi
+row freshness "" "" "" "$([ "$FRESH_MS" -ge 0 ] && echo 0 || echo 1)" "" "" "delay <= $FRESH_MAX_MS ms" "$fresh_met" "delay_ms=$FRESH_MS"
+while read -r pid kib reqs; do
+	[ -n "$pid" ] || continue
+	met=$([ "$kib" -lt "$RSS_MAX_KIB" ] && echo yes || echo no)
+	[ "$met" = yes ] || status=1
+	row "worker_$pid" "" "" "" 0 "" "" "rss < 32 MiB" "$met" \
+		"rss_mib=$(awk -v k="$kib" 'BEGIN {printf "%.1f", k / 1024}')" "requests=$reqs"
+done <<<"$mem"
+row recount "" "" "" "$([ "$recount_rc" = 0 ] && echo 0 || echo 1)" "" "" "tallies = ballots" \
+	"$([ "$recount_rc" = 0 ] && echo yes || echo no)"
+[ "$recount_rc" = 0 ] || errors=1
+
 {
 	say ""
-	say "== bench summary (medians of $((ROUNDS * SLICES)) runs of ${SLICE}s, of $ROUNDS of ${DURATION}s for the pgbench set; $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ))"
-	printf '%-14s %12s %12s %8s\n' benchmark "req/s" "p99 (ms)" errors
-	for b in "${BENCHES[@]}"; do
-		printf '%-14s %12.0f %12.3f %8s\n' "$b" "$(median "${RATE[$b]}")" "$(median "${P99[$b]}")" "${ERRS[$b]}"
-	done
-	[ -z "${RATE[signin]:-}" ] || say "sign-ins per core: $(awk -v r="$(median "${RATE[signin]}")" -v c="$(nproc)" 'BEGIN {printf "%.1f", r / c}') /s"
+	say "== bench summary (medians of $((ROUNDS * SLICES)) runs of ${SLICE}s, of $ROUNDS of ${DURATION}s for the pgbench sets; $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ); durable: ${DURABLE_SETTINGS[*]})"
+	printf '%-22s %10s %9s %9s %7s  %-20s %7s  %s\n' benchmark "req/s" "p50 ms" "p99 ms" errors baseline ratio target
+	# shellcheck disable=SC2034  # fields by name
+	while IFS=$'\t' read -r name rate p50 p99 e base r target met extra; do
+		case $name in freshness | worker_* | recount | signin_per_core) continue ;; esac
+		printf '%-22s %10.0f %9.3f %9.3f %7s  %-20s %7s  %s\n' "$name" "$rate" "$p50" "$p99" "$e" \
+			"${base:--}" "${r:--}" "${target:+$target: $([ "$met" = yes ] && echo met || echo MISSED)}"
+	done <"$ROWS"
+	[ -z "${RATE[signin]:-}" ] || say "sign-ins per core: $(awk -F'\t' '$1 == "signin_per_core" {print $2}' "$ROWS") /s"
+	say "freshness: the anonymous read showed an admin's new title after $FRESH_MS ms (target <= $FRESH_MAX_MS ms: $fresh_met)"
+	while read -r pid kib reqs; do
+		[ -n "$pid" ] || continue
+		say "worker $pid: VmRSS $(awk -v k="$kib" 'BEGIN {printf "%.1f", k / 1024}') MiB after $reqs requests (target < 32 MiB)"
+	done <<<"$mem"
+	say "requests served (/metrics): $served"
+	say "after the ballots: $(tail -n 1 "$CONCERTO_VAR/log/recount-vote.log")"
 	say ""
-} | tee "$REPORT"
+} | tee -a "$REPORT"
+if [ "$recount_rc" != 0 ]; then
+	say "bench: the tallies of consultation $VOTE_ID differ from its ballots (exit $recount_rc, see $CONCERTO_VAR/log/recount-vote.log)" | tee -a "$REPORT"
+fi
 
 # The pages, as a phone on a slow network meets them (BENCH_LIGHTHOUSE=0
 # skips this): tests/bench/lighthouse/run.mjs, on the published
@@ -473,43 +440,9 @@ if [ "${BENCH_LIGHTHOUSE:-1}" != 0 ]; then
 		"$CONCERTO_VAR/lighthouse.json" | tee -a "$REPORT" || lighthouse_status=1
 fi
 
-status=0
-for r in "${RATIOS[@]}"; do
-	read -r a b target <<<"$r"
-	[ -n "${RATE[$a]:-}" ] && [ -n "${RATE[$b]:-}" ] || continue
-	if [ "${SET_OF[$a]}" = "${SET_OF[$b]}" ]; then
-		# Paired: the median of the ratios of adjacent runs.
-		ratio=$(median "$(paste -d' ' <(tr ' ' '\n' <<<"${RATE[$a]}" | grep .) \
-			<(tr ' ' '\n' <<<"${RATE[$b]}" | grep .) | awk '{print $1 / $2}')")
-		ratio=$(awk -v r="$ratio" 'BEGIN {printf "%.3f", r}')
-	else
-		ratio=$(awk -v x="$(median "${RATE[$a]}")" -v y="$(median "${RATE[$b]}")" 'BEGIN {printf "%.3f", x / y}')
-	fi
-	if [ "$target" = - ]; then
-		say "ratio $a/$b = $ratio (context, no target)" | tee -a "$REPORT"
-		continue
-	fi
-	verdict=$(awk -v r="$ratio" -v t="$target" 'BEGIN {print (r >= t) ? "meets" : "BELOW"}')
-	say "ratio $a/$b = $ratio (target >= $target: $verdict)" | tee -a "$REPORT"
-	[ "$verdict" = meets ] || status=1
-done
-errors=0
-# The tallies of the ballots replaced under load must equal their recount.
-rc=0
-"$CONCERTO_BIN" results recount "$VOTE_ID" >"$CONCERTO_VAR/log/recount-vote.log" 2>&1 || rc=$?
-say "after the ballots: $(tail -n 1 "$CONCERTO_VAR/log/recount-vote.log")" | tee -a "$REPORT"
-if [ "$rc" != 0 ]; then
-	say "bench: the tallies of consultation $VOTE_ID differ from its ballots (exit $rc, see $CONCERTO_VAR/log/recount-vote.log)" | tee -a "$REPORT"
-	errors=1
-fi
-for b in "${BENCHES[@]}"; do
-	if [ "${ERRS[$b]}" -gt 0 ]; then
-		say "bench: $b had ${ERRS[$b]} failed requests: its rate means nothing" | tee -a "$REPORT"
-		errors=1
-	fi
-done
-say "(report in $REPORT)"
+write_json "$JSON"
+say "(report in $REPORT and $JSON; $((SECONDS - t_start)) s)"
 # Failed requests make the run invalid; a missed target fails only when asked.
 [ "$errors" -eq 0 ] || exit 1
-if { [ "$status" -ne 0 ] || [ "$lighthouse_status" -ne 0 ]; } && [ "${BENCH_STRICT:-0}" = 1 ]; then exit 1; fi
+if [ "$TINY" != 1 ] && { [ "$status" -ne 0 ] || [ "$lighthouse_status" -ne 0 ]; } && [ "${BENCH_STRICT:-0}" = 1 ]; then exit 1; fi
 exit 0

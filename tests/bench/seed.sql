@@ -1,4 +1,5 @@
--- Data of `make bench` (tests/bench/run.sh), loaded once as concerto_owner:
+-- The "small" dataset of `make bench` (BENCH_SCALE=small, tests/bench/
+-- run.sh: seed_dataset in scenarios.sh), loaded once as concerto_owner:
 --   psql -v ballots=N -v voters=M -v read_method=ranked -v vote_method=approval
 --        -v k=K -f seed.sql
 -- Two consultations of 20 priorities each, with texts of realistic length:
@@ -6,13 +7,17 @@
 --     random cells (their tallies are built afterwards by `concerto results
 --     recount`), weighted by the eight IDF départements (unevenly, Paris
 --     over-represented) with target shares of the six profiles, so that its
---     results are raked; its read and its results (unweighted and raked)
---     are measured;
---   * "vote": open to the vote, whose ballots :voters signed-in verified
---     participants replace during the benchmark (tests/bench/ballot.lua).
+--     results are raked; and 60 comment threads, each with replies down to
+--     depth 3 and votes, so that its page of 40 threads is full; its read,
+--     its comment page and its results (unweighted and raked) are measured;
+--   * "vote": open to the vote and to comments, whose ballots the :voters
+--     signed-in verified participants replace (tests/bench/ballot.lua) and
+--     on which they post comments (comment.lua) during the benchmark.
 -- And bench_ballots, a table shaped like ballots for pgbench's upserts
 -- (tests/bench/ballot.pgbench).  Prints "read ID", "vote ID", a line
 -- "session TOKEN CSRF" per participant and "priorities ID,ID,..." (vote's).
+-- The larger scales do not use this file: `concerto dev generate` makes
+-- their accounts, consultations, ballots and comments (run.sh's header).
 \set ON_ERROR_STOP on
 \pset format unaligned
 \pset tuples_only on
@@ -182,6 +187,66 @@ SELECT digest(s.token, 'sha256'), digest(s.csrf, 'sha256'), a.id,
     now() + interval '1 day'
 FROM a JOIN bench_sessions s ON a.pseudonym = 'bench-voter-' || s.g;
 
+-- The comments of "read": 60 threads (a page of 40, sort oldest, is full
+-- and has a next page), each with 3 replies, the first of which has 2
+-- replies of its own and the first of those one more (depth 3), all
+-- published, by the participants of "vote", with votes of other
+-- participants (up and down kept equal to them, as comment_vote() keeps
+-- them).
+CREATE TEMP TABLE bench_comments (n int, parent int, depth int,
+    id bigint, path bigint[]);
+INSERT INTO bench_comments (n, parent, depth)
+SELECT t, NULL, 0 FROM generate_series(1, 60) t
+UNION ALL SELECT 1000 * t + r, t, 1
+    FROM generate_series(1, 60) t, generate_series(1, 3) r
+UNION ALL SELECT 100000 * t + r, 1000 * t + 1, 2
+    FROM generate_series(1, 60) t, generate_series(1, 2) r
+UNION ALL SELECT 10000000 * t, 100000 * t + 1, 3
+    FROM generate_series(1, 60) t;
+UPDATE bench_comments
+SET id = nextval(pg_get_serial_sequence('comments', 'id'));
+UPDATE bench_comments c SET path = ARRAY[c.id] WHERE depth = 0;
+UPDATE bench_comments c SET path = p.path || c.id
+FROM bench_comments p WHERE p.n = c.parent AND c.depth = 1;
+UPDATE bench_comments c SET path = p.path || c.id
+FROM bench_comments p WHERE p.n = c.parent AND c.depth = 2;
+UPDATE bench_comments c SET path = p.path || c.id
+FROM bench_comments p WHERE p.n = c.parent AND c.depth = 3;
+
+WITH b AS (
+	SELECT c.*, CASE WHEN c.depth = 0
+		THEN 'Il faudrait d''abord étudier la fatigue qui dure des années '
+		    || 'après les traitements : au travail, personne ne la voit, '
+		    || 'et les consultations de suivi n''en parlent presque jamais. '
+		    || '(fil ' || c.n || ')'
+		ELSE 'Je suis d''accord, et j''ajouterais le retour à l''emploi '
+		    || 'des proches aidants, souvent oublié. (réponse ' || c.n || ')'
+	    END AS body
+	FROM bench_comments c
+)
+INSERT INTO comments (id, consultation_id, priority_id, parent_id, path,
+    depth, account_id, alignment, body, fingerprint, status, created_at)
+SELECT b.id, (SELECT id FROM bench_c WHERE name = 'read'), NULL,
+    (SELECT p.id FROM bench_comments p WHERE p.n = b.parent), b.path,
+    b.depth, v.id, (ARRAY['for', 'against', 'neutral'])[1 + b.n % 3],
+    b.body, text_fingerprint(b.body), 'published',
+    now() - interval '40 days' + b.n % 997 * interval '1 minute'
+FROM b JOIN accounts v
+    ON v.email = 'bench-voter-' || (1 + b.n % :voters) || '@concerto.test';
+
+INSERT INTO comment_votes (comment_id, account_id, value)
+SELECT c.id, v.id, CASE WHEN (c.n + g) % 5 = 0 THEN -1 ELSE 1 END
+FROM bench_comments c, generate_series(1, 12) g
+JOIN accounts v ON v.email = 'bench-voter-' || (1 + (g * 7919) % :voters)
+    || '@concerto.test'
+WHERE g <= 1 + c.n % 12
+ON CONFLICT DO NOTHING;
+UPDATE comments c SET up = x.up, down = x.down
+FROM (SELECT comment_id, count(*) FILTER (WHERE value = 1) AS up,
+	count(*) FILTER (WHERE value = -1) AS down
+      FROM comment_votes GROUP BY comment_id) x
+WHERE x.comment_id = c.id;
+
 CREATE TABLE bench_ballots (
 	id		bigserial PRIMARY KEY,
 	consultation_id	bigint NOT NULL,
@@ -192,7 +257,7 @@ CREATE TABLE bench_ballots (
 );
 COMMIT;
 ANALYZE accounts, sessions, consultations, priorities, profile_targets,
-    ballots;
+    ballots, comments, comment_votes;
 
 SELECT 'read ' || id FROM bench_c WHERE name = 'read';
 SELECT 'vote ' || id FROM bench_c WHERE name = 'vote';
