@@ -10,6 +10,7 @@
  */
 
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -42,6 +43,7 @@ struct worker {
 	int			 fd;
 	int			 index;
 	int			 stopping;	/* atomic */
+	int64_t			 trimmed_s;	/* atomic: last malloc_trim() */
 };
 
 /* Beyond this, a thread's response buffer is released after the request. */
@@ -86,6 +88,25 @@ worker_finish(FCGX_Request *fr)
 {
 	(void)FCGX_Detach(fr);
 	FCGX_Finish_r(fr);
+}
+
+/*
+ * After a large answer, whose many small allocations (the rows, the JSON
+ * tree) each thread's malloc arena keeps once freed: gives the free pages
+ * of every arena back, at most once a second per worker, so that a
+ * worker's resident memory follows what it holds rather than the largest
+ * answer each of its threads ever built.
+ */
+static void
+worker_trim(struct worker *w)
+{
+	int64_t	 now = (int64_t)time(NULL);
+	int64_t	 last = __atomic_load_n(&w->trimmed_s, __ATOMIC_RELAXED);
+
+	if (now == last || !__atomic_compare_exchange_n(&w->trimmed_s, &last,
+	    now, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		return;
+	(void)malloc_trim(0);
 }
 
 /*
@@ -153,9 +174,10 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr,
 	request_free(&req);
 	free(ctx.session);
 	response_free(&res);
-	if (out->cap > WORKER_OUT_KEEP)
+	if (out->cap > WORKER_OUT_KEEP) {
 		buf_free(out);
-	else
+		worker_trim(w);
+	} else
 		buf_reset(out);
 }
 
@@ -223,7 +245,7 @@ int
 worker_run(const struct config *cfg, struct shared *shared, int fd,
     int index)
 {
-	struct worker	 w = { cfg, shared, NULL, NULL, NULL, fd, index, 0 };
+	struct worker	 w = { cfg, shared, NULL, NULL, NULL, fd, index, 0, 0 };
 	char		 err[256];
 	pthread_t	*threads;
 	sigset_t	 stop;

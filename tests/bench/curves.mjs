@@ -47,7 +47,7 @@ const stackEnv = {
   ...process.env, CONCERTO_VAR: VAR, PORT, CONCERTO_BIN: BIN, CONCERTO_DEMO: '0',
   CONCERTO_FAST_PG: '1', CONCERTO_WORKERS: env('CONCERTO_WORKERS', '2'),
   CONCERTO_THREADS: env('CONCERTO_THREADS', '4'),
-  CONCERTO_COMMENTS_PER_MINUTE: '1000000',
+  CONCERTO_COMMENTS_PER_MINUTE: '1000',
 };
 
 const say = (s) => process.stdout.write(`${s}\n`);
