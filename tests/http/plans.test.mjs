@@ -117,7 +117,7 @@ function seqScans(staff) {
       script.push(`EXPLAIN (FORMAT JSON) EXECUTE plans_${k.split(' ')[0]}(${params.join(', ')});`);
     }
   }
-  const out = execFileSync('psql', ['-X', '-At', '-v', 'ON_ERROR_STOP=1', '-d', process.env.CONCERTO_DB_ADMIN],
+  const out = execFileSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', process.env.CONCERTO_DB_ADMIN],
     { input: `${script.join('\n')}\n`, encoding: 'utf8', timeout: 60000, stdio: ['pipe', 'pipe', 'pipe'] });
   const found = [];
   let explained = 0;
