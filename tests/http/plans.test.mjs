@@ -18,33 +18,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ROOT, commentsPath, consultationPath, CONSULTATIONS } from './lib/paths.mjs';
 import { suffix } from './lib/util.mjs';
 import { anon } from './lib/client.mjs';
 import { sql, sqlExec } from './lib/db.mjs';
+import { statements } from './lib/statements.mjs';
 
 const TAG = `plans${suffix()}`;
 const SIZE = { accounts: 5000, threads: 500, comments: 20000, votes: 40000, fillers: 200 };
 // A table this large is never to be read whole by a read of one page.
 const LARGE_ROWS = 1000;
 const PLANS = `${ROOT}/tests/http/plans`;
-
-// The statement table of src/db_sql.c: name -> { name, nparams, text }.
-function statements() {
-  const dir = mkdtempSync(join(tmpdir(), 'concerto-plans-'));
-  try {
-    const bin = join(dir, 'statements');
-    execFileSync('cc', ['-I', `${ROOT}/include`, '-o', bin, `${ROOT}/src/db_sql.c`, `${PLANS}/statements.c`],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = execFileSync(bin, { encoding: 'utf8' });
-    return new Map(out.trim().split('\n').map((l) => JSON.parse(l)).map((s) => [s.name, s]));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 let stmts;
 let ids;
