@@ -197,10 +197,34 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	 * Consultations.  Resources leave as JSON built by the SQL functions
 	 * of 003_consultations.sql, so every route shows one shape.
 	 */
-	/* $2: staff, who see every source of a priority (with its status). */
+	/*
+	 * Priorities with their sources, one grouped join of priority_sources
+	 * and submissions: staff see every source (with its status), the
+	 * public only published ones.
+	 */
+#define PRIORITY_SOURCES(staff) \
+	"SELECT ps.priority_id, json_agg(priority_source_json(s, " staff \
+	") ORDER BY s.id) AS sources FROM priority_sources ps " \
+	"JOIN submissions s ON s.id = ps.submission_id "
+#define PRIORITY_SOURCES_SHOWN(staff) \
+	"AND (" staff " OR s.status = 'published') GROUP BY ps.priority_id"
+	/*
+	 * $2: staff, who see every source of a priority (with its status).
+	 * The priorities are spliced in as the last key, as
+	 * consultation_json(c, true, staff) does, from the grouped join of
+	 * STMT_PRIORITY_LIST.
+	 */
 	[STMT_CONSULTATION_GET] = { "consultation_get",
-	    "SELECT consultation_json(c, true, $2::boolean), "
-	    "consultation_phase(c) FROM consultations c WHERE id = $1", 2 },
+	    "SELECT (left(consultation_json(c, false)::text, -1) || "
+	    "',\"priorities\":' || coalesce((SELECT json_agg(priority_object(p, "
+	    "src.sources) ORDER BY p.position, p.id)::text FROM priorities p "
+	    "LEFT JOIN (" PRIORITY_SOURCES("$2::boolean")
+	    "JOIN priorities q ON q.id = ps.priority_id "
+	    "WHERE q.consultation_id = $1 "
+	    PRIORITY_SOURCES_SHOWN("$2::boolean") ") src "
+	    "ON src.priority_id = p.id WHERE p.consultation_id = c.id), '[]') "
+	    "|| '}')::json, consultation_phase(c) FROM consultations c "
+	    "WHERE c.id = $1", 2 },
 	/* What handlers of its parts need to know of a consultation. */
 	[STMT_CONSULTATION_PHASE] = { "consultation_phase",
 	    "SELECT consultation_phase(c) FROM consultations c WHERE id = $1",
@@ -226,11 +250,19 @@ const struct stmt_def db_statements[STMT__MAX] = {
 
 	/* $2: staff, who see every source (with its status). */
 	[STMT_PRIORITY_LIST] = { "priority_list",
-	    "SELECT priority_json(p, $2::boolean) FROM priorities p "
-	    "WHERE consultation_id = $1 ORDER BY position, id", 2 },
+	    "SELECT priority_object(p, src.sources) FROM priorities p "
+	    "LEFT JOIN (" PRIORITY_SOURCES("$2::boolean")
+	    "JOIN priorities q ON q.id = ps.priority_id "
+	    "WHERE q.consultation_id = $1 "
+	    PRIORITY_SOURCES_SHOWN("$2::boolean") ") src "
+	    "ON src.priority_id = p.id "
+	    "WHERE p.consultation_id = $1 ORDER BY p.position, p.id", 2 },
 	[STMT_PRIORITY_GET] = { "priority_get",
-	    "SELECT priority_json(p, $2::boolean) FROM priorities p "
-	    "WHERE id = $1", 2 },
+	    "SELECT priority_object(p, src.sources) FROM priorities p "
+	    "LEFT JOIN (" PRIORITY_SOURCES("$2::boolean")
+	    "WHERE ps.priority_id = $1 "
+	    PRIORITY_SOURCES_SHOWN("$2::boolean") ") src "
+	    "ON src.priority_id = p.id WHERE p.id = $1", 2 },
 	/* $3: imported, into a consultation of any phase. */
 	[STMT_PRIORITY_POST] = { "priority_post",
 	    "SELECT code, id, field FROM priority_post($1, $2::jsonb, "
@@ -326,48 +358,94 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "SELECT count(*) FROM ballots WHERE consultation_id = $1", 1 },
 
 	/*
+	 * A comment is one row of a set: comment_object() (sql/013) of the
+	 * row c and of what is joined to it, the author, the viewer's vote,
+	 * the replies the viewer may see, and for staff the open flags and
+	 * the edits.  The author, the replies, the flags and the edits are
+	 * index lookups per row (LATERAL; the LIMIT keeps the author's from
+	 * becoming a hash join over every account when a thousand replies
+	 * are shown), the viewer's votes one join.  viewer and staff are the
+	 * statement's parameters of the viewer and of staff.
+	 */
+#define COMMENT_OBJECT(viewer, staff) \
+	"comment_object(c, a.pseudonym, v.value, r.n, " viewer ", " staff ", " \
+	"f.n, e.edits, (SELECT support_json(m.language) FROM accounts m " \
+	"WHERE m.id = " viewer ")) "
+#define COMMENT_JOINS(viewer, staff) \
+	"CROSS JOIN LATERAL (SELECT a.pseudonym FROM accounts a " \
+	"WHERE a.id = (c).account_id LIMIT 1) a " \
+	"LEFT JOIN comment_votes v ON v.comment_id = (c).id " \
+	"AND v.account_id = " viewer " " \
+	"CROSS JOIN LATERAL (SELECT count(*) AS n FROM comments r " \
+	"WHERE r.parent_id = (c).id AND comment_visible(r, " viewer ", " \
+	staff ")) r " \
+	"CROSS JOIN LATERAL (SELECT count(*) AS n FROM flags f WHERE " staff \
+	" AND f.target_type = 'comment' AND f.target_id = (c).id " \
+	"AND f.resolved_at IS NULL) f " \
+	"CROSS JOIN LATERAL (SELECT jsonb_agg(jsonb_build_object('body', " \
+	"e.body, 'edited_at', iso(e.edited_at)) ORDER BY e.id) AS edits " \
+	"FROM comment_edits e WHERE " staff " AND e.comment_id = (c).id) e "
+	/*
 	 * Comment pages: $1 consultation, $2 parent (NULL: top level), $3
 	 * priority (NULL: all), $4 viewer, $5 staff, then the keyset and the
 	 * limit.  Column 1 is the cursor of the row.  Replies under a comment
-	 * the viewer may not see are not shown either.
+	 * the viewer may not see are not shown either.  The page's ids are
+	 * chosen first (index comments_siblings or comments_siblings_best)
+	 * and leave the subquery whole, as its column c ((c).id is a field
+	 * of it), so that only they are shown and none is read twice.
 	 */
 #define COMMENT_PAGE_WHERE \
-	"WHERE c.consultation_id = $1 " \
-	"AND c.parent_id IS NOT DISTINCT FROM $2::bigint " \
-	"AND ($3::bigint IS NULL OR c.priority_id = $3) " \
-	"AND comment_visible(c, $4, $5) " \
-	"AND NOT EXISTS (SELECT 1 FROM comments a WHERE a.id = ANY (c.path) " \
-	"AND a.id <> c.id AND NOT comment_visible(a, $4, $5)) "
+	"WHERE x.consultation_id = $1 " \
+	"AND coalesce(x.parent_id, 0) = coalesce($2::bigint, 0) " \
+	"AND ($3::bigint IS NULL OR x.priority_id = $3) " \
+	"AND comment_visible(x, $4, $5) " \
+	"AND NOT EXISTS (SELECT 1 FROM comments y WHERE y.id = ANY (x.path) " \
+	"AND y.id <> x.id AND NOT comment_visible(y, $4, $5)) "
 	[STMT_COMMENT_PAGE_OLDEST] = { "comment_page_oldest",
-	    "SELECT comment_json(c, $4, $5), c.id::text FROM comments c "
+	    "SELECT " COMMENT_OBJECT("$4::bigint", "$5::boolean")
+	    ", (c).id::text FROM (SELECT x AS c FROM comments x "
 	    COMMENT_PAGE_WHERE
-	    "AND ($6::bigint IS NULL OR c.id > $6) "
-	    "ORDER BY c.id LIMIT $7", 7 },
+	    "AND ($6::bigint IS NULL OR x.id > $6) "
+	    "ORDER BY x.id LIMIT $7) p "
+	    COMMENT_JOINS("$4::bigint", "$5::boolean")
+	    "ORDER BY (c).id", 7 },
 	[STMT_COMMENT_PAGE_NEWEST] = { "comment_page_newest",
-	    "SELECT comment_json(c, $4, $5), c.id::text FROM comments c "
+	    "SELECT " COMMENT_OBJECT("$4::bigint", "$5::boolean")
+	    ", (c).id::text FROM (SELECT x AS c FROM comments x "
 	    COMMENT_PAGE_WHERE
-	    "AND ($6::bigint IS NULL OR c.id < $6) "
-	    "ORDER BY c.id DESC LIMIT $7", 7 },
+	    "AND ($6::bigint IS NULL OR x.id < $6) "
+	    "ORDER BY x.id DESC LIMIT $7) p "
+	    COMMENT_JOINS("$4::bigint", "$5::boolean")
+	    "ORDER BY (c).id DESC", 7 },
 	[STMT_COMMENT_PAGE_BEST] = { "comment_page_best",
-	    "SELECT comment_json(c, $4, $5), c.score_key || ',' || c.id "
-	    "FROM comments c " COMMENT_PAGE_WHERE
-	    "AND ($6::bigint IS NULL OR c.score_key < $6 "
-	    "OR (c.score_key = $6 AND c.id > $7::bigint)) "
-	    "ORDER BY c.score_key DESC, c.id LIMIT $8", 8 },
+	    "SELECT " COMMENT_OBJECT("$4::bigint", "$5::boolean")
+	    ", (c).score_key || ',' || (c).id FROM (SELECT x AS c FROM comments x "
+	    COMMENT_PAGE_WHERE
+	    "AND ($6::bigint IS NULL OR x.score_key < $6 "
+	    "OR (x.score_key = $6 AND x.id > $7::bigint)) "
+	    "ORDER BY x.score_key DESC, x.id LIMIT $8) p "
+	    COMMENT_JOINS("$4::bigint", "$5::boolean")
+	    "ORDER BY (c).score_key DESC, (c).id", 8 },
 	/*
 	 * Replies under the roots $1 of consultation $6 down to depth $2,
-	 * oldest first.  The consultation bounds the rows read whatever plan
-	 * is cached (index comments_consultation); the depth is tested before
-	 * the path, which is the costly column to read.
+	 * oldest first, for viewer $3 (staff: $4), at most $5.  The roots'
+	 * descendants are found through their paths (index comments_path);
+	 * the consultation keeps a cached plan that scans it instead bounded
+	 * by it (index comments_consultation).  The rows chosen leave the
+	 * subquery whole, as its column c, so that they are not read again.
 	 */
 	[STMT_COMMENT_DESCENDANTS] = { "comment_descendants",
-	    "SELECT comment_json(c, $3, $4), c.id, c.parent_id "
-	    "FROM comments c WHERE c.consultation_id = $6 AND c.depth <= $2 "
-	    "AND c.path && $1::bigint[] AND NOT c.id = ANY ($1::bigint[]) "
-	    "AND comment_visible(c, $3, $4) ORDER BY c.id LIMIT $5", 6 },
+	    "SELECT " COMMENT_OBJECT("$3::bigint", "$4::boolean")
+	    ", (c).id, (c).parent_id FROM (SELECT x AS c FROM comments x "
+	    "WHERE x.consultation_id = $6 AND x.depth <= $2 "
+	    "AND x.path && $1::bigint[] AND NOT x.id = ANY ($1::bigint[]) "
+	    "AND comment_visible(x, $3, $4) ORDER BY x.id LIMIT $5) d "
+	    COMMENT_JOINS("$3::bigint", "$4::boolean")
+	    "ORDER BY (c).id", 6 },
 	[STMT_COMMENT_GET] = { "comment_get",
-	    "SELECT comment_json(c, $2, $3) FROM comments c WHERE c.id = $1",
-	    3 },
+	    "SELECT " COMMENT_OBJECT("$2::bigint", "$3::boolean")
+	    "FROM comments c " COMMENT_JOINS("$2::bigint", "$3::boolean")
+	    "WHERE c.id = $1", 3 },
 	/* $7: the strata (stratum_json()); $8: staff; $9: a budget a minute. */
 	[STMT_COMMENT_POST] = { "comment_post",
 	    "SELECT code, id, retry FROM comment_post($1, $2, $3, $4, $5, $6, "

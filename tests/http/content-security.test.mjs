@@ -12,12 +12,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { ROOT, commentPath, consultationPath, csvPath, prioritiesPath, submissionsPath } from './lib/paths.mjs';
+import { commentPath, consultationPath, csvPath, prioritiesPath, submissionsPath } from './lib/paths.mjs';
 import { suffix } from './lib/util.mjs';
 import { anon } from './lib/client.mjs';
 import { assertError, keys, ok, show } from './lib/assert.mjs';
 import { concerto, sql, sqlExec } from './lib/db.mjs';
+import { statements } from './lib/statements.mjs';
 import { admin, moderator, staffClient } from './lib/accounts.mjs';
 import { assisted, gathering, submit, votingConsultation } from './lib/consultations.mjs';
 import {
@@ -143,13 +143,11 @@ test('a reply to a comment at the depth cap lands at the cap, beside it: its par
 });
 
 // The text and parameter count of a statement of src/db_sql.c, as the
-// workers prepare it (adjacent C string literals joined).
+// workers prepare it (lib/statements.mjs: macros expanded too).
 function statement(name) {
-  const src = readFileSync(`${ROOT}/src/db_sql.c`, 'utf8');
-  const m = new RegExp(`\\[${name}\\]\\s*=\\s*\\{\\s*"[a-z_]+",((?:\\s*"(?:[^"\\\\]|\\\\.)*")+)\\s*,\\s*(\\d+)\\s*\\}`).exec(src);
-  assert.ok(m, `${name} is in src/db_sql.c`);
-  const text = [...m[1].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((x) => x[1].replace(/\\(.)/g, '$1')).join('');
-  return { text, nparams: Number(m[2]) };
+  const st = statements().get(name);
+  assert.ok(st, `${name} is in src/db_sql.c`);
+  return { text: st.text, nparams: st.nparams };
 }
 
 // Every node of an EXPLAIN (FORMAT JSON) plan.
@@ -190,7 +188,7 @@ END $$;
 ANALYZE comments`);
   await comment((await fresh(1))[0], other.id, {}, 'a thread elsewhere');
 
-  const st = statement('STMT_COMMENT_DESCENDANTS');
+  const st = statement('comment_descendants');
   const out = sqlExec(`SET plan_cache_mode = force_generic_plan;
 PREPARE descendants AS ${st.text};
 EXPLAIN (FORMAT JSON) EXECUTE descendants(${Array(st.nparams).fill('NULL').join(', ')})`);
