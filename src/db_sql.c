@@ -198,31 +198,28 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	 * of 003_consultations.sql, so every route shows one shape.
 	 */
 	/*
-	 * Priorities with their sources, one grouped join of priority_sources
-	 * and submissions: staff see every source (with its status), the
-	 * public only published ones.
+	 * The sources of priority p, one lookup of priority_sources per
+	 * priority (its primary key), whatever the number of priorities the
+	 * planner expects: staff see every source (with its status), the
+	 * public only published ones.  NULL when it has none.
 	 */
-#define PRIORITY_SOURCES(staff) \
-	"SELECT ps.priority_id, json_agg(priority_source_json(s, " staff \
+#define PRIORITY_SOURCES(p, staff) \
+	"LEFT JOIN LATERAL (SELECT json_agg(priority_source_json(s, " staff \
 	") ORDER BY s.id) AS sources FROM priority_sources ps " \
-	"JOIN submissions s ON s.id = ps.submission_id "
-#define PRIORITY_SOURCES_SHOWN(staff) \
-	"AND (" staff " OR s.status = 'published') GROUP BY ps.priority_id"
+	"JOIN submissions s ON s.id = ps.submission_id " \
+	"WHERE ps.priority_id = " p ".id AND (" staff " OR " \
+	"s.status = 'published')) src ON true "
 	/*
 	 * $2: staff, who see every source of a priority (with its status).
 	 * The priorities are spliced in as the last key, as
-	 * consultation_json(c, true, staff) does, from the grouped join of
-	 * STMT_PRIORITY_LIST.
+	 * consultation_json(c, true, staff) does.
 	 */
 	[STMT_CONSULTATION_GET] = { "consultation_get",
 	    "SELECT (left(consultation_json(c, false)::text, -1) || "
 	    "',\"priorities\":' || coalesce((SELECT json_agg(priority_object(p, "
 	    "src.sources) ORDER BY p.position, p.id)::text FROM priorities p "
-	    "LEFT JOIN (" PRIORITY_SOURCES("$2::boolean")
-	    "JOIN priorities q ON q.id = ps.priority_id "
-	    "WHERE q.consultation_id = $1 "
-	    PRIORITY_SOURCES_SHOWN("$2::boolean") ") src "
-	    "ON src.priority_id = p.id WHERE p.consultation_id = c.id), '[]') "
+	    PRIORITY_SOURCES("p", "$2::boolean")
+	    "WHERE p.consultation_id = c.id), '[]') "
 	    "|| '}')::json, consultation_phase(c) FROM consultations c "
 	    "WHERE c.id = $1", 2 },
 	/* What handlers of its parts need to know of a consultation. */
@@ -251,18 +248,11 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	/* $2: staff, who see every source (with its status). */
 	[STMT_PRIORITY_LIST] = { "priority_list",
 	    "SELECT priority_object(p, src.sources) FROM priorities p "
-	    "LEFT JOIN (" PRIORITY_SOURCES("$2::boolean")
-	    "JOIN priorities q ON q.id = ps.priority_id "
-	    "WHERE q.consultation_id = $1 "
-	    PRIORITY_SOURCES_SHOWN("$2::boolean") ") src "
-	    "ON src.priority_id = p.id "
+	    PRIORITY_SOURCES("p", "$2::boolean")
 	    "WHERE p.consultation_id = $1 ORDER BY p.position, p.id", 2 },
 	[STMT_PRIORITY_GET] = { "priority_get",
 	    "SELECT priority_object(p, src.sources) FROM priorities p "
-	    "LEFT JOIN (" PRIORITY_SOURCES("$2::boolean")
-	    "WHERE ps.priority_id = $1 "
-	    PRIORITY_SOURCES_SHOWN("$2::boolean") ") src "
-	    "ON src.priority_id = p.id WHERE p.id = $1", 2 },
+	    PRIORITY_SOURCES("p", "$2::boolean") "WHERE p.id = $1", 2 },
 	/* $3: imported, into a consultation of any phase. */
 	[STMT_PRIORITY_POST] = { "priority_post",
 	    "SELECT code, id, field FROM priority_post($1, $2::jsonb, "
@@ -429,17 +419,31 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	/*
 	 * Replies under the roots $1 of consultation $6 down to depth $2,
 	 * oldest first, for viewer $3 (staff: $4), at most $5.  The roots'
-	 * descendants are found through their paths (index comments_path);
-	 * the consultation keeps a cached plan that scans it instead bounded
-	 * by it (index comments_consultation).  The rows chosen leave the
+	 * descendants are found level by level from their parents (index
+	 * comments_parent), hidden ones included so that a visible reply
+	 * under them is still found (comments.c drops it), and never below
+	 * depth $2: what is read is the subtree shown, whatever else the
+	 * thread or the consultation holds.  The rows chosen leave the
 	 * subquery whole, as its column c, so that they are not read again.
 	 */
+	/*
+	 * The replies of comment parent in consultation $6 down to depth $2,
+	 * as whole rows, looked up in comments_parent for each parent: OFFSET 0
+	 * keeps the planner from turning the lookups into one join, which it
+	 * would run as a scan of the table when it expects many parents.
+	 */
+#define COMMENT_CHILDREN(parent) \
+	"SELECT y FROM comments y WHERE y.parent_id = " parent " " \
+	"AND y.consultation_id = $6 AND y.depth <= $2 OFFSET 0"
 	[STMT_COMMENT_DESCENDANTS] = { "comment_descendants",
 	    "SELECT " COMMENT_OBJECT("$3::bigint", "$4::boolean")
-	    ", (c).id, (c).parent_id FROM (SELECT x AS c FROM comments x "
-	    "WHERE x.consultation_id = $6 AND x.depth <= $2 "
-	    "AND x.path && $1::bigint[] AND NOT x.id = ANY ($1::bigint[]) "
-	    "AND comment_visible(x, $3, $4) ORDER BY x.id LIMIT $5) d "
+	    ", (c).id, (c).parent_id FROM (WITH RECURSIVE t (c) AS ("
+	    "SELECT z.y FROM unnest($1::bigint[]) r (id) CROSS JOIN LATERAL "
+	    "(" COMMENT_CHILDREN("r.id") ") z UNION ALL "
+	    "SELECT z.y FROM t CROSS JOIN LATERAL "
+	    "(" COMMENT_CHILDREN("(t.c).id") ") z) "
+	    "SELECT t.c FROM t WHERE comment_visible(t.c, $3, $4) "
+	    "ORDER BY (t.c).id LIMIT $5) d "
 	    COMMENT_JOINS("$3::bigint", "$4::boolean")
 	    "ORDER BY (c).id", 6 },
 	[STMT_COMMENT_GET] = { "comment_get",

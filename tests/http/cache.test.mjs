@@ -38,14 +38,21 @@ async function direct(path, client) {
   return { status: res.status, text, json: JSON.parse(text) };
 }
 
-// Polls an anonymous (or the client's) GET of path until check(json) holds;
-// returns the milliseconds it took, or fails after 3 s.
+// Polls an anonymous (or the client's) GET of path until check(json) holds.
+// Returns how long after the call the read that first saw it was sent, and
+// the longest any read took meanwhile: an answer is at most a second old
+// when it is kept, and while one request fetches the new answer, readers
+// get the old one (use_stale updating), so the bound is a second and one
+// read.  Fails after 3 s.
 async function shownWithin(path, check, client) {
   const t0 = Date.now();
+  let slowest = 0;
   for (;;) {
+    const sent = Date.now();
     const r = await direct(path, client);
+    slowest = Math.max(slowest, Date.now() - sent);
     assert.equal(r.status, 200, `GET ${path}: ${r.status} ${r.text.slice(0, 200)}`);
-    if (check(r.json)) return Date.now() - t0;
+    if (check(r.json)) return { ms: sent - t0, bound: 1000 + slowest + 30 };
     assert.ok(Date.now() - t0 < 3000, `GET ${path} still shows the old answer after 3 s`);
     await sleep(20);
   }
@@ -56,10 +63,6 @@ function appCalls(pattern) {
   return sql(`SELECT coalesce(sum(s.calls), 0)::int AS n FROM pg_stat_statements s
     JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = 'concerto_app' AND s.query ~ :'p'`, { p: pattern })[0].n;
 }
-
-// Within a second, a new comment is seen by the public; a reader a second
-// late is still within the bound that the caches promise.
-const FRESH_MS = 1000 + 150;
 
 test('anonymous reads may be kept by any cache, signed-in ones by the browser, own data by none', async () => {
   const c = await newConsultation(await admin(), {}, { phase: 'voting' });
@@ -178,8 +181,8 @@ test('an edit of a consultation shows within a second, signed in or not', async 
     shownWithin(path, (j) => j.title_fr === title),
     shownWithin(path, (j) => j.title_fr === title, p.client),
   ]);
-  assert.ok(pub <= FRESH_MS, `the public saw the edit after ${pub} ms`);
-  assert.ok(signed <= FRESH_MS, `a participant saw the edit after ${signed} ms`);
+  assert.ok(pub.ms <= pub.bound, `the public saw the edit after ${pub.ms} ms (bound ${pub.bound} ms)`);
+  assert.ok(signed.ms <= signed.bound, `a participant saw the edit after ${signed.ms} ms (bound ${signed.bound} ms)`);
 });
 
 test('a new priority, a new comment and a moderation decision show within a second', async () => {
@@ -190,18 +193,18 @@ test('a new priority, a new comment and a moderation decision show within a seco
   assert.equal((await get(prioritiesPath(c.id))).status, 200);
   const prio = await newPriority(mod, c.id);
   const ms1 = await shownWithin(prioritiesPath(c.id), (j) => j.priorities.some((x) => x.id === prio.id));
-  assert.ok(ms1 <= FRESH_MS, `a new priority showed after ${ms1} ms`);
+  assert.ok(ms1.ms <= ms1.bound, `a new priority showed after ${ms1.ms} ms (bound ${ms1.bound} ms)`);
 
   const page = commentsPath(c.id);
   assert.equal((await get(page)).status, 200);
   const body = uniqueBody('En cache');
   const made = await comment(p, c.id, { body });
   const ms2 = await shownWithin(page, (j) => j.comments.some((x) => x.id === made.id));
-  assert.ok(ms2 <= FRESH_MS, `a new comment showed after ${ms2} ms`);
+  assert.ok(ms2.ms <= ms2.bound, `a new comment showed after ${ms2.ms} ms (bound ${ms2.bound} ms)`);
 
   await mustDecide(mod, { target_type: 'comment', target_id: made.id, action: 'hide' }, 'published', 'hidden');
   const ms3 = await shownWithin(page, (j) => !j.comments.some((x) => x.id === made.id));
-  assert.ok(ms3 <= FRESH_MS, `a hidden comment left the public page after ${ms3} ms`);
+  assert.ok(ms3.ms <= ms3.bound, `a hidden comment left the public page after ${ms3.ms} ms (bound ${ms3.bound} ms)`);
 });
 
 test('published results are kept for the public and revalidated', async () => {

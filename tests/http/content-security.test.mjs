@@ -157,7 +157,7 @@ function planNodes(plan) {
   return out;
 }
 
-test('the descendants of a page are read through the consultation index in the generic plan, not by scanning every comment', async () => {
+test('the descendants of a page are read from their parents in the generic plan, within the consultation, not by scanning every comment', async () => {
   const [deep, other] = [await gathering(), await gathering()];
   // A 1,000-deep chain made before the cap in one consultation, and a few
   // dozen small consultations, then fresh statistics.
@@ -196,8 +196,12 @@ EXPLAIN (FORMAT JSON) EXECUTE descendants(${Array(st.nparams).fill('NULL').join(
   const shown = JSON.stringify(nodes.map((n) => [n['Node Type'], n['Index Name'], n['Index Cond'], n['Recheck Cond'], n.Filter]));
   assert.deepEqual(nodes.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'comments'), [],
     `no sequential scan of comments: ${shown}`);
-  assert.ok(nodes.some((n) => /consultation_id = \$\d+/.test(n['Index Cond'] || '')),
-    `an index condition on the consultation: ${shown}`);
+  // Each level is read by its parents' ids (comments_parent), held to the
+  // consultation and the depth: what is read is the subtree shown, not the
+  // 1,000-deep chain nor the other consultations.
+  const levels = nodes.filter((n) => n['Relation Name'] === 'comments' && /^\(parent_id = /.test(n['Index Cond'] || '')
+    && /consultation_id = \$\d+/.test(n.Filter || '') && /depth <= \$\d+/.test(n.Filter || ''));
+  assert.ok(levels.length >= 2, `the first level and the next ones, by parent, consultation and depth: ${shown}`);
 });
 
 // ------------------------------------------------------- assisted ballots
