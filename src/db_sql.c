@@ -490,6 +490,36 @@ const char *const db_utilities[UTIL__MAX] = {
 	/* Writers wait (readers do not) while the generator reserves ids. */
 	[UTIL_GEN_LOCK] = "LOCK TABLE accounts, consultations, priorities, "
 	    "submissions, comments IN EXCLUSIVE MODE",
+	/*
+	 * Bulk loads go faster into tables without their secondary indexes
+	 * and foreign keys, which are then built in one pass each: DETACH
+	 * drops them, keeping how to make them again, and ATTACH makes them
+	 * again (indexes, then keys), all in the run's transaction, whose
+	 * rollback puts them back.
+	 */
+	[UTIL_GEN_DETACH] = "DO $gen$ DECLARE r record; BEGIN "
+	    "CREATE TEMP TABLE gen_detached (n serial, restore text) "
+	    "ON COMMIT DROP; "
+	    "FOR r IN SELECT c.conrelid::regclass AS t, c.conname, "
+	    "pg_get_constraintdef(c.oid) AS def FROM pg_constraint c "
+	    "WHERE c.contype = 'f' AND c.conrelid IN ('ballots'::regclass, "
+	    "'comments'::regclass, 'comment_votes'::regclass, "
+	    "'participations'::regclass) ORDER BY 1, 2 LOOP "
+	    "INSERT INTO gen_detached (restore) VALUES (format("
+	    "'ALTER TABLE %s ADD CONSTRAINT %I %s', r.t, r.conname, r.def)); "
+	    "EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, "
+	    "r.conname); END LOOP; "
+	    "FOR r IN SELECT i.indexrelid::regclass AS ix, "
+	    "pg_get_indexdef(i.indexrelid) AS def FROM pg_index i "
+	    "WHERE i.indrelid IN ('accounts'::regclass, 'ballots'::regclass, "
+	    "'comments'::regclass, 'comment_votes'::regclass) "
+	    "AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+	    "WHERE c.conindid = i.indexrelid) ORDER BY 1 LOOP "
+	    "INSERT INTO gen_detached (restore) VALUES (r.def); "
+	    "EXECUTE format('DROP INDEX %s', r.ix); END LOOP; END $gen$",
+	[UTIL_GEN_ATTACH] = "DO $gen$ DECLARE r record; BEGIN "
+	    "FOR r IN SELECT restore FROM gen_detached ORDER BY n DESC LOOP "
+	    "EXECUTE r.restore; END LOOP; END $gen$",
 	[UTIL_GEN_ANALYZE] = "ANALYZE accounts, consultations, priorities, "
 	    "submissions, priority_sources, participations, ballots, "
 	    "tally_cells, tally_items, tally_pairs, comments, comment_votes",
@@ -513,6 +543,13 @@ const char *const db_utilities[UTIL__MAX] = {
 	[UTIL_COPY_BALLOTS] = "COPY ballots (consultation_id, account_id, "
 	    "choices, stratum, profile, interests, created_at, updated_at) "
 	    "FROM STDIN",
+	[UTIL_COPY_TALLY_CELLS] = "COPY tally_cells (consultation_id, stratum, "
+	    "profile, interests, shard, ballots, assisted) FROM STDIN",
+	[UTIL_COPY_TALLY_ITEMS] = "COPY tally_items (consultation_id, "
+	    "priority_id, stratum, profile, interests, shard, supporters, "
+	    "points, firsts) FROM STDIN",
+	[UTIL_COPY_TALLY_PAIRS] = "COPY tally_pairs (consultation_id, winner, "
+	    "loser, interests, shard, ballots) FROM STDIN",
 	[UTIL_COPY_COMMENTS] = "COPY comments (id, consultation_id, "
 	    "priority_id, parent_id, path, depth, account_id, alignment, body, "
 	    "fingerprint, status, up, down, created_at, deleted_at) FROM STDIN",

@@ -6,8 +6,13 @@
  * The whole run is one transaction, under a lock that makes writers of
  * accounts, consultations, priorities, submissions and comments wait, so
  * that the blocks of ids it reserves are its own and a failed run leaves
- * nothing.  Tallies are then rebuilt from the ballots by tally_recount(),
- * the function `concerto results recount` runs, and the tables analysed.
+ * nothing.  The ballots pass counts the tallies as ballot_put() keeps
+ * them (`concerto results recount` finds them exact).  The secondary
+ * indexes of the big tables and their foreign keys are dropped for the
+ * load and made again after it (UTIL_GEN_DETACH, UTIL_GEN_ATTACH): that
+ * blocks readers of those tables too until the commit, so run it before
+ * serving, not beside.  The tables are analysed after the commit.
+ *
  * A database that already holds generated accounts (GEN_DOMAIN) is
  * refused.  Every generated account has the same password hash, computed
  * once from a random password that is not kept: nobody signs in as them.
@@ -290,7 +295,6 @@ generate(struct gen *g)
 	struct db_rows	*rows = NULL;
 	struct timespec	 t, all;
 	struct buf	 sources;
-	char		 id[24];
 	int64_t		 first, first_submission;
 	uint64_t	 j, n, np = 0, ns = 0, parts = 0;
 
@@ -321,6 +325,8 @@ generate(struct gen *g)
 	}
 	db_rows_free(rows);
 	rows = NULL;
+	if (g->rc == DB_OK)
+		g->rc = db_utility(g->db, UTIL_GEN_DETACH);
 
 	g->first_account = reserve(g, "accounts", g->naccounts);
 	first = reserve(g, "consultations", g->nconsultations);
@@ -385,20 +391,11 @@ generate(struct gen *g)
 	gen_participations(g);
 	pass_end(g, "participations", parts, &t);
 
-	/* Tallies: what `concerto results recount` would rebuild. */
-	pass_start(g, "tallies", g->nconsultations, &t);
-	for (j = 0; j < g->nconsultations && g->rc == DB_OK; j++) {
-		progress_step(&g->progress);
-		if (g->consultations[j].ballots == 0)
-			continue;
-		snprintf(id, sizeof(id), "%lld",
-		    (long long)g->consultations[j].id);
-		g->rc = db_exec(g->db, STMT_TALLY_RECOUNT, DB_PARAMS(id),
-		    &rows);
-		db_rows_free(rows);
-		rows = NULL;
-	}
-	pass_end(g, "tallies", g->nballots, &t);
+	pass_start(g, "indexes and keys", 0, &t);
+	if (g->rc == DB_OK)
+		g->rc = db_utility(g->db, UTIL_GEN_ATTACH);
+	pass_end(g, "indexes and keys", g->naccounts + g->nballots +
+	    g->ncomments + g->comment_votes + parts, &t);
 
 	if (g->rc == DB_OK)
 		g->rc = db_commit(g->db);

@@ -102,10 +102,13 @@ gen_split(uint64_t total, const double *weight, size_t n, uint64_t cap,
 {
 	uint64_t	 left = total, given;
 	double		 sum;
-	size_t		 i;
+	size_t		 i, open = 0;
 	bool		 moved = true;
 
-	if (n == 0 ? total > 0 : cap < UINT64_MAX / n && cap * n < total)
+	for (i = 0; i < n; i++)
+		open += weight[i] > 0;
+	if (open == 0 ? total > 0 : cap < UINT64_MAX / open &&
+	    cap * open < total)
 		return -1;
 	for (i = 0; i < n; i++)
 		out[i] = 0;
@@ -133,7 +136,7 @@ gen_split(uint64_t total, const double *weight, size_t n, uint64_t cap,
 	}
 	/* What rounding left: one each, in order, where there is room. */
 	for (i = 0; left > 0; i = (i + 1) % n)
-		if (out[i] < cap) {
+		if (weight[i] > 0 && out[i] < cap) {
 			out[i]++;
 			left--;
 		}

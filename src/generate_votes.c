@@ -7,9 +7,12 @@
  * 1 to 4 submissions merged into each; ballots whose choices follow a
  * popularity that falls with rank (weight 1 / rank^0.9) and differs by JLA
  * group (patients and carers, professionals, citizens), approval ballots
- * mostly using all their choices, ranked ones mostly ranking k.
+ * mostly using all their choices, ranked ones mostly ranking k.  The
+ * tallies are counted as the ballots are drawn and written as
+ * ballot_put() keeps them, equal to a recount.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -307,21 +310,136 @@ gen_submissions(struct gen *g, int64_t first_submission, struct buf *sources)
 	gen_copy_end(g);
 }
 
+/*
+ * The tallies of one consultation as its ballots are drawn: per cell
+ * (stratum x profile x interests), per priority and cell, per pair; their
+ * rows then go, in shard 0, where ballot_put() keeps them, equal to what
+ * tally_recount() would count.
+ */
+#define GEN_STRATA_MAX	64
+#define GEN_CELLS	(GEN_STRATA_MAX * PROFILE__MAX * 2)
+
+struct tally {
+	char		 strata[GEN_STRATA_MAX][16];
+	size_t		 nstrata;
+	uint64_t	 cells[GEN_CELLS];
+	uint64_t	 supporters[GEN_PRIORITIES_MAX][GEN_CELLS];
+	uint64_t	 points[GEN_PRIORITIES_MAX][GEN_CELLS];
+	uint64_t	 firsts[GEN_PRIORITIES_MAX][GEN_CELLS];
+	uint64_t	 pairs[GEN_PRIORITIES_MAX][GEN_PRIORITIES_MAX][2];
+};
+
+static size_t
+tally_cell(struct tally *t, const char *stratum, int profile, bool interests)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->nstrata; i++)
+		if (strcmp(t->strata[i], stratum) == 0)
+			break;
+	if (i == t->nstrata && t->nstrata < GEN_STRATA_MAX)
+		snprintf(t->strata[t->nstrata++], sizeof(t->strata[0]), "%s",
+		    stratum);
+	return (i * PROFILE__MAX + (size_t)profile) * 2 + interests;
+}
+
+static void
+tally_put(struct buf *b, const char *s, bool last)
+{
+	buf_puts(b, s);
+	buf_putc(b, last ? '\n' : '\t');
+}
+
+static void
+tally_num(struct buf *b, uint64_t v, bool last)
+{
+	buf_putu(b, v);
+	buf_putc(b, last ? '\n' : '\t');
+}
+
+/* The cell's stratum, profile and interests, tab-separated, into b. */
+static void
+tally_cell_fields(struct buf *b, const struct tally *t, size_t cell)
+{
+	tally_put(b, t->strata[cell / 2 / PROFILE__MAX], false);
+	tally_put(b, profile_name((enum profile)(cell / 2 % PROFILE__MAX)),
+	    false);
+	tally_put(b, cell % 2 ? "t" : "f", false);
+}
+
+static void
+tally_rows(const struct gen_consultation *c, const struct tally *t,
+    struct buf *cells, struct buf *items, struct buf *pairs)
+{
+	size_t	 cell, i, j, in;
+
+	for (cell = 0; cell < t->nstrata * PROFILE__MAX * 2; cell++) {
+		if (t->cells[cell] == 0)
+			continue;
+		tally_num(cells, (uint64_t)c->id, false);
+		tally_cell_fields(cells, t, cell);
+		tally_num(cells, 0, false);
+		tally_num(cells, t->cells[cell], false);
+		tally_num(cells, 0, true);
+		for (i = 0; i < c->npriorities; i++) {
+			if (t->supporters[i][cell] == 0)
+				continue;
+			tally_num(items, (uint64_t)c->id, false);
+			tally_num(items, (uint64_t)(c->first_priority +
+			    (int64_t)i), false);
+			tally_cell_fields(items, t, cell);
+			tally_num(items, 0, false);
+			tally_num(items, t->supporters[i][cell], false);
+			tally_num(items, t->points[i][cell], false);
+			tally_num(items, t->firsts[i][cell], true);
+		}
+	}
+	for (i = 0; i < c->npriorities; i++)
+		for (j = 0; j < c->npriorities; j++)
+			for (in = 0; in < 2; in++) {
+				if (t->pairs[i][j][in] == 0)
+					continue;
+				tally_num(pairs, (uint64_t)c->id, false);
+				tally_num(pairs, (uint64_t)(c->first_priority +
+				    (int64_t)i), false);
+				tally_num(pairs, (uint64_t)(c->first_priority +
+				    (int64_t)j), false);
+				tally_put(pairs, in ? "t" : "f", false);
+				tally_num(pairs, 0, false);
+				tally_num(pairs, t->pairs[i][j][in], true);
+			}
+}
+
+static void
+copy_all(struct gen *g, enum utility u, const struct buf *rows)
+{
+	gen_copy_begin(g, u);
+	if (g->rc == DB_OK && rows->len > 0)
+		g->rc = db_copy_put(g->db, rows->data, rows->len);
+	gen_copy_end(g);
+}
+
 void
 gen_ballots(struct gen *g)
 {
+	struct tally	*t = xmalloc(sizeof(*t));
+	struct buf	 cells, items, pairs;
 	struct prng	 p;
 	struct stratum	 s;
 	double		 work[GEN_PRIORITIES_MAX];
-	size_t		 pick[GEN_PRIORITIES_MAX], n, i;
+	size_t		 pick[GEN_PRIORITIES_MAX], n, i, x, cell;
 	uint64_t	 j, v;
 
+	buf_init(&cells, 0);
+	buf_init(&items, 0);
+	buf_init(&pairs, 0);
 	gen_copy_begin(g, UTIL_COPY_BALLOTS);
 	for (j = 0; j < g->nconsultations && g->rc == DB_OK; j++) {
 		struct gen_consultation *c = &g->consultations[j];
 		int64_t span = (c->phase == GEN_VOTING ? g->now :
 		    c->closes_at) - c->voting_at;
 
+		memset(t, 0, sizeof(*t));
 		gen_stream(g, &p, GEN_STREAM_BALLOTS, j);
 		for (v = 0; v < c->ballots && g->rc == DB_OK; v++) {
 			uint64_t idx = gen_perm_at(&c->perm, v);
@@ -339,6 +457,18 @@ gen_ballots(struct gen *g)
 			    work, pick);
 			gen_contributed(c, v);
 			gen_stratum(g, a, c->scheme, &s);
+			cell = tally_cell(t, s.code, a->profile, a->interests);
+			t->cells[cell]++;
+			for (i = 0; i < n; i++) {
+				t->supporters[pick[i]][cell]++;
+				if (!c->ranked)
+					continue;
+				t->points[pick[i]][cell] += (uint64_t)c->k - i;
+				t->firsts[pick[i]][cell] += i == 0;
+				for (x = i + 1; x < n; x++)
+					t->pairs[pick[i]][pick[x]]
+					    [a->interests]++;
+			}
 			at = c->voting_at + (int64_t)(v * (uint64_t)span /
 			    c->ballots);
 			gen_int(g, c->id);
@@ -358,6 +488,14 @@ gen_ballots(struct gen *g)
 			gen_time(g, at);
 			gen_row_end(g);
 		}
+		tally_rows(c, t, &cells, &items, &pairs);
 	}
 	gen_copy_end(g);
+	copy_all(g, UTIL_COPY_TALLY_CELLS, &cells);
+	copy_all(g, UTIL_COPY_TALLY_ITEMS, &items);
+	copy_all(g, UTIL_COPY_TALLY_PAIRS, &pairs);
+	buf_free(&cells);
+	buf_free(&items);
+	buf_free(&pairs);
+	free(t);
 }

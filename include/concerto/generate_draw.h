@@ -38,8 +38,8 @@ uint64_t	 gen_perm_at(const struct gen_perm *, uint64_t i);
 /*
  * Splits total into out[0..n) in proportion to weight[], each at most cap,
  * the rounding and what a capped share could not take going to the
- * others; the parts add up to total.  -1 if total > n * cap (or n is 0
- * and total is not).
+ * others (never to a weight of 0); the parts add up to total.  -1 if
+ * total is more than cap times the number of positive weights.
  */
 int		 gen_split(uint64_t total, const double *weight, size_t n,
 		    uint64_t cap, uint64_t *out);
