@@ -214,7 +214,7 @@ pass_end(struct gen *g, const char *what, uint64_t rows,
  * Shares out ballots and comments among the consultations that take them
  * (skewed: some draw far more than others) and fixes each one's
  * participants (the voters, and enough for the comments).  -1 after
- * printing which option asks too much.
+ * refusing the option that asks too much (cli_refuse()).
  */
 static int
 plan(struct gen *g)
@@ -237,15 +237,15 @@ plan(struct gen *g)
 	}
 	if (gen_split(g->nballots, wb, g->nconsultations, g->naccounts,
 	    b) < 0) {
-		fprintf(stderr, "dev generate: --ballots %llu is more than "
-		    "one per account in each consultation open to ballots\n",
-		    (unsigned long long)g->nballots);
+		cli_refuse("dev generate", dev_usage, "--ballots %llu is more "
+		    "than one per account in each consultation open to "
+		    "ballots", (unsigned long long)g->nballots);
 		goto out;
 	}
 	if (gen_split(g->ncomments, wc, g->nconsultations, UINT64_MAX,
 	    c) < 0) {
-		fprintf(stderr, "dev generate: --comments needs a "
-		    "consultation past its draft\n");
+		cli_refuse("dev generate", dev_usage, "--comments needs a "
+		    "consultation past its draft");
 		goto out;
 	}
 	for (j = 0; j < g->nconsultations; j++) {
@@ -311,6 +311,7 @@ generate(struct gen *g)
 		    "without them\n", (long long)db_int(rows, 0, 0),
 		    GEN_DOMAIN);
 		db_rows_free(rows);
+		db_rollback(g->db);
 		return 1;
 	}
 	db_rows_free(rows);
