@@ -63,6 +63,7 @@ gen_copy_begin(struct gen *g, enum utility u)
 	buf_reset(&g->row);
 	if (g->rc == DB_OK)
 		g->rc = db_copy_begin(g->db, u);
+	g->copying = g->rc == DB_OK;
 }
 
 static void
@@ -92,6 +93,9 @@ gen_copy_end(struct gen *g)
 
 	gen_flush(g);
 	/* A COPY begun must be ended, even after a failure. */
+	if (!g->copying)
+		return;
+	g->copying = false;
 	rc = db_copy_end(g->db);
 	if (g->rc == DB_OK)
 		g->rc = rc;

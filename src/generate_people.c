@@ -235,6 +235,8 @@ gen_accounts(struct gen *g)
 	unsigned	 attempt;
 	int64_t		 created;
 
+	if (g->rc != DB_OK)
+		return;
 	keyset_load(g, &keys);
 	if (g->rc != DB_OK)
 		return;

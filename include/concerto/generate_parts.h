@@ -90,13 +90,18 @@ struct gen {
 	struct buf		 row;		/* COPY data not sent yet */
 	struct progress		 progress;	/* of the pass running */
 	enum db_status		 rc;		/* first failure */
+	bool			 copying;	/* a COPY is under way */
 };
 
 /* Seeds p for stream s, index i, of the run's seed. */
 void	 gen_stream(const struct gen *, struct prng *p, enum gen_stream s,
 	    uint64_t i);
 
-/* COPY: begins u, ends a row (sending a full buffer), ends the COPY. */
+/*
+ * COPY: begins u, ends a row (sending a full buffer), ends the COPY.
+ * After a failure (g->rc) nothing runs any more: a lost connection is
+ * never silently replaced by a new one outside the run's transaction.
+ */
 void	 gen_copy_begin(struct gen *, enum utility u);
 void	 gen_row_end(struct gen *);
 void	 gen_copy_end(struct gen *);
