@@ -260,6 +260,66 @@ db_rollback(struct db *db)
 	db->in_tx = false;
 }
 
+enum db_status
+db_utility(struct db *db, enum utility u)
+{
+	if (u >= UTIL__MAX || db_connect(db) < 0)
+		return DB_UNAVAILABLE;
+	return db_command(db, db_utilities[u]);
+}
+
+enum db_status
+db_copy_begin(struct db *db, enum utility u)
+{
+	PGresult	*res;
+	enum db_status	 rc = DB_OK;
+
+	if (u >= UTIL__MAX || db_connect(db) < 0)
+		return DB_UNAVAILABLE;
+	res = PQexec(db->conn, db_utilities[u]);
+	if (PQresultStatus(res) != PGRES_COPY_IN)
+		rc = db_classify(db, res, db_utilities[u]);
+	PQclear(res);
+	return rc;
+}
+
+enum db_status
+db_copy_put(struct db *db, const char *data, size_t len)
+{
+	const size_t	 chunk = 1 << 30;	/* PQputCopyData takes an int */
+	size_t		 n;
+
+	if (db->conn == NULL)
+		return DB_UNAVAILABLE;
+	while (len > 0) {
+		n = len < chunk ? len : chunk;
+		if (PQputCopyData(db->conn, data, (int)n) != 1)
+			return db_classify(db, NULL, "COPY data");
+		data += n;
+		len -= n;
+	}
+	return DB_OK;
+}
+
+enum db_status
+db_copy_end(struct db *db)
+{
+	PGresult	*res;
+	enum db_status	 rc = DB_OK;
+
+	if (db->conn == NULL)
+		return DB_UNAVAILABLE;
+	if (PQputCopyEnd(db->conn, NULL) != 1)
+		return db_classify(db, NULL, "COPY end");
+	/* The COPY's own result, then NULL. */
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		if (rc == DB_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
+			rc = db_classify(db, res, "COPY");
+		PQclear(res);
+	}
+	return rc;
+}
+
 const char *
 db_conflict_constraint(const struct db *db)
 {

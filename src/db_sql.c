@@ -550,4 +550,94 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	[STMT_PSEUDONYM_UNKEYED] = { "pseudonym_unkeyed",
 	    "SELECT id, pseudonym FROM accounts WHERE pseudonym_skeleton "
 	    "IS NULL AND deleted_at IS NULL ORDER BY id", 0 },
+
+	/*
+	 * The data generator: its accounts are those under its mail domain
+	 * ($1); it reserves n ($2) ids of a table's ($1) sequence at once,
+	 * under the lock of UTIL_GEN_LOCK, and answers the first.
+	 */
+	[STMT_GEN_EXISTING] = { "gen_existing",
+	    "SELECT count(*) FROM accounts WHERE email LIKE '%' || $1", 1 },
+	[STMT_GEN_CLOCK] = { "gen_clock",
+	    "SELECT extract(epoch FROM now())::bigint, comment_depth_max()", 0 },
+	[STMT_GEN_PSEUDONYMS] = { "gen_pseudonyms",
+	    "SELECT pseudonym, pseudonym_skeleton FROM accounts", 0 },
+	[STMT_GEN_RESERVE] = { "gen_reserve",
+	    "SELECT setval(pg_get_serial_sequence($1, 'id'), "
+	    "nextval(pg_get_serial_sequence($1, 'id')) + $2::bigint - 1) "
+	    "- $2::bigint + 1", 2 },
+};
+
+const char *const db_utilities[UTIL__MAX] = {
+	/* Writers wait (readers do not) while the generator reserves ids. */
+	[UTIL_GEN_LOCK] = "LOCK TABLE accounts, consultations, priorities, "
+	    "submissions, comments IN EXCLUSIVE MODE",
+	/*
+	 * Bulk loads go faster into tables without their secondary indexes
+	 * and foreign keys, which are then built in one pass each: DETACH
+	 * drops them, keeping how to make them again, and ATTACH makes them
+	 * again (indexes, then keys), all in the run's transaction, whose
+	 * rollback puts them back.
+	 */
+	[UTIL_GEN_DETACH] = "DO $gen$ DECLARE r record; BEGIN "
+	    "CREATE TEMP TABLE gen_detached (n serial, restore text) "
+	    "ON COMMIT DROP; "
+	    "FOR r IN SELECT c.conrelid::regclass AS t, c.conname, "
+	    "pg_get_constraintdef(c.oid) AS def FROM pg_constraint c "
+	    "WHERE c.contype = 'f' AND c.conrelid IN ('ballots'::regclass, "
+	    "'comments'::regclass, 'comment_votes'::regclass, "
+	    "'participations'::regclass) ORDER BY 1, 2 LOOP "
+	    "INSERT INTO gen_detached (restore) VALUES (format("
+	    "'ALTER TABLE %s ADD CONSTRAINT %I %s', r.t, r.conname, r.def)); "
+	    "EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, "
+	    "r.conname); END LOOP; "
+	    "FOR r IN SELECT i.indexrelid::regclass AS ix, "
+	    "pg_get_indexdef(i.indexrelid) AS def FROM pg_index i "
+	    "WHERE i.indrelid IN ('accounts'::regclass, 'ballots'::regclass, "
+	    "'comments'::regclass, 'comment_votes'::regclass) "
+	    "AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+	    "WHERE c.conindid = i.indexrelid) ORDER BY 1 LOOP "
+	    "INSERT INTO gen_detached (restore) VALUES (r.def); "
+	    "EXECUTE format('DROP INDEX %s', r.ix); END LOOP; END $gen$",
+	[UTIL_GEN_ATTACH] = "DO $gen$ DECLARE r record; BEGIN "
+	    "FOR r IN SELECT restore FROM gen_detached ORDER BY n DESC LOOP "
+	    "EXECUTE r.restore; END LOOP; END $gen$",
+	[UTIL_GEN_ANALYZE] = "ANALYZE accounts, consultations, priorities, "
+	    "submissions, priority_sources, participations, ballots, "
+	    "tally_cells, tally_items, tally_pairs, comments, comment_votes",
+	[UTIL_COPY_ACCOUNTS] = "COPY accounts (id, email, password_hash, "
+	    "pseudonym, pseudonym_skeleton, profile, postcode, "
+	    "interests_declared, interests_text, language, terms_version, "
+	    "terms_accepted_at, health_consent_version, health_consent_at, "
+	    "verified_at, created_at) FROM STDIN",
+	[UTIL_COPY_CONSULTATIONS] = "COPY consultations (id, phase, title_fr, "
+	    "title_en, summary_fr, summary_en, easy_summary_fr, body_fr, "
+	    "body_en, gathering_at, voting_at, closes_at, publish_at, method, "
+	    "k, weighting, moderation, created_at, updated_at) FROM STDIN",
+	[UTIL_COPY_PRIORITIES] = "COPY priorities (id, consultation_id, "
+	    "position, title_fr, title_en, description_fr, question, "
+	    "evidence_status, evidence_links, created_at, updated_at) "
+	    "FROM STDIN",
+	[UTIL_COPY_SUBMISSIONS] = "COPY submissions (id, consultation_id, "
+	    "account_id, text, status, created_at) FROM STDIN",
+	[UTIL_COPY_PRIORITY_SOURCES] = "COPY priority_sources (priority_id, "
+	    "submission_id) FROM STDIN",
+	[UTIL_COPY_BALLOTS] = "COPY ballots (consultation_id, account_id, "
+	    "choices, stratum, profile, interests, created_at, updated_at) "
+	    "FROM STDIN",
+	[UTIL_COPY_TALLY_CELLS] = "COPY tally_cells (consultation_id, stratum, "
+	    "profile, interests, shard, ballots, assisted) FROM STDIN",
+	[UTIL_COPY_TALLY_ITEMS] = "COPY tally_items (consultation_id, "
+	    "priority_id, stratum, profile, interests, shard, supporters, "
+	    "points, firsts) FROM STDIN",
+	[UTIL_COPY_TALLY_PAIRS] = "COPY tally_pairs (consultation_id, winner, "
+	    "loser, interests, shard, ballots) FROM STDIN",
+	[UTIL_COPY_COMMENTS] = "COPY comments (id, consultation_id, "
+	    "priority_id, parent_id, path, depth, account_id, alignment, body, "
+	    "fingerprint, status, up, down, created_at, deleted_at) FROM STDIN",
+	[UTIL_COPY_COMMENT_VOTES] = "COPY comment_votes (comment_id, "
+	    "account_id, value, created_at) FROM STDIN",
+	[UTIL_COPY_PARTICIPATIONS] = "COPY participations (consultation_id, "
+	    "account_id, stratum, stratum_source, geoip_agrees, profile, "
+	    "interests, created_at) FROM STDIN",
 };

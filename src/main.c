@@ -14,6 +14,7 @@
 #include "concerto/cli.h"
 #include "concerto/config.h"
 #include "concerto/field.h"
+#include "concerto/generate.h"
 #include "concerto/geo_cmd.h"
 #include "concerto/import.h"
 #include "concerto/mail.h"
@@ -172,6 +173,12 @@ cmd_geo(const struct config *cfg, int argc, char **argv)
 }
 
 static int
+cmd_dev(const struct config *cfg, int argc, char **argv)
+{
+	return dev_command(cfg, argc, argv);
+}
+
+static int
 cmd_version(const struct config *cfg, int argc, char **argv)
 {
 	printf("concerto %s\n", CONCERTO_VERSION);
@@ -213,6 +220,8 @@ static const struct command commands[] = {
 	  "create a consultation and its priorities from a JSON file", true },
 	{ "geo", cmd_geo, geo_usage, "look an address up, show or load the "
 	  "reference populations", true },
+	{ "dev", cmd_dev, dev_usage, "fill the database with generated data "
+	  "for development and benchmarks", true },
 	{ "version", cmd_version, "version", "print the version", false },
 };
 

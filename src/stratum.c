@@ -96,6 +96,17 @@ stratum_region(const char *dep)
 	return NULL;
 }
 
+const char *
+stratum_region_departements(const char *region)
+{
+	size_t	 i;
+
+	for (i = 0; region != NULL && i < NREGIONS; i++)
+		if (strcmp(region, regions[i].region) == 0)
+			return regions[i].departements;
+	return NULL;
+}
+
 /* A known region code of the fr-regions scheme, or NULL. */
 static const char *
 stratum_known_region(const char *code)

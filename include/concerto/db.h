@@ -58,6 +58,18 @@ int64_t		 db_int(const struct db_rows *, size_t row, size_t col);
 bool		 db_bool(const struct db_rows *, size_t row, size_t col);
 void		 db_rows_free(struct db_rows *);
 
+/*
+ * Bulk loading (the data generator): db_copy_begin() starts the COPY ...
+ * FROM STDIN of db_utilities[u] (text format), db_copy_put() sends rows
+ * (whole or in pieces), db_copy_end() ends it and answers how it went.
+ * Meanwhile no other statement may run on the connection.  db_utility()
+ * runs one of the other db_utilities[] (LOCK, ANALYZE).
+ */
+enum db_status	 db_copy_begin(struct db *, enum utility u);
+enum db_status	 db_copy_put(struct db *, const char *data, size_t len);
+enum db_status	 db_copy_end(struct db *);
+enum db_status	 db_utility(struct db *, enum utility u);
+
 /* Counter of database errors since start, for /metrics (per process). */
 void		 db_set_error_counter(uint64_t *counter);
 

@@ -129,6 +129,12 @@ enum stmt {
 	STMT_PSEUDONYM_LOOKALIKE,
 	STMT_PSEUDONYM_SKELETON_SET,
 	STMT_PSEUDONYM_UNKEYED,
+
+	/* the data generator (generate.c) */
+	STMT_GEN_EXISTING,
+	STMT_GEN_CLOCK,
+	STMT_GEN_PSEUDONYMS,
+	STMT_GEN_RESERVE,
 	STMT__MAX
 };
 
@@ -150,5 +156,32 @@ struct stmt_def {
 };
 
 extern const struct stmt_def	db_statements[STMT__MAX];
+
+/*
+ * The statements PostgreSQL cannot prepare (COPY, LOCK, ANALYZE), for the
+ * data generator: run as they are, never with parameters
+ * (db_copy_begin(), db_utility()).
+ */
+enum utility {
+	UTIL_GEN_LOCK,
+	UTIL_GEN_DETACH,
+	UTIL_GEN_ATTACH,
+	UTIL_GEN_ANALYZE,
+	UTIL_COPY_ACCOUNTS,
+	UTIL_COPY_CONSULTATIONS,
+	UTIL_COPY_PRIORITIES,
+	UTIL_COPY_SUBMISSIONS,
+	UTIL_COPY_PRIORITY_SOURCES,
+	UTIL_COPY_BALLOTS,
+	UTIL_COPY_TALLY_CELLS,
+	UTIL_COPY_TALLY_ITEMS,
+	UTIL_COPY_TALLY_PAIRS,
+	UTIL_COPY_COMMENTS,
+	UTIL_COPY_COMMENT_VOTES,
+	UTIL_COPY_PARTICIPATIONS,
+	UTIL__MAX
+};
+
+extern const char *const db_utilities[UTIL__MAX];
 
 #endif

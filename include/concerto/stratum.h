@@ -34,6 +34,12 @@ bool		 stratum_departement(const char *postcode, char out[4]);
 const char	*stratum_region(const char *departement);
 
 /*
+ * The départements of region (an ISO 3166-2:FR code of stratum_region()),
+ * space-separated ("22 29 35 56"), or NULL if it is not a region.
+ */
+const char	*stratum_region_departements(const char *region);
+
+/*
  * The stratum for scheme ("none", "idf-departements", "fr-regions") of a
  * participant with the given postcode (NULL: none declared) seen at geo
  * (NULL or not found: no GeoIP answer).
