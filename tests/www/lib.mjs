@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { BASE, ROOT, SESSION, VAR } from '../http/lib/paths.mjs';
-import { settle } from '../http/lib/freshness.mjs';
+import { noteWrite, settle } from '../http/lib/freshness.mjs';
 import { secret } from '../http/lib/logs.mjs';
 
 const require = createRequire(import.meta.url);
@@ -64,6 +64,9 @@ export async function newPage({ lang = 'fr', width = 1024, height = 800, zoom = 
   });
   const page = await context.newPage();
   page.problems = [];
+  // What the page writes counts as the test's own writes: a read after it
+  // waits for the caches to turn (../http/lib/freshness.mjs).
+  page.on('requestfinished', (r) => { if (r.method() !== 'GET' && r.method() !== 'HEAD') noteWrite(); });
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (4\d\d)/.test(m.text())) {
