@@ -48,6 +48,8 @@ struct worker {
 
 /* Beyond this, a thread's response buffer is released after the request. */
 #define WORKER_OUT_KEEP	(64 * 1024)
+/* Blocks of this size and more are mapped for their own use (see below). */
+#define WORKER_MMAP_THRESHOLD	(512 * 1024)
 
 static uint64_t
 now_us(void)
@@ -268,6 +270,16 @@ worker_run(const struct config *cfg, struct shared *shared, int fd,
 		log_error("worker %d: %s", index, err);
 		return 1;
 	}
+	/*
+	 * A password hash takes CONCERTO_ARGON2_M KiB (19 MiB by default) for
+	 * a few milliseconds.  glibc serves a block that large with mmap(2),
+	 * but after the first free it raises its threshold to that size, so
+	 * the next ones come from the arenas and stay resident once freed: two
+	 * hash slots left each worker holding some 40 MiB it no longer used.
+	 * A fixed threshold keeps every large block mapped only while in use.
+	 */
+	if (mallopt(M_MMAP_THRESHOLD, WORKER_MMAP_THRESHOLD) != 1)
+		log_warn("worker %d: cannot fix the mmap threshold", index);
 	/* Half the request threads at most may wait on hashing. */
 	w.hashpool = hashpool_start(cfg->hash_slots < cfg->threads ?
 	    cfg->hash_slots : cfg->threads, cfg->threads > 1 ?
