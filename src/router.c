@@ -2,7 +2,9 @@
  * The router (see router.h).  Everything a route declares is enforced here,
  * in this order, before its handler runs: path and method (404, 405 with
  * Allow), session and role (401, 403), CSRF (403), content type (415), JSON
- * syntax (400), fields and query parameters (400 naming the field).
+ * syntax (400), fields and query parameters (400 naming the field); then
+ * who may keep the answer, which the worker's cache of shared reads may
+ * give at once (readcache.h), else the handler.
  */
 #include <stdio.h>
 #include <stdlib.h>

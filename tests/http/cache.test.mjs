@@ -14,9 +14,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { COOKIE, anon, get } from './lib/client.mjs';
-import { BASE } from './lib/paths.mjs';
+import { readFileSync } from 'node:fs';
+import { BASE, ROOT } from './lib/paths.mjs';
 import { ME, commentsPath, consultationPath, prioritiesPath, resultsPath, CONSULTATIONS } from './lib/paths.mjs';
-import { sql, sqlExec } from './lib/db.mjs';
+import { concerto, sql, sqlExec } from './lib/db.mjs';
 import { admin, moderator, participant } from './lib/accounts.mjs';
 import { newConsultation, newPriority, publish, votingConsultation } from './lib/consultations.mjs';
 import { comment, mustDecide, uniqueBody } from './lib/comments.mjs';
@@ -216,4 +217,37 @@ test('published results are kept for the public and revalidated', async () => {
   assert.match(r.headers.get('etag') || '', ETAG_RE);
   const again = await get(resultsPath(c.id), { 'if-none-match': r.headers.get('etag') });
   assert.equal(again.status, 304);
+});
+
+// The regexes of nginx's map of the reads it may keep, from a configuration file.
+function keptReads(file) {
+  const text = readFileSync(file, 'utf8');
+  const m = /map \$request_method:\$uri \$concerto_not_kept \{([\s\S]*?)\n\s*\}/.exec(text);
+  assert.ok(m, `${file} maps $concerto_not_kept`);
+  return [...m[1].matchAll(/"~(.*?)"\s+""/g)].map((x) => new RegExp(x[1]));
+}
+
+test('nginx keeps exactly the reads that the route table says may be kept', () => {
+  const routes = JSON.parse(concerto(['routes']).stdout);
+  for (const file of [`${ROOT}/nginx/concerto.conf.in`, `${ROOT}/nginx/production.conf.example`]) {
+    const kept = keptReads(file);
+    assert.ok(kept.length > 0, file);
+    for (const r of routes) {
+      const path = r.pattern.replace(/\{id\}/g, '12').replace(/\{slug\}/g, 'fr').replace(/\{[a-z_]+\}/g, 'x');
+      for (const method of r.method === 'GET' ? ['GET', 'HEAD'] : [r.method]) {
+        const matched = kept.some((re) => re.test(`${method}:${path}`));
+        assert.equal(matched, r.cache !== 'none', `${file}: ${method} ${r.pattern} (cache ${r.cache})`);
+      }
+    }
+  }
+});
+
+test('requests nginx does not keep never wait on its cache lock', async () => {
+  // Concurrent requests of one URL that is never kept: with the lock, each
+  // waited half a second for the one before it to be found not kept.
+  const t0 = Date.now();
+  const all = await Promise.all(Array.from({ length: 16 }, () => direct('/api/health')));
+  const ms = Date.now() - t0;
+  assert.ok(all.every((r) => r.status === 200));
+  assert.ok(ms < 450, `16 concurrent GET /api/health took ${ms} ms`);
 });
