@@ -276,7 +276,8 @@ db_copy_begin(struct db *db, enum utility u)
 
 	if (u >= UTIL__MAX || db_connect(db) < 0)
 		return DB_UNAVAILABLE;
-	res = PQexec(db->conn, db_utilities[u]);
+	res = PQexecParams(db->conn, db_utilities[u], 0, NULL, NULL, NULL, NULL,
+	    0);
 	if (PQresultStatus(res) != PGRES_COPY_IN)
 		rc = db_classify(db, res, db_utilities[u]);
 	PQclear(res);
