@@ -9,6 +9,10 @@
 // built-in modules.
 
 const readAt = new Map(); // path -> when its last read was answered (ms)
+// The reads a cache may answer (CACHE_SHARED and CACHE_VIEWER routes):
+// nothing else ever waits, so a health check during a flood of sign-ins
+// is measured as it is.
+const KEPT = /^\/api\/v1\/(?:consultations(?:[/?]|$)|support-texts(?:\?|$))/;
 let writeAt = 0;
 
 const second = (ms) => Math.floor(ms / 1000);
@@ -25,6 +29,7 @@ export async function beforeRequest(method, path) {
     noteWrite();
     return;
   }
+  if (!KEPT.test(path)) return;
   const read = readAt.get(path);
   const now = Date.now();
   if (read !== undefined && read <= writeAt && second(read) === second(writeAt) && second(now) === second(writeAt)) {
@@ -34,7 +39,7 @@ export async function beforeRequest(method, path) {
 
 // After a read was answered.
 export function afterRead(method, path) {
-  if (method === 'GET' || method === 'HEAD') readAt.set(path, Date.now());
+  if ((method === 'GET' || method === 'HEAD') && KEPT.test(path)) readAt.set(path, Date.now());
 }
 
 // Before a read that cannot be tracked (a browser loading a page, whose
