@@ -458,6 +458,17 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "SELECT " COMMENT_OBJECT("$2::bigint", "$3::boolean")
 	    "FROM comments c " COMMENT_JOINS("$2::bigint", "$3::boolean")
 	    "WHERE c.id = $1", 3 },
+	/*
+	 * $1 viewer, $2 consultation: true if nothing of the viewer's shows
+	 * on its comment pages (no comment written, no vote cast), which are
+	 * then those an anonymous reader sees.
+	 */
+	[STMT_COMMENT_VIEWER_NEUTRAL] = { "comment_viewer_neutral",
+	    "SELECT NOT EXISTS (SELECT 1 FROM comments c "
+	    "WHERE c.account_id = $1 AND c.consultation_id = $2) "
+	    "AND NOT EXISTS (SELECT 1 FROM comment_votes v "
+	    "JOIN comments c ON c.id = v.comment_id "
+	    "WHERE v.account_id = $1 AND c.consultation_id = $2)", 2 },
 	/* $7: the strata (stratum_json()); $8: staff; $9: a budget a minute. */
 	[STMT_COMMENT_POST] = { "comment_post",
 	    "SELECT code, id, retry FROM comment_post($1, $2, $3, $4, $5, $6, "

@@ -19,8 +19,7 @@ struct readcache_slot {
 	char		*uri;
 	char		*body;
 	size_t		 len;
-	const char	*type;
-	time_t		 second;	/* when it was built */
+	struct readcache_meta meta;
 };
 
 struct readcache {
@@ -70,18 +69,18 @@ readcache_free(struct readcache *rc)
 
 bool
 readcache_get(struct readcache *rc, int route, const char *uri,
-    struct buf *body, const char **type)
+    struct buf *body, struct readcache_meta *meta)
 {
 	struct readcache_slot *s = &rc->slots[readcache_slot_of(route, uri)];
 	bool		 hit;
 
 	pthread_mutex_lock(&s->lock);
-	hit = s->route == route && s->second == time(NULL) &&
+	hit = s->route == route && s->meta.built == time(NULL) &&
 	    strcmp(s->uri, uri) == 0;
 	if (hit) {
 		buf_reset(body);
 		buf_append(body, s->body, s->len);
-		*type = s->type;
+		*meta = s->meta;
 	}
 	pthread_mutex_unlock(&s->lock);
 	return hit;
@@ -89,12 +88,12 @@ readcache_get(struct readcache *rc, int route, const char *uri,
 
 void
 readcache_put(struct readcache *rc, int route, const char *uri,
-    const char *body, size_t len, const char *type)
+    const char *body, size_t len, const struct readcache_meta *meta)
 {
 	struct readcache_slot *s = &rc->slots[readcache_slot_of(route, uri)];
 	char		*u, *b;
 
-	if (len > READCACHE_MAX_BODY)
+	if (len > READCACHE_MAX_BODY || meta->built != time(NULL))
 		return;
 	/* Copied outside the lock, so that readers wait only for a swap. */
 	u = xstrdup(uri);
@@ -108,7 +107,6 @@ readcache_put(struct readcache *rc, int route, const char *uri,
 	s->uri = u;
 	s->body = b;
 	s->len = len;
-	s->type = type;
-	s->second = time(NULL);
+	s->meta = *meta;
 	pthread_mutex_unlock(&s->lock);
 }

@@ -42,6 +42,7 @@ response_json(struct response *res, int status, json_t *body)
 {
 	json_decref(res->json);
 	buf_reset(&res->text);
+	res->etag[0] = '\0';
 	res->status = status;
 	res->content_type = JSON_TYPE;
 	res->json = body;
@@ -70,6 +71,7 @@ response_text(struct response *res, int status, const char *type,
 	res->json = NULL;
 	res->status = status;
 	res->content_type = type;
+	res->etag[0] = '\0';
 	buf_reset(&res->text);
 	buf_append(&res->text, text, len);
 }
@@ -196,6 +198,15 @@ response_json_to_text(struct response *res)
 }
 
 int
+response_etag(struct response *res)
+{
+	if (response_json_to_text(res) < 0)
+		return -1;
+	etag_of(buf_str(&res->text), res->text.len, res->etag);
+	return 0;
+}
+
+int
 response_serialize(const struct response *res, bool head, struct buf *out)
 {
 	char	*json = NULL;
@@ -217,7 +228,10 @@ response_serialize(const struct response *res, bool head, struct buf *out)
 		len = res->text.len;
 	}
 	if (cache != RESPONSE_NO_STORE) {
-		etag_of(body, len, etag);
+		if (res->json == NULL && res->etag[0] != '\0')
+			memcpy(etag, res->etag, sizeof(etag));
+		else
+			etag_of(body, len, etag);
 		if (etag_matches(res->if_none_match, etag))
 			status = 304;
 	}

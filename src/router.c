@@ -258,55 +258,97 @@ router_cache(const struct ctx *ctx, const struct request *req,
 	    time(NULL), request_param(req, "HTTP_IF_NONE_MATCH"));
 }
 
-/* The URI that keys a shared read in the worker's cache, or NULL. */
-static const char *
-router_shared_read(const struct ctx *ctx, const struct request *req)
+/*
+ * True if the signed-in viewer gets the anonymous answer of a CACHE_VIEWER
+ * route (its neutral test says nothing of theirs shows on it).
+ */
+static bool
+router_neutral(struct ctx *ctx, struct request *req)
 {
-	if (ctx->readcache == NULL || req->route->cache != CACHE_SHARED ||
-	    auth_is_staff(ctx->session))
+	return req->route->cache == CACHE_VIEWER &&
+	    req->route->neutral != NULL && ctx->session != NULL &&
+	    !auth_is_staff(ctx->session) && req->route->neutral(ctx, req);
+}
+
+/*
+ * The URI that keys a read in the worker's cache, or NULL: the reads of
+ * CACHE_SHARED routes by viewers who are not staff, and the anonymous
+ * answers of CACHE_VIEWER ones (neutral: the viewer gets one).
+ */
+static const char *
+router_shared_read(const struct ctx *ctx, const struct request *req,
+    bool neutral)
+{
+	if (ctx->readcache == NULL || auth_is_staff(ctx->session))
 		return NULL;
-	return request_param(req, "REQUEST_URI");
+	if (req->route->cache == CACHE_SHARED ||
+	    (req->route->cache == CACHE_VIEWER &&
+	    (ctx->session == NULL || neutral)))
+		return request_param(req, "REQUEST_URI");
+	return NULL;
 }
 
 /* Answers from the worker's cache; true if it did. */
 static bool
 router_cache_get(struct ctx *ctx, const struct request *req,
-    struct response *res)
+    struct response *res, const char *uri)
 {
-	const char	*uri = router_shared_read(ctx, req), *type = NULL;
+	struct readcache_meta meta;
 
 	if (uri == NULL || !readcache_get(ctx->readcache, req->route_index,
-	    uri, &res->text, &type))
+	    uri, &res->text, &meta))
 		return false;
 	json_decref(res->json);
 	res->json = NULL;
 	res->status = 200;
-	res->content_type = type;
+	res->content_type = meta.type;
+	memcpy(res->etag, meta.etag, sizeof(res->etag));
 	return true;
 }
 
 /*
- * Keeps a shared read's 200 answer in the worker's cache: its body only,
- * so an answer with headers of its own (the CSV's Content-Disposition) is
- * not kept.
+ * Keeps a shared read's 200 answer in the worker's cache, with its ETag:
+ * its body only, so an answer with headers of its own (the CSV's
+ * Content-Disposition) is not kept.
  */
 static void
 router_cache_put(struct ctx *ctx, const struct request *req,
-    struct response *res)
+    struct response *res, const char *uri)
 {
-	const char	*uri = router_shared_read(ctx, req);
+	struct readcache_meta meta;
 
 	if (uri == NULL || res->status != 200 || res->nheaders != 0 ||
-	    response_json_to_text(res) < 0)
+	    response_etag(res) < 0)
 		return;
+	meta.type = res->content_type;
+	memcpy(meta.etag, res->etag, sizeof(meta.etag));
+	meta.built = res->built;
 	readcache_put(ctx->readcache, req->route_index, uri,
-	    buf_str(&res->text), res->text.len, res->content_type);
+	    buf_str(&res->text), res->text.len, &meta);
+}
+
+/*
+ * Runs the handler; for a neutral viewer, as for an anonymous reader
+ * (their session set aside for the call), since that is their answer.
+ */
+static void
+router_handle(struct ctx *ctx, struct request *req, struct response *res,
+    bool neutral)
+{
+	struct session	*session = ctx->session;
+
+	if (neutral)
+		ctx->session = NULL;
+	req->route->handler(ctx, req, res);
+	ctx->session = session;
 }
 
 void
 router_dispatch(struct ctx *ctx, struct request *req, struct response *res)
 {
 	enum http_method	 m = req->method;
+	const char		*uri;
+	bool			 neutral;
 	int			 i;
 
 	if (m == METHOD__MAX) {
@@ -331,8 +373,10 @@ router_dispatch(struct ctx *ctx, struct request *req, struct response *res)
 	if (req->route->query != NULL && router_query(req, res) < 0)
 		return;
 	router_cache(ctx, req, res);
-	if (router_cache_get(ctx, req, res))
+	neutral = router_neutral(ctx, req);
+	uri = router_shared_read(ctx, req, neutral);
+	if (router_cache_get(ctx, req, res, uri))
 		return;
-	req->route->handler(ctx, req, res);
-	router_cache_put(ctx, req, res);
+	router_handle(ctx, req, res, neutral);
+	router_cache_put(ctx, req, res, uri);
 }

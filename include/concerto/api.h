@@ -3,10 +3,13 @@
  * the table in src/api/routes.c, which alone includes this header.  Each
  * reads the typed values the router validated (request->fields,
  * request->qfields, request->id) and the viewer (ctx->session), and fills
- * the response.
+ * the response.  A CACHE_VIEWER route may have a neutral test beside its
+ * handler (router.h).
  */
 #ifndef CONCERTO_API_H
 #define CONCERTO_API_H
+
+#include <stdbool.h>
 
 struct ctx;
 struct request;
@@ -70,6 +73,7 @@ void	 api_assisted_ballot_create(struct ctx *, struct request *,
 
 /* comments.c */
 void	 api_comments_list(struct ctx *, struct request *, struct response *);
+bool	 api_comments_neutral(struct ctx *, struct request *);
 void	 api_comments_create(struct ctx *, struct request *, struct response *);
 void	 api_comment_patch(struct ctx *, struct request *, struct response *);
 void	 api_comment_delete(struct ctx *, struct request *, struct response *);

@@ -15,10 +15,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <time.h>
+
 #include "concerto/buf.h"
+#include "concerto/etag.h"
 
 #define READCACHE_SLOTS		64
-#define READCACHE_MAX_BODY	(64 * 1024)
+#define READCACHE_MAX_BODY	(256 * 1024)
+
+/* What is kept beside a body. */
+struct readcache_meta {
+	const char	*type;		/* content type, a static string */
+	char		 etag[ETAG_LEN];	/* the body's (etag_of()) */
+	time_t		 built;		/* the second it was read in */
+};
 
 struct readcache;
 
@@ -26,15 +36,18 @@ struct readcache *readcache_new(void);
 void	 readcache_free(struct readcache *);
 
 /*
- * Copies into body the answer kept for key (route index and request URI
- * make it) and its content type into type (a static string), if one was
- * built this second.  Returns true on a hit.
+ * Copies into body and meta the answer kept for key (route index and
+ * request URI make it), if it was built this second.  Returns true on a
+ * hit.
  */
 bool	 readcache_get(struct readcache *, int route, const char *uri,
-	    struct buf *body, const char **type);
+	    struct buf *body, struct readcache_meta *meta);
 
-/* Keeps body[0..len) of content type type (a static string) for key. */
+/*
+ * Keeps body[0..len) and meta for key, unless the body is too large or
+ * was built before this second (it could not be used).
+ */
 void	 readcache_put(struct readcache *, int route, const char *uri,
-	    const char *body, size_t len, const char *type);
+	    const char *body, size_t len, const struct readcache_meta *meta);
 
 #endif

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "concerto/buf.h"
+#include "concerto/etag.h"
 
 struct response_header {
 	char	*name;
@@ -39,6 +40,7 @@ struct response {
 	enum response_cache	 cache;
 	char			*if_none_match;	/* owned; NULL: none sent */
 	time_t			 built;		/* second it was read in */
+	char			 etag[ETAG_LEN];	/* "": not computed */
 };
 
 void	 response_init(struct response *);
@@ -75,6 +77,13 @@ void	 response_cache(struct response *, enum response_cache cache,
  * (the content type stays).  Returns 0, or -1 if it could not be encoded.
  */
 int	 response_json_to_text(struct response *);
+
+/*
+ * Encodes a JSON body into the text body and computes its ETag, which
+ * response_serialize() then uses as it is.  Returns 0, or -1 if the body
+ * could not be encoded.
+ */
+int	 response_etag(struct response *);
 
 /*
  * Serializes the response (CGI-style "Status:" header first) into out:

@@ -37,7 +37,8 @@ const char	*role_name(enum role);
 enum route_cache {
 	CACHE_NONE,		/* the viewer's own data: no-store */
 	CACHE_SHARED,		/* the path, the query and staff or not only */
-	CACHE_VIEWER,		/* the viewer: shared between anonymous only */
+	CACHE_VIEWER,		/* the viewer: shared between anonymous readers,
+				   and with viewers its neutral test admits */
 };
 
 /* "none", "shared" or "viewer", as `concerto routes` prints them. */
@@ -45,6 +46,15 @@ const char	*route_cache_name(enum route_cache);
 
 typedef void (*route_handler)(struct ctx *, struct request *,
 		    struct response *);
+
+/*
+ * Of a CACHE_VIEWER route, for a signed-in viewer who is not staff: true
+ * if the answer they would get is the anonymous one (nothing of theirs
+ * shows on it), which the handler then builds, or the worker's cache
+ * gives.  Asked after authorization, before the handler; a failure is a
+ * false.
+ */
+typedef bool (*route_neutral)(struct ctx *, struct request *);
 
 struct route {
 	enum http_method	 method;
@@ -57,6 +67,7 @@ struct route {
 	const struct field	*query;		/* query parameters */
 	size_t			 nquery;
 	enum route_cache	 cache;
+	route_neutral		 neutral;	/* CACHE_VIEWER; NULL: never */
 };
 
 /* The table, in src/api/routes.c. */

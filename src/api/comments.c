@@ -240,6 +240,26 @@ out:
 	db_rows_free(deep);
 }
 
+/*
+ * The route's neutral test (router.h): the signed-in viewer's pages of
+ * this consultation are the public ones when they have neither written
+ * nor voted here (their own comments and votes are all that a page shows
+ * them alone).  False on a database error: the page is then built for them.
+ */
+bool
+api_comments_neutral(struct ctx *ctx, struct request *req)
+{
+	struct db_rows	*rows = NULL;
+	char		 me[API_INT_LEN], cid[API_INT_LEN];
+	bool		 neutral;
+
+	neutral = db_exec(ctx->db, STMT_COMMENT_VIEWER_NEUTRAL, DB_PARAMS(
+	    api_viewer(ctx, me), api_int(req->id, cid)), &rows) == DB_OK &&
+	    db_nrows(rows) == 1 && db_bool(rows, 0, 0);
+	db_rows_free(rows);
+	return neutral;
+}
+
 /* Answers status with comment id as the session sees it. */
 static void
 comment_answer(struct ctx *ctx, struct request *req, struct response *res,

@@ -20,7 +20,7 @@ import { ME, commentsPath, consultationPath, prioritiesPath, resultsPath, CONSUL
 import { concerto, sql, sqlExec } from './lib/db.mjs';
 import { admin, moderator, participant } from './lib/accounts.mjs';
 import { newConsultation, newPriority, publish, votingConsultation } from './lib/consultations.mjs';
-import { comment, mustDecide, uniqueBody } from './lib/comments.mjs';
+import { comment, mustDecide, putVote, uniqueBody } from './lib/comments.mjs';
 import { sleep } from './lib/util.mjs';
 
 const ETAG_RE = /^"[0-9a-f]{32}"$/;
@@ -206,6 +206,42 @@ test('a new priority, a new comment and a moderation decision show within a seco
   await mustDecide(mod, { target_type: 'comment', target_id: made.id, action: 'hide' }, 'published', 'hidden');
   const ms3 = await shownWithin(page, (j) => !j.comments.some((x) => x.id === made.id));
   assert.ok(ms3.ms <= ms3.bound, `a hidden comment left the public page after ${ms3.ms} ms (bound ${ms3.bound} ms)`);
+});
+
+test('a participant who has not written or voted on a consultation\'s comments reads its public pages, from the worker\'s cache; their first vote or comment makes the pages theirs at once', async () => {
+  const c = await newConsultation(await admin(), {}, { phase: 'voting' });
+  const [w, p, q] = await Promise.all([participant(), participant(), participant()]);
+  const x = await comment(w, c.id, { body: uniqueBody('Neutre') });
+  const path = commentsPath(c.id);
+  await nextSecond();
+  sqlExec('SELECT pg_stat_statements_reset()');
+  const t0 = Date.now();
+  const pub = await direct(path);
+  for (let i = 0; i < 10; i++) {
+    const r = await get(path, { cookie: `${COOKIE}=${p.client.cookie}` });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('cache-control'), 'private, no-cache', 'still the viewer\'s browser only');
+    assert.equal(r.text, pub.text, 'a reader with nothing here reads the public page');
+  }
+  const seconds = Math.ceil((Date.now() - t0) / 1000) + 1;
+  const pages = appCalls('coalesce\\(x\\.parent_id, 0\\)');
+  // nginx's one read for the public, then each worker's one a second.
+  assert.ok(pages <= 1 + 2 * seconds, `11 reads in ${seconds} s built ${pages} pages`);
+
+  const writer = (await direct(path, w.client)).json.comments.find((y) => y.id === x.id);
+  assert.equal(writer.mine, true, 'the writer\'s page is their own');
+  assert.equal(pub.json.comments.find((y) => y.id === x.id).mine, false);
+
+  assert.equal((await putVote(p, x.id, 1)).status, 200);
+  const voted = (await direct(path, p.client)).json.comments.find((y) => y.id === x.id);
+  assert.equal(voted.my_vote, 1, 'the vote shows on the voter\'s next read, not a second later');
+  assert.equal(voted.up, 1);
+  const other = (await direct(path, q.client)).json.comments.find((y) => y.id === x.id);
+  assert.equal(other.my_vote, 0, 'another reader\'s page does not carry the vote of the first');
+
+  const mine = await comment(q, c.id, { body: uniqueBody('Premier mot') });
+  const own = (await direct(path, q.client)).json.comments.find((y) => y.id === mine.id);
+  assert.equal(own?.mine, true, 'a new comment shows, as the writer\'s, on their next read');
 });
 
 test('published results are kept for the public and revalidated', async () => {

@@ -67,6 +67,7 @@ function reads(staff) {
     'comment_page_best next': [c, 'NULL', 'NULL', v, s, 500000000, thread, 41],
     comment_descendants: [`'${roots}'`, 4, v, s, 1000, c],
     comment_get: [comment, v, s],
+    comment_viewer_neutral: [v, c],
     priority_list: [c, s],
     priority_get: [priority, s],
     consultation_get: [c, s],
