@@ -76,7 +76,25 @@ enum session_col { SESSION_COL_ID, SESSION_COL_ACCOUNT, SESSION_COL_ROLE,
 	SESSION_COL_VERIFIED, SESSION_COL_SECOND_FACTOR, SESSION_COL_CSRF_HASH,
 	SESSION_COL_SUSPENDED, SESSION_COL_IDLE,
 	SESSION_COL_AUTH_AGE, SESSION_COL_LANGUAGE, SESSION_COL_TOTP,
-	SESSION_COL_POSTCODE };
+	SESSION_COL_POSTCODE, SESSION_COL_MARKED };
+
+/* Reads the list "1,5,9" of marked consultations into s. */
+static void
+auth_marked_parse(struct session *s, const char *list)
+{
+	const char	*p = list;
+	char		*end;
+
+	s->nmarked = 0;
+	while (p != NULL && *p != '\0') {
+		if (s->nmarked == SESSION_MARKED) {
+			s->nmarked = -1;
+			return;
+		}
+		s->marked[s->nmarked++] = strtoll(p, &end, 10);
+		p = *end == ',' ? end + 1 : NULL;
+	}
+}
 
 /* Loads the session for token; DB_OK with *out NULL if there is none. */
 static enum db_status
@@ -115,6 +133,7 @@ auth_session_load(struct ctx *ctx, struct request *req, const char *token,
 	if (!db_isnull(rows, 0, SESSION_COL_POSTCODE))
 		snprintf(s->postcode, sizeof(s->postcode), "%s",
 		    db_value(rows, 0, SESSION_COL_POSTCODE));
+	auth_marked_parse(s, db_value(rows, 0, SESSION_COL_MARKED));
 	/* Idle expiry counts from the last touch; touch at most once a minute. */
 	if (db_int(rows, 0, SESSION_COL_IDLE) >= 60) {
 		char	 id[24];
@@ -249,6 +268,19 @@ auth_is_staff(const struct session *s)
 {
 	return s != NULL && s->second_factor &&
 	    (s->role == ROLE_MODERATOR || s->role == ROLE_ADMIN);
+}
+
+int
+auth_comment_marked(const struct session *s, int64_t consultation)
+{
+	int	 i;
+
+	if (s->nmarked < 0)
+		return -1;
+	for (i = 0; i < s->nmarked && s->marked[i] <= consultation; i++)
+		if (s->marked[i] == consultation)
+			return 1;
+	return 0;
 }
 
 void

@@ -125,7 +125,11 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "coalesce(a.suspended_until > now(), false), "
 	    "extract(epoch FROM now() - s.last_seen_at)::int, "
 	    "extract(epoch FROM now() - s.authenticated_at)::int, "
-	    "a.language, a.totp_enabled_at IS NOT NULL, a.postcode "
+	    "a.language, a.totp_enabled_at IS NOT NULL, a.postcode, "
+	    /* SESSION_MARKED + 1 at most: more is "many" (auth.h). */
+	    "array_to_string(ARRAY(SELECT m.consultation_id "
+	    "FROM comment_viewers m WHERE m.account_id = s.account_id "
+	    "ORDER BY m.consultation_id LIMIT 33), ',') "
 	    "FROM sessions s JOIN accounts a ON a.id = s.account_id "
 	    "WHERE s.token_hash = $1::bytea AND s.expires_at > now() "
 	    "AND s.last_seen_at > now() - make_interval(secs => $2::int) "
@@ -459,16 +463,34 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "FROM comments c " COMMENT_JOINS("$2::bigint", "$3::boolean")
 	    "WHERE c.id = $1", 3 },
 	/*
-	 * $1 viewer, $2 consultation: true if nothing of the viewer's shows
-	 * on its comment pages (no comment written, no vote cast), which are
-	 * then those an anonymous reader sees.
+	 * $1 viewer, $2 consultation.  Marked: whether they wrote or voted
+	 * there (sql/016); if not, its pages are those an anonymous reader
+	 * sees.  Marks: whether one of their comments there changed in the
+	 * last $3 seconds, is not published or shows them support (the pages
+	 * must be built for them), then the
+	 * fields a page shows them alone, by comment id: {"ID": {"mine": true}}
+	 * for theirs, {"ID": {"my_vote": V, "up": U, "down": D, "score": S}}
+	 * for those they voted on (the counts as they are now, so that their
+	 * vote shows in them at once), in comment_object()'s encoding.
 	 */
-	[STMT_COMMENT_VIEWER_NEUTRAL] = { "comment_viewer_neutral",
-	    "SELECT NOT EXISTS (SELECT 1 FROM comments c "
-	    "WHERE c.account_id = $1 AND c.consultation_id = $2) "
-	    "AND NOT EXISTS (SELECT 1 FROM comment_votes v "
-	    "JOIN comments c ON c.id = v.comment_id "
-	    "WHERE v.account_id = $1 AND c.consultation_id = $2)", 2 },
+	[STMT_COMMENT_VIEWER_MARKED] = { "comment_viewer_marked",
+	    "SELECT EXISTS (SELECT 1 FROM comment_viewers "
+	    "WHERE consultation_id = $2 AND account_id = $1)", 2 },
+	[STMT_COMMENT_VIEWER_MARKS] = { "comment_viewer_marks",
+	    "SELECT EXISTS (SELECT 1 FROM comment_viewers m "
+	    "WHERE m.consultation_id = $2 AND m.account_id = $1 "
+	    "AND m.changed_at > now() - make_interval(secs => $3::int)) "
+	    "OR EXISTS (SELECT 1 FROM comments c WHERE c.account_id = $1 "
+	    "AND c.consultation_id = $2 AND (c.status <> 'published' "
+	    "OR (c.distress AND c.deleted_at IS NULL))), "
+	    "(SELECT jsonb_object_agg(m.id, m.fields) FROM ("
+	    "SELECT c.id, jsonb_build_object('mine', true) AS fields "
+	    "FROM comments c WHERE c.account_id = $1 "
+	    "AND c.consultation_id = $2 UNION ALL "
+	    "SELECT c.id, jsonb_build_object('my_vote', v.value, 'up', c.up, "
+	    "'down', c.down, 'score', c.score) "
+	    "FROM comment_votes v JOIN comments c ON c.id = v.comment_id "
+	    "WHERE v.account_id = $1 AND c.consultation_id = $2) m)", 3 },
 	/* $7: the strata (stratum_json()); $8: staff; $9: a budget a minute. */
 	[STMT_COMMENT_POST] = { "comment_post",
 	    "SELECT code, id, retry FROM comment_post($1, $2, $3, $4, $5, $6, "

@@ -1,8 +1,8 @@
 /*
  * The cache of shared reads (see readcache.h): a direct-mapped table of
  * slots, each keyed by route and URI, a collision replacing what the slot
- * held.  Nothing is invalidated: an entry is only used within the second
- * it was made.
+ * held.  Nothing is invalidated: an entry is used while it is fresh, and
+ * then only while a thread builds its successor (readcache.h).
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -20,6 +20,7 @@ struct readcache_slot {
 	char		*body;
 	size_t		 len;
 	struct readcache_meta meta;
+	int64_t		 building;	/* when a rebuild was handed out; 0 */
 };
 
 struct readcache {
@@ -67,16 +68,34 @@ readcache_free(struct readcache *rc)
 	free(rc);
 }
 
+int64_t
+readcache_clock(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 bool
 readcache_get(struct readcache *rc, int route, const char *uri,
-    struct buf *body, struct readcache_meta *meta)
+    int64_t now_ms, struct buf *body, struct readcache_meta *meta)
 {
 	struct readcache_slot *s = &rc->slots[readcache_slot_of(route, uri)];
 	bool		 hit;
 
 	pthread_mutex_lock(&s->lock);
-	hit = s->route == route && s->meta.built == time(NULL) &&
-	    strcmp(s->uri, uri) == 0;
+	if (s->route != route || strcmp(s->uri, uri) != 0)
+		hit = false;
+	else if (s->meta.read_ms / 1000 == now_ms / 1000)
+		hit = true;
+	else if (s->building != 0 &&
+	    now_ms - s->building < READCACHE_STALE_MS)
+		hit = true;	/* another caller builds the next one */
+	else {
+		hit = false;
+		s->building = now_ms;
+	}
 	if (hit) {
 		buf_reset(body);
 		buf_append(body, s->body, s->len);
@@ -93,7 +112,7 @@ readcache_put(struct readcache *rc, int route, const char *uri,
 	struct readcache_slot *s = &rc->slots[readcache_slot_of(route, uri)];
 	char		*u, *b;
 
-	if (len > READCACHE_MAX_BODY || meta->built != time(NULL))
+	if (len > READCACHE_MAX_BODY)
 		return;
 	/* Copied outside the lock, so that readers wait only for a swap. */
 	u = xstrdup(uri);
@@ -101,6 +120,13 @@ readcache_put(struct readcache *rc, int route, const char *uri,
 	memcpy(b, body, len);
 	b[len] = '\0';
 	pthread_mutex_lock(&s->lock);
+	if (s->route == route && strcmp(s->uri, uri) == 0 &&
+	    s->meta.read_ms > meta->read_ms) {
+		pthread_mutex_unlock(&s->lock);
+		free(u);
+		free(b);
+		return;
+	}
 	free(s->uri);
 	free(s->body);
 	s->route = route;
@@ -108,5 +134,6 @@ readcache_put(struct readcache *rc, int route, const char *uri,
 	s->body = b;
 	s->len = len;
 	s->meta = *meta;
+	s->building = 0;
 	pthread_mutex_unlock(&s->lock);
 }

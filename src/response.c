@@ -177,8 +177,6 @@ response_put_header(struct buf *out, const char *name, const char *value)
 	buf_append(out, "\r\n", 2);
 }
 
-#define JSON_FLAGS	(JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | \
-			 JSON_REAL_PRECISION(12))
 
 int
 response_json_to_text(struct response *res)
@@ -187,7 +185,7 @@ response_json_to_text(struct response *res)
 
 	if (res->json == NULL)
 		return 0;
-	if ((json = json_dumps(res->json, JSON_FLAGS)) == NULL)
+	if ((json = json_dumps(res->json, RESPONSE_JSON_FLAGS)) == NULL)
 		return -1;
 	buf_reset(&res->text);
 	buf_puts(&res->text, json);
@@ -218,7 +216,7 @@ response_serialize(const struct response *res, bool head, struct buf *out)
 	    RESPONSE_NO_STORE;
 
 	if (res->json != NULL) {
-		json = json_dumps(res->json, JSON_FLAGS);
+		json = json_dumps(res->json, RESPONSE_JSON_FLAGS);
 		if (json == NULL)
 			return -1;
 		body = json;

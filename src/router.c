@@ -15,6 +15,7 @@
 #include "concerto/auth.h"
 #include "concerto/ctx.h"
 #include "concerto/field.h"
+#include "concerto/log.h"
 #include "concerto/mem.h"
 #include "concerto/readcache.h"
 #include "concerto/request.h"
@@ -245,7 +246,7 @@ router_query(struct request *req, struct response *res)
  */
 static void
 router_cache(const struct ctx *ctx, const struct request *req,
-    struct response *res)
+    struct response *res, int64_t now_ms)
 {
 	bool	 anonymous;
 
@@ -255,53 +256,86 @@ router_cache(const struct ctx *ctx, const struct request *req,
 	    request_cookie(req, AUTH_COOKIE) == NULL &&
 	    request_param(req, "HTTP_AUTHORIZATION") == NULL;
 	response_cache(res, anonymous ? RESPONSE_PUBLIC : RESPONSE_PRIVATE,
-	    time(NULL), request_param(req, "HTTP_IF_NONE_MATCH"));
+	    (time_t)(now_ms / 1000), request_param(req, "HTTP_IF_NONE_MATCH"));
 }
 
 /*
- * True if the signed-in viewer gets the anonymous answer of a CACHE_VIEWER
- * route (its neutral test says nothing of theirs shows on it).
+ * How the viewer's answer is made (router.h's enum view): from the
+ * anonymous one for a signed-in viewer who is not staff, if the route has
+ * a view that says so; else for them alone.
+ */
+static enum view
+router_view(struct ctx *ctx, struct request *req, json_t **marks)
+{
+	*marks = NULL;
+	if (req->route->cache != CACHE_VIEWER || req->route->view == NULL ||
+	    ctx->session == NULL || auth_is_staff(ctx->session))
+		return VIEW_OWN;
+	return req->route->view->of(ctx, req, marks);
+}
+
+/*
+ * Sets the viewer's marks on the anonymous answer in res, if a 200; false
+ * if they could not be set.
  */
 static bool
-router_neutral(struct ctx *ctx, struct request *req)
+router_mark(const struct request *req, struct response *res,
+    const json_t *marks)
 {
-	return req->route->cache == CACHE_VIEWER &&
-	    req->route->neutral != NULL && ctx->session != NULL &&
-	    !auth_is_staff(ctx->session) && req->route->neutral(ctx, req);
+	struct buf	 out;
+	bool		 ok;
+
+	if (res->status != 200)
+		return true;
+	if (response_json_to_text(res) < 0)
+		return false;
+	buf_init(&out, 0);
+	ok = req->route->view->mark(buf_str(&res->text), res->text.len, marks,
+	    &out) == 0;
+	if (ok)
+		response_text(res, 200, res->content_type, buf_str(&out),
+		    out.len);
+	buf_free(&out);
+	return ok;
 }
 
 /*
  * The URI that keys a read in the worker's cache, or NULL: the reads of
  * CACHE_SHARED routes by viewers who are not staff, and the anonymous
- * answers of CACHE_VIEWER ones (neutral: the viewer gets one).
+ * answers of CACHE_VIEWER ones (public: the viewer's is made from one).
  */
 static const char *
 router_shared_read(const struct ctx *ctx, const struct request *req,
-    bool neutral)
+    bool public)
 {
 	if (ctx->readcache == NULL || auth_is_staff(ctx->session))
 		return NULL;
 	if (req->route->cache == CACHE_SHARED ||
 	    (req->route->cache == CACHE_VIEWER &&
-	    (ctx->session == NULL || neutral)))
+	    (ctx->session == NULL || public)))
 		return request_param(req, "REQUEST_URI");
 	return NULL;
 }
 
-/* Answers from the worker's cache; true if it did. */
+/*
+ * Answers from the worker's cache; true if it did.  The answer says when
+ * it was read, so that nginx keeps it no longer than it would have kept
+ * the first.
+ */
 static bool
 router_cache_get(struct ctx *ctx, const struct request *req,
-    struct response *res, const char *uri)
+    struct response *res, const char *uri, int64_t now_ms)
 {
 	struct readcache_meta meta;
 
 	if (uri == NULL || !readcache_get(ctx->readcache, req->route_index,
-	    uri, &res->text, &meta))
+	    uri, now_ms, &res->text, &meta))
 		return false;
 	json_decref(res->json);
 	res->json = NULL;
 	res->status = 200;
 	res->content_type = meta.type;
+	res->built = (time_t)(meta.read_ms / 1000);
 	memcpy(res->etag, meta.etag, sizeof(res->etag));
 	return true;
 }
@@ -313,7 +347,7 @@ router_cache_get(struct ctx *ctx, const struct request *req,
  */
 static void
 router_cache_put(struct ctx *ctx, const struct request *req,
-    struct response *res, const char *uri)
+    struct response *res, const char *uri, int64_t read_ms)
 {
 	struct readcache_meta meta;
 
@@ -322,22 +356,22 @@ router_cache_put(struct ctx *ctx, const struct request *req,
 		return;
 	meta.type = res->content_type;
 	memcpy(meta.etag, res->etag, sizeof(meta.etag));
-	meta.built = res->built;
+	meta.read_ms = read_ms;
 	readcache_put(ctx->readcache, req->route_index, uri,
 	    buf_str(&res->text), res->text.len, &meta);
 }
 
 /*
- * Runs the handler; for a neutral viewer, as for an anonymous reader
- * (their session set aside for the call), since that is their answer.
+ * Runs the handler; public: as for an anonymous reader (the session set
+ * aside for the call), the answer the viewer's is made from.
  */
 static void
 router_handle(struct ctx *ctx, struct request *req, struct response *res,
-    bool neutral)
+    bool public)
 {
 	struct session	*session = ctx->session;
 
-	if (neutral)
+	if (public)
 		ctx->session = NULL;
 	req->route->handler(ctx, req, res);
 	ctx->session = session;
@@ -348,7 +382,9 @@ router_dispatch(struct ctx *ctx, struct request *req, struct response *res)
 {
 	enum http_method	 m = req->method;
 	const char		*uri;
-	bool			 neutral;
+	enum view		 view;
+	json_t			*marks;
+	int64_t			 now_ms;
 	int			 i;
 
 	if (m == METHOD__MAX) {
@@ -372,11 +408,18 @@ router_dispatch(struct ctx *ctx, struct request *req, struct response *res)
 		return;
 	if (req->route->query != NULL && router_query(req, res) < 0)
 		return;
-	router_cache(ctx, req, res);
-	neutral = router_neutral(ctx, req);
-	uri = router_shared_read(ctx, req, neutral);
-	if (router_cache_get(ctx, req, res, uri))
-		return;
-	router_handle(ctx, req, res, neutral);
-	router_cache_put(ctx, req, res, uri);
+	now_ms = readcache_clock();
+	router_cache(ctx, req, res, now_ms);
+	view = router_view(ctx, req, &marks);
+	uri = router_shared_read(ctx, req, view != VIEW_OWN);
+	if (!router_cache_get(ctx, req, res, uri, now_ms)) {
+		router_handle(ctx, req, res, view != VIEW_OWN);
+		router_cache_put(ctx, req, res, uri, now_ms);
+	}
+	if (view == VIEW_MARKED && !router_mark(req, res, marks)) {
+		log_warn("%s: the viewer's marks could not be set on the "
+		    "shared answer; built for them", req->route->pattern);
+		router_handle(ctx, req, res, false);
+	}
+	json_decref(marks);
 }

@@ -46,10 +46,17 @@ struct worker {
 	int64_t			 trimmed_s;	/* atomic: last malloc_trim() */
 };
 
-/* Beyond this, a thread's response buffer is released after the request. */
-#define WORKER_OUT_KEEP	(64 * 1024)
+/*
+ * Beyond this, a thread's response buffer is released after the request:
+ * room for the largest answer the worker's cache keeps, with its headers.
+ */
+#define WORKER_OUT_KEEP		(READCACHE_MAX_BODY + 64 * 1024)
+/* After an answer this large, worker_trim(). */
+#define WORKER_LARGE_ANSWER	(64 * 1024)
 /* Blocks of this size and more are mapped for their own use (see below). */
 #define WORKER_MMAP_THRESHOLD	(512 * 1024)
+/* Free memory an arena keeps on each free(); worker_trim() returns it. */
+#define WORKER_TRIM_THRESHOLD	(4 * 1024 * 1024)
 
 static uint64_t
 now_us(void)
@@ -176,10 +183,11 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr,
 	request_free(&req);
 	free(ctx.session);
 	response_free(&res);
-	if (out->cap > WORKER_OUT_KEEP) {
-		buf_free(out);
+	if (out->len > WORKER_LARGE_ANSWER)
 		worker_trim(w);
-	} else
+	if (out->cap > WORKER_OUT_KEEP)
+		buf_free(out);
+	else
 		buf_reset(out);
 }
 
@@ -280,6 +288,14 @@ worker_run(const struct config *cfg, struct shared *shared, int fd,
 	 */
 	if (mallopt(M_MMAP_THRESHOLD, WORKER_MMAP_THRESHOLD) != 1)
 		log_warn("worker %d: cannot fix the mmap threshold", index);
+	/*
+	 * By default, a free() that leaves 128 KiB free at the top of an
+	 * arena gives it back, and the next answer of that size faults it in
+	 * again, page by page: a page of 40 threads is 131 KB.  The arenas
+	 * keep more and worker_trim() gives it back, at most once a second.
+	 */
+	if (mallopt(M_TRIM_THRESHOLD, WORKER_TRIM_THRESHOLD) != 1)
+		log_warn("worker %d: cannot set the trim threshold", index);
 	/* Half the request threads at most may wait on hashing. */
 	w.hashpool = hashpool_start(cfg->hash_slots < cfg->threads ?
 	    cfg->hash_slots : cfg->threads, cfg->threads > 1 ?

@@ -3,13 +3,11 @@
  * the table in src/api/routes.c, which alone includes this header.  Each
  * reads the typed values the router validated (request->fields,
  * request->qfields, request->id) and the viewer (ctx->session), and fills
- * the response.  A CACHE_VIEWER route may have a neutral test beside its
- * handler (router.h).
+ * the response.  A CACHE_VIEWER route may have a view beside its handler
+ * (struct route_view, router.h).
  */
 #ifndef CONCERTO_API_H
 #define CONCERTO_API_H
-
-#include <stdbool.h>
 
 struct ctx;
 struct request;
@@ -73,7 +71,7 @@ void	 api_assisted_ballot_create(struct ctx *, struct request *,
 
 /* comments.c */
 void	 api_comments_list(struct ctx *, struct request *, struct response *);
-bool	 api_comments_neutral(struct ctx *, struct request *);
+extern const struct route_view api_comments_view;
 void	 api_comments_create(struct ctx *, struct request *, struct response *);
 void	 api_comment_patch(struct ctx *, struct request *, struct response *);
 void	 api_comment_delete(struct ctx *, struct request *, struct response *);

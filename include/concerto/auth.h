@@ -18,6 +18,9 @@ struct response;
 
 #define AUTH_COOKIE	"__Host-concerto"
 
+/* The consultations a session lists as marked (below); "33" in db_sql.c. */
+#define SESSION_MARKED	32
+
 struct session {
 	int64_t		 id;
 	int64_t		 account_id;
@@ -31,6 +34,13 @@ struct session {
 	char		 csrf_hash[TOKEN_HASH_LEN + 1];
 	char		 language[3];
 	char		 postcode[6];	/* declared, or "" */
+	/*
+	 * The consultations whose comment pages show something of the
+	 * account's (a comment, a vote: comment_viewers, sql/016), read with
+	 * the session, ascending; nmarked -1: more than SESSION_MARKED.
+	 */
+	int64_t		 marked[SESSION_MARKED];
+	int		 nmarked;
 };
 
 /*
@@ -58,5 +68,12 @@ void	 auth_cookie_clear(struct response *);
 
 /* True for a moderator or admin session whose second factor was given. */
 bool	 auth_is_staff(const struct session *);
+
+/*
+ * Whether the comment pages of consultation show something of the
+ * session's account: 1 yes, 0 no, -1 unknown (it has more marks than the
+ * session lists: ask the database).
+ */
+int	 auth_comment_marked(const struct session *, int64_t consultation);
 
 #endif

@@ -43,6 +43,10 @@ struct response {
 	char			 etag[ETAG_LEN];	/* "": not computed */
 };
 
+/* How every JSON answer is encoded (jansson's flags). */
+#define RESPONSE_JSON_FLAGS	(JSON_COMPACT | JSON_PRESERVE_ORDER | \
+				 JSON_ENCODE_ANY | JSON_REAL_PRECISION(12))
+
 void	 response_init(struct response *);
 void	 response_free(struct response *);
 

@@ -9,8 +9,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "concerto/http.h"
 
+struct buf;
 struct ctx;
 struct request;
 struct response;
@@ -38,7 +41,7 @@ enum route_cache {
 	CACHE_NONE,		/* the viewer's own data: no-store */
 	CACHE_SHARED,		/* the path, the query and staff or not only */
 	CACHE_VIEWER,		/* the viewer: shared between anonymous readers,
-				   and with viewers its neutral test admits */
+				   and made for others from theirs (view) */
 };
 
 /* "none", "shared" or "viewer", as `concerto routes` prints them. */
@@ -48,13 +51,23 @@ typedef void (*route_handler)(struct ctx *, struct request *,
 		    struct response *);
 
 /*
- * Of a CACHE_VIEWER route, for a signed-in viewer who is not staff: true
- * if the answer they would get is the anonymous one (nothing of theirs
- * shows on it), which the handler then builds, or the worker's cache
- * gives.  Asked after authorization, before the handler; a failure is a
- * false.
+ * How a CACHE_VIEWER route makes the answer of a signed-in viewer who is
+ * not staff from the anonymous one (which the worker's cache may hold),
+ * asked after authorization, before the handler.  of() returns
+ *   VIEW_PUBLIC  theirs is the anonymous answer as it is;
+ *   VIEW_MARKED  theirs is the anonymous answer once mark() has set on it
+ *                *marks, what it shows them alone (the caller frees it);
+ *   VIEW_OWN     it must be built for them (also on a failure).
+ * mark() writes the answer's text in[0..len) with marks set into out
+ * (json_mark() does for marks by object id); on -1, the answer is built
+ * for the viewer instead.
  */
-typedef bool (*route_neutral)(struct ctx *, struct request *);
+enum view { VIEW_OWN, VIEW_PUBLIC, VIEW_MARKED };
+struct route_view {
+	enum view	(*of)(struct ctx *, struct request *, json_t **marks);
+	int		(*mark)(const char *in, size_t len, const json_t *marks,
+			    struct buf *out);
+};
 
 struct route {
 	enum http_method	 method;
@@ -67,7 +80,7 @@ struct route {
 	const struct field	*query;		/* query parameters */
 	size_t			 nquery;
 	enum route_cache	 cache;
-	route_neutral		 neutral;	/* CACHE_VIEWER; NULL: never */
+	const struct route_view	*view;		/* CACHE_VIEWER; NULL: none */
 };
 
 /* The table, in src/api/routes.c. */

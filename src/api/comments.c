@@ -19,7 +19,9 @@
 #include "concerto/ctx.h"
 #include "concerto/db_array.h"
 #include "concerto/field.h"
+#include "concerto/json_mark.h"
 #include "concerto/mem.h"
+#include "concerto/readcache.h"
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/response_db.h"
@@ -27,6 +29,12 @@
 #define COMMENTS_PAGE_DEFAULT	20
 #define COMMENTS_DEPTH_SHOWN	4	/* levels nested below a page's top */
 #define COMMENTS_REPLIES_MAX	1000	/* replies fetched for one page */
+/*
+ * For this long after a reader's comment appears or changes, their pages
+ * are built for them: a shared page may be older than the change by a
+ * second, and by as long again while the worker's cache rebuilds it.
+ */
+#define COMMENTS_CHANGE_S	(1 + (READCACHE_STALE_MS + 999) / 1000)
 
 /* The columns of STMT_COMMENT_PAGE_OLDEST, _NEWEST and _BEST. */
 enum comment_page_col { COMMENT_PAGE_COL_JSON, COMMENT_PAGE_COL_CURSOR };
@@ -240,25 +248,60 @@ out:
 	db_rows_free(deep);
 }
 
+/* The columns of STMT_COMMENT_VIEWER_MARKS. */
+enum marks_col { MARKS_COL_PRIVATE, MARKS_COL_FIELDS };
+
 /*
- * The route's neutral test (router.h): the signed-in viewer's pages of
- * this consultation are the public ones when they have neither written
- * nor voted here (their own comments and votes are all that a page shows
- * them alone).  False on a database error: the page is then built for them.
+ * The view of a signed-in reader (router.h): the public pages when they
+ * have neither written nor voted here (their session lists where they
+ * have, auth.h); else, unless one of their comments here is unpublished,
+ * shows them support (visibility, reply counts and support are then
+ * theirs alone) or changed in the last COMMENTS_CHANGE_S seconds, the
+ * public pages with their comments marked as theirs and their votes set
+ * (with those comments' counts as they are now).
  */
-bool
-api_comments_neutral(struct ctx *ctx, struct request *req)
+static enum view
+comments_view_of(struct ctx *ctx, struct request *req, json_t **marks)
 {
 	struct db_rows	*rows = NULL;
-	char		 me[API_INT_LEN], cid[API_INT_LEN];
-	bool		 neutral;
+	char		 me[API_INT_LEN], cid[API_INT_LEN], recent[API_INT_LEN];
+	enum view	 view = VIEW_OWN;
+	const char	*viewer = api_viewer(ctx, me),
+			*consultation = api_int(req->id, cid);
+	int		 marked = auth_comment_marked(ctx->session, req->id);
 
-	neutral = db_exec(ctx->db, STMT_COMMENT_VIEWER_NEUTRAL, DB_PARAMS(
-	    api_viewer(ctx, me), api_int(req->id, cid)), &rows) == DB_OK &&
-	    db_nrows(rows) == 1 && db_bool(rows, 0, 0);
+	if (marked < 0) {
+		if (db_exec(ctx->db, STMT_COMMENT_VIEWER_MARKED, DB_PARAMS(
+		    viewer, consultation), &rows) != DB_OK ||
+		    db_nrows(rows) != 1)
+			goto out;
+		marked = db_bool(rows, 0, 0);
+		db_rows_free(rows);
+		rows = NULL;
+	}
+	if (!marked) {
+		view = VIEW_PUBLIC;
+		goto out;
+	}
+	if (db_exec(ctx->db, STMT_COMMENT_VIEWER_MARKS, DB_PARAMS(viewer,
+	    consultation, api_int(COMMENTS_CHANGE_S, recent)), &rows) !=
+	    DB_OK || db_nrows(rows) != 1 || db_bool(rows, 0, MARKS_COL_PRIVATE))
+		goto out;
+	if (db_isnull(rows, 0, MARKS_COL_FIELDS)) {
+		view = VIEW_PUBLIC;
+		goto out;
+	}
+	if ((*marks = api_json_parse(rows, 0, MARKS_COL_FIELDS)) != NULL)
+		view = VIEW_MARKED;
+out:
 	db_rows_free(rows);
-	return neutral;
+	return view;
 }
+
+/* The comments of a page are its objects with an id (json_mark.h). */
+const struct route_view api_comments_view = {
+	comments_view_of, json_mark
+};
 
 /* Answers status with comment id as the session sees it. */
 static void

@@ -455,7 +455,7 @@ const struct route routes[] = {
 	{ METHOD_GET, "/api/v1/consultations/{id}/comments",
 	  api_comments_list,
 	  ROLE_ANY, false, NO_FIELDS, FIELDS(comment_query), CACHE_VIEWER,
-	  api_comments_neutral },
+	  &api_comments_view },
 	{ METHOD_POST, "/api/v1/consultations/{id}/comments",
 	  api_comments_create,
 	  ROLE_PARTICIPANT, true, FIELDS(comment_fields), NO_QUERY,

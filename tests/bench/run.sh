@@ -56,13 +56,13 @@
 # (tallies built by `concerto results recount`, raked over the eight IDF
 # départements and six profiles) and 60 comment threads with replies and
 # votes, one open to the vote and to comments; BENCH_VOTERS signed-in
-# participants (10,000, the sessions of the signed-in rows).  The other
-# scales will come from `concerto dev generate --accounts N
-# --consultations M --ballots B --comments C --seed S` (one line per
-# consultation: `consultation ID PHASE METHOD BALLOTS COMMENTS`), which
-# replaces seed_dataset's call of seed.sql for them; the sessions of the
-# signed-in rows are still written in SQL (scenarios.sh says what
-# seed_dataset must leave).
+# participants (10,000, the sessions of the signed-in rows).  "S" is the
+# issue's scale S, made by `concerto dev generate` (1,000,000 accounts,
+# 100 consultations, 2,000,000 ballots, 1,000,000 comments; a few
+# minutes), and the same signed-in participants (participants.sql):
+# the published consultation with the most comments is read, the voting
+# one with the most ballots voted on (scenarios.sh, seed_generated).  Its
+# state and report are var/bench-s and var/bench-s-report.*.
 #
 # Drift: this 2-core machine's speed wanders by a tenth from one second to
 # the next, and the ballot load leaves background work (autovacuum,
@@ -84,7 +84,7 @@
 #
 # Environment: BENCH_PORT (8282), BENCH_VAR (state directory: var/bench, or
 # the directory tools/stack/default-var names when postgres or www-data
-# cannot reach it), BENCH_SCALE (small), BENCH_DURATION (seconds of each
+# cannot reach it), BENCH_SCALE (small or S), BENCH_DURATION (seconds of each
 # benchmark per round, 10), BENCH_SLICES (slices per round, 5),
 # BENCH_BALLOTS (1000000), BENCH_VOTERS (10000), BENCH_ROUNDS (3),
 # BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 2), BENCH_TIMEOUT
@@ -111,6 +111,8 @@ if [ "$TINY" = 1 ]; then
 	BENCH_ROUNDS=1 BENCH_SLICES=1 BENCH_DURATION=1 BENCH_SCALE=small BENCH_LIGHTHOUSE=0
 	BENCH_BALLOTS=${BENCH_BALLOTS:-5000}
 	default_var=$ROOT/var/bench-tiny default_port=8283
+elif [ "${BENCH_SCALE:-small}" = S ]; then
+	default_var=$ROOT/var/bench-s default_port=8282
 else
 	default_var=$ROOT/var/bench default_port=8282
 fi
@@ -406,7 +408,7 @@ row recount "" "" "" "$([ "$recount_rc" = 0 ] && echo 0 || echo 1)" "" "" "talli
 
 {
 	say ""
-	say "== bench summary (medians of $((ROUNDS * SLICES)) runs of ${SLICE}s, of $ROUNDS of ${DURATION}s for the pgbench sets; $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ); durable: ${DURABLE_SETTINGS[*]})"
+	say "== bench summary, scale $SCALE (medians of $((ROUNDS * SLICES)) runs of ${SLICE}s, of $ROUNDS of ${DURATION}s for the pgbench sets; $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ); durable: ${DURABLE_SETTINGS[*]})"
 	printf '%-22s %10s %9s %9s %7s  %-20s %7s  %s\n' benchmark "req/s" "p50 ms" "p99 ms" errors baseline ratio target
 	# shellcheck disable=SC2034  # fields by name
 	while IFS=$'\t' read -r name rate p50 p99 e base r target met extra; do

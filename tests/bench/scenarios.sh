@@ -19,7 +19,8 @@
 seed_dataset() {
 	case $SCALE in
 	small) seed_small ;;
-	*) die "BENCH_SCALE=$SCALE needs \`concerto dev generate\`, which this build lacks (BENCH_SCALE=small uses tests/bench/seed.sql)" ;;
+	S) seed_generated ;;
+	*) die "BENCH_SCALE is small or S, not $SCALE" ;;
 	esac
 	READ_PATH=/api/v1/consultations/$READ_ID
 	# The page of 40 threads (sort oldest, the default), with their replies.
@@ -59,6 +60,39 @@ seed_small() {
 	# 3: differences found (none were kept yet) and the tallies rebuilt.
 	[ "$rc" = 0 ] || [ "$rc" = 3 ] || { tail -n 5 "$CONCERTO_VAR/log/recount.log" >&2; die "recount failed ($rc)"; }
 	say "   $(tail -n 1 "$CONCERTO_VAR/log/recount.log") in $((SECONDS - t0)) s"
+}
+
+# Scale S (issue 14): \`concerto dev generate\` (seed 14) of 1,000,000
+# accounts, 100 consultations, 2,000,000 ballots and 1,000,000 comments,
+# whose tallies it makes equal to a recount; then participants.sql's
+# signed-in participants.  READ_ID is the published consultation with the
+# most comments, VOTE_ID the voting one with the most ballots, and
+# MAX_CHOICES that one's k.
+seed_generated() {
+	local out t0 db=(psql -X -q -At -v ON_ERROR_STOP=1 "$CONCERTO_DB_ADMIN")
+	say "== bench: generating scale S (1,000,000 accounts, 100 consultations, 2,000,000 ballots, 1,000,000 comments)"
+	t0=$SECONDS
+	out=$("$CONCERTO_BIN" dev generate --accounts 1000000 --consultations 100 \
+		--ballots 2000000 --comments 1000000 --seed 14 2>"$CONCERTO_VAR/log/generate.log") ||
+		{ tail -n 5 "$CONCERTO_VAR/log/generate.log" >&2; die "concerto dev generate failed"; }
+	# "consultation ID PHASE METHOD BALLOTS COMMENTS"
+	READ_ID=$(awk '$1 == "consultation" && $3 == "published"' <<<"$out" | sort -k6,6nr | awk 'NR == 1 {print $2}')
+	VOTE_ID=$(awk '$1 == "consultation" && $3 == "voting"' <<<"$out" | sort -k5,5nr | awk 'NR == 1 {print $2}')
+	if [ -z "$READ_ID" ] || [ -z "$VOTE_ID" ]; then
+		die "the generator made no published or no voting consultation"
+	fi
+	say "   generated in $((SECONDS - t0)) s; read: consultation $READ_ID, vote: consultation $VOTE_ID"
+	out=$("${db[@]}" -1 -v voters="$VOTERS" -f "$ROOT/tests/bench/participants.sql" \
+		-f "$ROOT/tests/bench/participants_print.sql") || die "tests/bench/participants.sql failed"
+	awk '$1 == "session" {print $2, $3}' <<<"$out" >"$CONCERTO_VAR/sessions.txt"
+	FIRST_VOTER=$(awk '$1 == "first_voter" {print $2}' <<<"$out")
+	VOTE_PRIORITIES=$("${db[@]}" -c "SELECT string_agg(id::text, ',' ORDER BY id) FROM priorities
+		WHERE consultation_id = $VOTE_ID AND evidence_status <> 'answered'")
+	MAX_CHOICES=$("${db[@]}" -c "SELECT k FROM consultations WHERE id = $VOTE_ID")
+	if [ -z "$FIRST_VOTER" ] || [ -z "$VOTE_PRIORITIES" ] || [ -z "$MAX_CHOICES" ]; then
+		die "no participants, priorities or k for consultation $VOTE_ID"
+	fi
+	"${db[@]}" -c "ANALYZE" || die "ANALYZE failed"
 }
 
 # Each request once, as the benchmarks make it.

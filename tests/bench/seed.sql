@@ -15,9 +15,10 @@
 --     on which they post comments (comment.lua) during the benchmark.
 -- And bench_ballots, a table shaped like ballots for pgbench's upserts
 -- (tests/bench/ballot.pgbench).  Prints "read ID", "vote ID", a line
--- "session TOKEN CSRF" per participant and "priorities ID,ID,..." (vote's).
--- The larger scales do not use this file: `concerto dev generate` makes
--- their accounts, consultations, ballots and comments (run.sh's header).
+-- "session TOKEN CSRF" per participant, "first_voter ID" and "priorities
+-- ID,ID,..." (vote's).  Scale S does not use this file: `concerto dev
+-- generate` makes its accounts, consultations, ballots and comments, and
+-- participants.sql its signed-in participants (scenarios.sh).
 \set ON_ERROR_STOP on
 \pset format unaligned
 \pset tuples_only on
@@ -162,30 +163,9 @@ BEGIN
 END
 $$;
 
--- The participants of "vote", signed in: tokens and CSRF tokens as
--- src/token.c makes them (43 characters of base64url), stored as SHA-256.
-CREATE TEMP TABLE bench_sessions AS
-SELECT g, translate(rtrim(encode(gen_random_bytes(32), 'base64'), '='),
-	'+/', '-_') AS token,
-    translate(rtrim(encode(gen_random_bytes(32), 'base64'), '='),
-	'+/', '-_') AS csrf
-FROM generate_series(1, :voters) g;
-
-WITH a AS (
-	INSERT INTO accounts (email, pseudonym, profile, interests_declared,
-	    terms_version, terms_accepted_at, health_consent_version,
-	    health_consent_at, verified_at)
-	SELECT 'bench-voter-' || g || '@concerto.test', 'bench-voter-' || g,
-	    (ARRAY['patient', 'carer', 'citizen', 'health_professional',
-		'researcher', 'other'])[1 + g % 6],
-	    g % 10 = 0, '1', now(), '1', now(), now()
-	FROM generate_series(1, :voters) g
-	RETURNING id, pseudonym
-)
-INSERT INTO sessions (token_hash, csrf_hash, account_id, expires_at)
-SELECT digest(s.token, 'sha256'), digest(s.csrf, 'sha256'), a.id,
-    now() + interval '1 day'
-FROM a JOIN bench_sessions s ON a.pseudonym = 'bench-voter-' || s.g;
+-- The participants of "vote", signed in (their accounts come first: the
+-- comments below are theirs), and pgbench's table.
+\ir participants.sql
 
 -- The comments of "read": 60 threads (a page of 40, sort oldest, is full
 -- and has a next page), each with 3 replies, the first of which has 2
@@ -247,23 +227,12 @@ FROM (SELECT comment_id, count(*) FILTER (WHERE value = 1) AS up,
       FROM comment_votes GROUP BY comment_id) x
 WHERE x.comment_id = c.id;
 
-CREATE TABLE bench_ballots (
-	id		bigserial PRIMARY KEY,
-	consultation_id	bigint NOT NULL,
-	account_id	bigint NOT NULL,
-	choices		bigint[] NOT NULL,
-	updated_at	timestamptz NOT NULL DEFAULT now(),
-	UNIQUE (consultation_id, account_id)
-);
 COMMIT;
 ANALYZE accounts, sessions, consultations, priorities, profile_targets,
     ballots, comments, comment_votes;
 
 SELECT 'read ' || id FROM bench_c WHERE name = 'read';
 SELECT 'vote ' || id FROM bench_c WHERE name = 'vote';
-SELECT 'session ' || token || ' ' || csrf FROM bench_sessions ORDER BY g;
--- The voters' accounts are consecutive (one INSERT): the first one's id.
-SELECT 'first_voter ' || min(id) FROM accounts
-WHERE email LIKE 'bench-voter-%@concerto.test';
+\ir participants_print.sql
 SELECT 'priorities ' || string_agg(p.id::text, ',' ORDER BY p.id)
 FROM priorities p JOIN bench_c c ON c.id = p.consultation_id AND c.name = 'vote';

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { COOKIE, anon, get } from './lib/client.mjs';
 import { readFileSync } from 'node:fs';
 import { BASE, ROOT } from './lib/paths.mjs';
-import { ME, commentsPath, consultationPath, prioritiesPath, resultsPath, CONSULTATIONS } from './lib/paths.mjs';
+import { ME, commentPath, commentsPath, consultationPath, prioritiesPath, resultsPath, CONSULTATIONS } from './lib/paths.mjs';
 import { concerto, sql, sqlExec } from './lib/db.mjs';
 import { admin, moderator, participant } from './lib/accounts.mjs';
 import { newConsultation, newPriority, publish, votingConsultation } from './lib/consultations.mjs';
@@ -24,6 +24,9 @@ import { comment, mustDecide, putVote, uniqueBody } from './lib/comments.mjs';
 import { sleep } from './lib/util.mjs';
 
 const ETAG_RE = /^"[0-9a-f]{32}"$/;
+// After this, a writer's pages are made from the shared ones again
+// (COMMENTS_CHANGE_S in src/api/comments.c, and a second).
+const COMMENTS_CHANGE_MS = 7000;
 
 // Waits for the start of the next wall-clock second, so that what follows
 // runs within one second if it is quick.
@@ -242,6 +245,11 @@ test('a participant who has not written or voted on a consultation\'s comments r
   const mine = await comment(q, c.id, { body: uniqueBody('Premier mot') });
   const own = (await direct(path, q.client)).json.comments.find((y) => y.id === mine.id);
   assert.equal(own?.mine, true, 'a new comment shows, as the writer\'s, on their next read');
+  await sleep(COMMENTS_CHANGE_MS);
+  const text = uniqueBody('Corrigé');
+  assert.equal((await q.client.patch(commentPath(mine.id), { body: text })).status, 200);
+  const edited = (await direct(path, q.client)).json.comments.find((y) => y.id === mine.id);
+  assert.equal(edited?.body, text, 'an edit shows on the writer\'s next read, long after their comment was new');
 });
 
 test('published results are kept for the public and revalidated', async () => {

@@ -1,7 +1,9 @@
 /*
- * Unit tests of readcache.c: a hit within the second, with the ETag and
- * type kept beside the body; keys kept apart; bodies over the limit, or
- * built before this second, not kept; threads sharing it.
+ * Unit tests of readcache.c, on a clock of their own: a hit within the
+ * second only, with the ETag and type kept beside the body; keys kept
+ * apart; bodies over the limit not kept; the last answer given while one
+ * caller builds the next, for a bounded time; an older answer never
+ * replacing a newer one; threads sharing it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,33 +15,51 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "concerto/readcache.h"
 
 #define TYPE	"application/json; charset=utf-8"
+#define T0	((int64_t)1796180000 * 1000)	/* the start of a second */
+#define URI	"/api/v1/consultations/1"
 
-/* What a body built now, of TYPE, carries (its ETag: etag_of()). */
+/* What a body read at read_ms, of TYPE, carries (its ETag: etag_of()). */
 static struct readcache_meta
-meta_of(const char *body, size_t len)
+meta_of(const char *body, int64_t read_ms)
 {
-	struct readcache_meta m = { TYPE, "", time(NULL) };
+	struct readcache_meta m = { TYPE, "", read_ms };
 
-	etag_of(body, len, m.etag);
+	etag_of(body, strlen(body), m.etag);
 	return m;
 }
 
-/* Waits for the start of a second, so that a test's steps share one. */
+/* Puts body, read at read_ms, for route 3 and uri. */
 static void
-second_start(void)
+put(struct readcache *rc, const char *uri, const char *body, int64_t read_ms)
 {
-	time_t	 t = time(NULL);
+	struct readcache_meta m = meta_of(body, read_ms);
 
-	while (time(NULL) == t) {
-		struct timespec ts = { 0, 5 * 1000 * 1000 };
+	readcache_put(rc, 3, uri, body, strlen(body), &m);
+}
 
-		nanosleep(&ts, NULL);
+/* True if a get at now_ms hits; then body holds want, read at read_ms. */
+static bool
+got(struct readcache *rc, const char *uri, int64_t now_ms, const char *want,
+    int64_t read_ms)
+{
+	struct readcache_meta m, w = meta_of(want, read_ms);
+	struct buf	 body;
+	bool		 hit;
+
+	buf_init(&body, 0);
+	hit = readcache_get(rc, 3, uri, now_ms, &body, &m);
+	if (hit) {
+		assert_string_equal(buf_str(&body), want);
+		assert_string_equal(m.type, TYPE);
+		assert_string_equal(m.etag, w.etag);
+		assert_int_equal(m.read_ms, read_ms);
 	}
+	buf_free(&body);
+	return hit;
 }
 
 static void
@@ -47,37 +67,60 @@ test_hit_within_the_second_only(void **state)
 {
 	struct readcache *rc = readcache_new();
 	struct buf	 body;
-	struct readcache_meta put, got;
-	char		 want[ETAG_LEN];
+	struct readcache_meta m;
 
-	buf_init(&body, 0);
-	second_start();
-	assert_false(readcache_get(rc, 3, "/api/v1/consultations/1", &body,
-	    &got));
-	put = meta_of("{\"id\":1}", 8);
-	readcache_put(rc, 3, "/api/v1/consultations/1", "{\"id\":1}", 8, &put);
-	assert_true(readcache_get(rc, 3, "/api/v1/consultations/1", &body,
-	    &got));
-	assert_string_equal(buf_str(&body), "{\"id\":1}");
-	assert_string_equal(got.type, TYPE);
-	etag_of("{\"id\":1}", 8, want);
-	assert_string_equal(got.etag, want);
-	assert_int_equal(got.built, put.built);
+	assert_false(got(rc, URI, T0, "", 0));
+	put(rc, URI, "{\"id\":1}", T0 + 100);
+	assert_true(got(rc, URI, T0 + 100, "{\"id\":1}", T0 + 100));
+	assert_true(got(rc, URI, T0 + 999, "{\"id\":1}", T0 + 100));
 	/* Another route or URI is another key. */
-	assert_false(readcache_get(rc, 4, "/api/v1/consultations/1", &body,
-	    &got));
-	assert_false(readcache_get(rc, 3, "/api/v1/consultations/1?x", &body,
-	    &got));
-	second_start();
-	assert_false(readcache_get(rc, 3, "/api/v1/consultations/1", &body,
-	    &got));
-	/* Read in the second before: it could not be used, so is not kept. */
-	put = meta_of("{\"id\":2}", 8);
-	put.built--;
-	readcache_put(rc, 3, "/api/v1/consultations/2", "{\"id\":2}", 8, &put);
-	assert_false(readcache_get(rc, 3, "/api/v1/consultations/2", &body,
-	    &got));
+	buf_init(&body, 0);
+	assert_false(readcache_get(rc, 4, URI, T0 + 200, &body, &m));
 	buf_free(&body);
+	assert_false(got(rc, URI "?x", T0 + 200, "", 0));
+	/* The next second: the first to ask builds. */
+	assert_false(got(rc, URI, T0 + 1000, "", 0));
+	readcache_free(rc);
+}
+
+static void
+test_stale_while_one_rebuilds(void **state)
+{
+	struct readcache *rc = readcache_new();
+
+	put(rc, URI, "[1]", T0 + 900);
+	assert_false(got(rc, URI, T0 + 1000, "", 0));
+	/* While the first to miss builds, the others get the last answer. */
+	assert_true(got(rc, URI, T0 + 1001, "[1]", T0 + 900));
+	assert_true(got(rc, URI, T0 + 1500, "[1]", T0 + 900));
+	put(rc, URI, "[2]", T0 + 1000);
+	assert_true(got(rc, URI, T0 + 1600, "[2]", T0 + 1000));
+	/* A build that never ends hands the work on after READCACHE_STALE_MS. */
+	assert_false(got(rc, URI, T0 + 2000, "", 0));
+	assert_true(got(rc, URI, T0 + 2000 + READCACHE_STALE_MS - 1, "[2]",
+	    T0 + 1000));
+	assert_false(got(rc, URI, T0 + 2000 + READCACHE_STALE_MS, "", 0));
+	readcache_free(rc);
+}
+
+static void
+test_slow_build_still_kept(void **state)
+{
+	struct readcache *rc = readcache_new();
+
+	/*
+	 * Read in one second, put in the next: kept, so that the readers of
+	 * that second get it while the next one is built, not all build.
+	 */
+	put(rc, URI, "[1]", T0 + 100);
+	assert_false(got(rc, URI, T0 + 1000, "", 0));
+	put(rc, URI, "[2]", T0 + 900);
+	assert_false(got(rc, URI, T0 + 1100, "", 0));
+	assert_true(got(rc, URI, T0 + 1101, "[2]", T0 + 900));
+	/* An answer older than the one kept does not replace it. */
+	put(rc, URI, "[3]", T0 + 1200);
+	put(rc, URI, "[0]", T0 + 1150);
+	assert_true(got(rc, URI, T0 + 1300, "[3]", T0 + 1200));
 	readcache_free(rc);
 }
 
@@ -85,20 +128,17 @@ static void
 test_large_body_not_kept(void **state)
 {
 	struct readcache *rc = readcache_new();
+	struct readcache_meta m = { TYPE, "", T0 };
 	struct buf	 body;
-	struct readcache_meta put, got;
 	char		*big = malloc(READCACHE_MAX_BODY + 1);
 
 	assert_non_null(big);
 	memset(big, 'x', READCACHE_MAX_BODY + 1);
 	buf_init(&body, 0);
-	second_start();
-	put = meta_of(big, READCACHE_MAX_BODY + 1);
-	readcache_put(rc, 1, "/big", big, READCACHE_MAX_BODY + 1, &put);
-	assert_false(readcache_get(rc, 1, "/big", &body, &got));
-	put = meta_of(big, READCACHE_MAX_BODY);
-	readcache_put(rc, 1, "/big", big, READCACHE_MAX_BODY, &put);
-	assert_true(readcache_get(rc, 1, "/big", &body, &got));
+	readcache_put(rc, 1, "/big", big, READCACHE_MAX_BODY + 1, &m);
+	assert_false(readcache_get(rc, 1, "/big", T0, &body, &m));
+	readcache_put(rc, 1, "/big", big, READCACHE_MAX_BODY, &m);
+	assert_true(readcache_get(rc, 1, "/big", T0, &body, &m));
 	assert_int_equal(body.len, READCACHE_MAX_BODY);
 	free(big);
 	buf_free(&body);
@@ -117,7 +157,7 @@ hammer_run(void *arg)
 {
 	struct hammer	*h = arg;
 	struct buf	 body;
-	struct readcache_meta put, got;
+	struct readcache_meta m, w;
 	char		 uri[64], want[64];
 	int		 i, k;
 
@@ -126,15 +166,13 @@ hammer_run(void *arg)
 		k = i % 200;
 		snprintf(uri, sizeof(uri), "/api/v1/consultations/%d", k);
 		snprintf(want, sizeof(want), "{\"id\":%d}", k);
-		if (i % 3 == h->id % 3) {
-			put = meta_of(want, strlen(want));
-			readcache_put(h->rc, 1, uri, want, strlen(want), &put);
-		} else if (readcache_get(h->rc, 1, uri, &body, &got)) {
-			put = meta_of(want, strlen(want));
-			if (strcmp(buf_str(&body), want) != 0 ||
-			    strcmp(got.etag, put.etag) != 0)
-				h->bad++;
-		}
+		w = meta_of(want, T0 + i / 100);
+		if (i % 3 == h->id % 3)
+			readcache_put(h->rc, 1, uri, want, strlen(want), &w);
+		else if (readcache_get(h->rc, 1, uri, T0 + i / 100, &body,
+		    &m) && (strcmp(buf_str(&body), want) != 0 ||
+		    strcmp(m.etag, w.etag) != 0))
+			h->bad++;
 	}
 	buf_free(&body);
 	return NULL;
@@ -165,6 +203,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hit_within_the_second_only),
+		cmocka_unit_test(test_stale_while_one_rebuilds),
+		cmocka_unit_test(test_slow_build_still_kept),
 		cmocka_unit_test(test_large_body_not_kept),
 		cmocka_unit_test(test_threads_share_it),
 	};
