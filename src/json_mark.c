@@ -46,7 +46,6 @@ scan_char(struct scan *s, char c)
 	return 0;
 }
 
-
 /* Passes a string; *text and *len (if text is not NULL): its bytes. */
 static int
 scan_string(struct scan *s, const char **text, size_t *len)
@@ -79,7 +78,7 @@ scan_scalar_len(const struct scan *s)
 {
 	const char	*q = s->p;
 
-	while (q < s->end && (strchr("+-.eE", *q) != NULL ||
+	while (q < s->end && *q != '\0' && (strchr("+-.E", *q) != NULL ||
 	    (*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'z')))
 		q++;
 	return (size_t)(q - s->p);
