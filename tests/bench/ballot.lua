@@ -8,34 +8,16 @@
 -- a random client address, so that nginx's per-address write limit measures
 -- nothing.  The cookie and CSRF header are the browser's (src/auth.c); no
 -- Origin, as a same-origin client may send none.
-local next_thread = 0
+local lib = dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
+setup = lib.numbered()
 
-function setup(thread)
-	thread:set("tid", next_thread)
-	next_thread = next_thread + 1
-end
-
-local sessions = {}
-local priorities = {}
-local k, cursor
+local sessions, priorities, k, cursor
 
 function init(args)
-	local nthreads = tonumber(os.getenv("BALLOT_THREADS") or "1")
-	local i = 0
-	for line in io.lines(os.getenv("BALLOT_SESSIONS")) do
-		local token, csrf = line:match("^(%S+) (%S+)$")
-		if token then
-			if i % nthreads == tid then
-				sessions[#sessions + 1] = { cookie = "__Host-concerto=" .. token, csrf = csrf }
-			end
-			i = i + 1
-		end
-	end
-	assert(#sessions > 0, "ballot.lua: no session for thread " .. tid)
-	for id in os.getenv("BALLOT_PRIORITIES"):gmatch("%d+") do
-		priorities[#priorities + 1] = id
-	end
-	k = math.min(tonumber(os.getenv("BALLOT_K")), #priorities)
+	sessions = lib.sessions(os.getenv("BALLOT_SESSIONS"), tid,
+	    tonumber(os.getenv("BALLOT_THREADS") or "1"))
+	priorities = lib.ids(os.getenv("BALLOT_PRIORITIES"))
+	k = tonumber(os.getenv("BALLOT_K"))
 	math.randomseed(os.time() * 16 + tid)
 	cursor = math.random(#sessions)
 end
@@ -43,17 +25,10 @@ end
 request = function()
 	local s = sessions[cursor]
 	cursor = cursor % #sessions + 1
-	-- The first n of a random permutation (Fisher-Yates, stopped early).
-	local n = math.random(k)
-	for i = 1, n do
-		local j = math.random(i, #priorities)
-		priorities[i], priorities[j] = priorities[j], priorities[i]
-	end
 	return wrk.format("PUT", nil, {
 		["Content-Type"] = "application/json",
 		["Cookie"] = s.cookie,
 		["X-CSRF-Token"] = s.csrf,
-		["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.random(0, 255),
-		    math.random(0, 255), math.random(1, 254)),
-	}, '{"choices":[' .. table.concat(priorities, ",", 1, n) .. ']}')
+		["X-Forwarded-For"] = lib.address(),
+	}, lib.ballot(priorities, k))
 end

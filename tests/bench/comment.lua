@@ -6,12 +6,7 @@
 -- per-network write limit measures nothing.  The per-account budget,
 -- CONCERTO_COMMENTS_PER_MINUTE, is raised on the bench stack only.
 local lib = dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
-local next_thread = 0
-
-function setup(thread)
-	thread:set("tid", next_thread)
-	next_thread = next_thread + 1
-end
+setup = lib.numbered()
 
 local sessions, cursor
 local n = 0

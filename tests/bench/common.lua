@@ -1,7 +1,16 @@
 -- What the wrk scripts of `make bench` share (loaded with dofile from
--- BENCH_LUA_DIR): each thread's share of the signed-in sessions, random
--- client addresses, and pacing to a fixed rate.
+-- BENCH_LUA_DIR): thread numbers, each thread's share of the signed-in
+-- sessions, random client addresses, ballots, and pacing to a fixed rate.
 local M = {}
+
+-- A setup() for wrk that numbers the threads: each sees its own as tid.
+function M.numbered()
+	local n = 0
+	return function(thread)
+		thread:set("tid", n)
+		n = n + 1
+	end
+end
 
 -- The sessions of file (lines "TOKEN CSRF", tests/bench/seed.sql) that
 -- thread tid of nthreads takes: every nthreads-th, so that no session is
@@ -26,6 +35,27 @@ end
 function M.address()
 	return string.format("10.%d.%d.%d", math.random(0, 255),
 	    math.random(0, 255), math.random(1, 254))
+end
+
+-- The ids of a comma-separated list (BALLOT_PRIORITIES).
+function M.ids(list)
+	local out = {}
+	for id in list:gmatch("%d+") do
+		out[#out + 1] = id
+	end
+	return out
+end
+
+-- A ballot's body: 1 to k distinct ids of ids in random order, the first
+-- ones of a random permutation (Fisher-Yates, stopped early; ids is
+-- shuffled in place), so that the tallies move at every ballot.
+function M.ballot(ids, k)
+	local n = math.random(math.min(k, #ids))
+	for i = 1, n do
+		local j = math.random(i, #ids)
+		ids[i], ids[j] = ids[j], ids[i]
+	end
+	return '{"choices":[' .. table.concat(ids, ",", 1, n) .. ']}'
 end
 
 -- A delay() for wrk that gives this thread `rate` requests a second in all

@@ -6,15 +6,10 @@
 -- BALLOT_PRIORITIES) and 1% comments (POST MIXED_COMMENT, as
 -- comment.lua).  Writes come from random client addresses.
 local lib = dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
-local next_thread = 0
+setup = lib.numbered()
 
-function setup(thread)
-	thread:set("tid", next_thread)
-	next_thread = next_thread + 1
-end
-
-local sessions, cursor, k
-local reads, priorities = {}, {}
+local sessions, priorities, cursor, k
+local reads = {}
 local ballot_path = os.getenv("MIXED_BALLOT")
 local comment_path = os.getenv("MIXED_COMMENT")
 local r, n = 0, 0
@@ -25,10 +20,8 @@ function init(args)
 	for p in os.getenv("MIXED_READS"):gmatch("%S+") do
 		reads[#reads + 1] = p
 	end
-	for id in os.getenv("BALLOT_PRIORITIES"):gmatch("%d+") do
-		priorities[#priorities + 1] = id
-	end
-	k = math.min(tonumber(os.getenv("BALLOT_K")), #priorities)
+	priorities = lib.ids(os.getenv("BALLOT_PRIORITIES"))
+	k = tonumber(os.getenv("BALLOT_K"))
 	math.randomseed(os.time() * 16 + tid)
 	cursor = math.random(#sessions)
 end
@@ -48,13 +41,8 @@ request = function()
 		["X-Forwarded-For"] = lib.address(),
 	}
 	if x > 1 then
-		local m = math.random(k)
-		for i = 1, m do
-			local j = math.random(i, #priorities)
-			priorities[i], priorities[j] = priorities[j], priorities[i]
-		end
 		return wrk.format("PUT", ballot_path, headers,
-		    '{"choices":[' .. table.concat(priorities, ",", 1, m) .. ']}')
+		    lib.ballot(priorities, k))
 	end
 	n = n + 1
 	return wrk.format("POST", comment_path, headers, string.format(

@@ -6,12 +6,7 @@
 --   READ_RATE      requests a second in all (no rate: as fast as it goes),
 --                  spread over READ_THREADS wrk threads (wrk -t)
 local lib = dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
-local next_thread = 0
-
-function setup(thread)
-	thread:set("tid", next_thread)
-	next_thread = next_thread + 1
-end
+setup = lib.numbered()
 
 local sessions, cursor
 local nthreads = tonumber(os.getenv("READ_THREADS") or "1")

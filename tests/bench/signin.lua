@@ -1,12 +1,13 @@
 -- wrk script: sign-ins with the account given in SIGNIN_BODY (JSON), each
 -- from a random client address, so that nginx's per-address limit and the
 -- worker's per-network throttling measure nothing but the hashing.
+local lib = dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
+
 wrk.method = "POST"
 wrk.body = os.getenv("SIGNIN_BODY")
 wrk.headers["Content-Type"] = "application/json"
 
 request = function()
-	wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d",
-	    math.random(0, 255), math.random(0, 255), math.random(1, 254))
+	wrk.headers["X-Forwarded-For"] = lib.address()
 	return wrk.format()
 end
