@@ -8,8 +8,9 @@
 #    serving build/asan/concerto, and runs every tests/http/*.test.mjs with
 #    `node --test`, one file at a time (some files stop the database or kill
 #    workers: they must not share the stack with another file), then every
-#    tests/www/*.test.mjs (browser tests: Debian's chromium through
-#    playwright-core, axe-core; screenshots under $TEST_VAR-reports/).
+#    tests/www/*.test.mjs, TEST_JOBS (2) at a time (browser tests: Debian's
+#    chromium through playwright-core, axe-core; screenshots under
+#    $TEST_VAR-reports/).
 # 3. Stops the stack (always, through the EXIT trap) and fails if the
 #    sanitizers reported anything in the service's log.
 # 4. Runs the tiny pass of the benchmarks (tests/bench/run.sh with
@@ -26,7 +27,7 @@
 # tools/stack/default-var names on one line; a TEST_VAR given is used as
 # it is, and the stack refuses one it cannot use),
 # TEST_FILES (space-separated test files to run instead of all of tests/http),
-# TEST_FILE_TIMEOUT (seconds per file, 300).
+# TEST_FILE_TIMEOUT (seconds per file, 300), TEST_JOBS (browser files at once, 2).
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -euo pipefail
 
@@ -146,19 +147,26 @@ else
 fi
 [ -e "${files[0]}" ] || { say "run.sh: no tests/http/*.test.mjs"; exit 1; }
 
-http_failed_files=()
-for f in "${files[@]}"; do
-	hr
-	say "== $(basename "$(dirname "$f")"): $f"
-	tap=$REPORTS/$(basename "$f" .mjs).tap
-	rc=0
-	# One file per node process: files never share the stack concurrently.
-	# spec on the terminal, TAP in a file for the counts.
+# Runs one test file with `node --test`: spec to $2 (stdout when "-"), TAP
+# in $REPORTS/<name>.tap for the counts, the exit status in <name>.rc.
+run_file() {
+	local f=$1 out=$2 name rc=0
+	name=$REPORTS/$(basename "$f" .mjs)
+	[ "$out" != - ] || out=/dev/stdout
 	timeout --kill-after=10 "$FILE_TIMEOUT" node --test \
-		--test-reporter=spec --test-reporter-destination=stdout \
-		--test-reporter=tap --test-reporter-destination="$tap" \
+		--test-reporter=spec --test-reporter-destination="$out" \
+		--test-reporter=tap --test-reporter-destination="$name.tap" \
 		"$f" || rc=$?
+	printf '%s\n' "$rc" >"$name.rc"
+}
+
+# Adds a finished file's counts to the totals.
+count_file() {
+	local f=$1 name tap rc p x c s
+	name=$REPORTS/$(basename "$f" .mjs)
+	tap=$name.tap
 	[ -f "$tap" ] || : >"$tap"
+	rc=$(cat "$name.rc" 2>/dev/null || echo 1)
 	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" | tail -n1)
 	x=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" | tail -n1)
 	c=$(sed -n 's/^# cancelled \([0-9]*\)$/\1/p' "$tap" | tail -n1)
@@ -171,7 +179,48 @@ for f in "${files[@]}"; do
 	fi
 	pass=$((pass + p)) fail=$((fail + x + c)) skip=$((skip + s))
 	[ $((x + c)) -eq 0 ] || http_failed_files+=("$f")
+}
+
+# The HTTP files run one at a time: some stop the database, kill workers,
+# count sign-ins against the throttle or time the cache, and must not share
+# the stack with another file.  The browser files only act as participants
+# and staff of their own consultations: TEST_JOBS of them (2) run at once,
+# each one's spec printed whole when it ends.
+serial=() parallel=()
+for f in "${files[@]}"; do
+	case $f in
+	tests/www/*) parallel+=("$f") ;;
+	*) serial+=("$f") ;;
+	esac
 done
+jobs_max=${TEST_JOBS:-2}
+
+http_failed_files=()
+for f in "${serial[@]}"; do
+	hr
+	say "== $(basename "$(dirname "$f")"): $f"
+	run_file "$f" -
+	count_file "$f"
+done
+
+running=()
+# Waits for the oldest running browser file, prints its spec and counts it.
+finish_oldest() {
+	local f=${running[0]}
+	wait "${running_pid[0]}" || true
+	running=("${running[@]:1}") running_pid=("${running_pid[@]:1}")
+	hr
+	say "== $(basename "$(dirname "$f")"): $f"
+	cat "$REPORTS/$(basename "$f" .mjs).spec"
+	count_file "$f"
+}
+running_pid=()
+for f in "${parallel[@]}"; do
+	[ "${#running[@]}" -lt "$jobs_max" ] || finish_oldest
+	run_file "$f" "$REPORTS/$(basename "$f" .mjs).spec" &
+	running+=("$f") running_pid+=("$!")
+done
+while [ "${#running[@]}" -gt 0 ]; do finish_oldest; done
 hr
 
 # ------------------------------------------------------------ sanitizer check
