@@ -317,7 +317,7 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "c.weighting, t.profile, t.assisted, t.ballots "
 	    "FROM consultations c LEFT JOIN LATERAL (SELECT profile, "
 	    "sum(assisted) AS assisted, sum(ballots) AS ballots "
-	    "FROM tally_cells WHERE consultation_id = c.id "
+	    "FROM tally_cells_now WHERE consultation_id = c.id "
 	    "AND ($2::boolean OR NOT interests) GROUP BY profile) t ON true "
 	    "WHERE c.id = $1", 2 },
 	/*
@@ -330,17 +330,17 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "FROM priorities p WHERE p.consultation_id = $1 "
 	    "ORDER BY p.position, p.id", 1 },
 	[STMT_RESULTS_PAIRS] = { "results_pairs",
-	    "SELECT winner, loser, sum(ballots) FROM tally_pairs "
+	    "SELECT winner, loser, sum(ballots) FROM tally_pairs_now "
 	    "WHERE consultation_id = $1 AND ($2::boolean OR NOT interests) "
 	    "GROUP BY 1, 2", 2 },
 	/* For weighting: participants and tallies per (stratum, profile). */
 	[STMT_RESULTS_CELLS] = { "results_cells",
-	    "SELECT stratum, profile, sum(ballots) FROM tally_cells "
+	    "SELECT stratum, profile, sum(ballots) FROM tally_cells_now "
 	    "WHERE consultation_id = $1 AND ($2::boolean OR NOT interests) "
 	    "GROUP BY 1, 2 HAVING sum(ballots) <> 0", 2 },
 	[STMT_RESULTS_ITEM_CELLS] = { "results_item_cells",
 	    "SELECT priority_id, stratum, profile, sum(supporters), "
-	    "sum(points), sum(firsts) FROM tally_items WHERE "
+	    "sum(points), sum(firsts) FROM tally_items_now WHERE "
 	    "consultation_id = $1 AND "
 	    "($2::boolean OR NOT interests) GROUP BY 1, 2, 3 "
 	    "HAVING sum(supporters) <> 0 OR sum(points) <> 0 OR "
