@@ -259,6 +259,28 @@ test('20 concurrent PUTs by one participant: all 200, the ballot is one of them,
   }
 });
 
+// A ballot appends its move to tally_log; every 64th move folds the log
+// into the tallies (sql/018).  The results count both halves.
+test('ballots count in the results before and after their moves are folded into the tallies', async () => {
+  const people = await few(5);
+  const { c, ids } = await votingConsultation({ method: 'ranked', k: 3, priorities: 5 });
+  const cast = [[ids[0], ids[1], ids[2]], [ids[1]], [ids[2], ids[0]], [ids[3], ids[4], ids[0]], [ids[4]]];
+  const moves = () => Number(sql('SELECT count(*) AS n FROM tally_log WHERE consultation_id = :c', { c: c.id })[0].n);
+  sqlExec('SELECT tally_fold()');
+  await Promise.all(people.map((p, i) => vote(p, c.id, cast[i])));
+  const last = [ids[4], ids[3]];
+  ok(await putBallot(people[4], c.id, last), 200, 'replacement');
+  const want = [...cast.slice(0, 4), last];
+  const pending = moves();
+  assert.ok(pending >= 1 && pending <= 6, `the moves wait in tally_log (${pending} of 6; a fold may have come between)`);
+  assertTallies(await adminResults(c.id), want, ids, 3, 'with moves pending: ');
+  const folded = Number(sql('SELECT tally_fold() AS n')[0].n);
+  assert.ok(folded >= pending, `tally_fold() folds every move waiting (${folded} >= ${pending})`);
+  assert.equal(moves(), 0, 'the log is empty after the fold');
+  assertTallies(await adminResults(c.id), want, ids, 3, 'folded: ');
+  assertRecountClean(c.id, 5);
+});
+
 test('100 participants cast their first ballot at the same moment: all accepted, 100 counted', async () => {
   const people = await crowd();
   assert.equal(people.length, 100);
