@@ -36,6 +36,13 @@
 #define HASH_WINDOW	600		/* seconds of the hashing budget */
 #define MAIL_REQUESTS	10		/* reset requests per network ... */
 #define MAIL_WINDOW	600		/* ... per this many seconds */
+/*
+ * How long a sign-in waits for a host hashing slot before 503 busy: a few
+ * hashes' time, so that a hash slowed by a busy host (a vacuum, at nice 0,
+ * against the hashes' nice 10) does not turn the next sign-in away; only
+ * the worker's hashing places wait, never a read's thread.
+ */
+#define HASH_SLOT_WAIT_MS 1000
 
 /*
  * Takes a place in the worker's hashing pool and a host hashing slot, or
@@ -45,7 +52,7 @@ static int
 api_hash_begin(struct ctx *ctx, struct request *req, struct response *res)
 {
 	if (hashpool_reserve(ctx->hashpool) == 0) {
-		if (password_slot_acquire(ctx->shared, 250) == 0)
+		if (password_slot_acquire(ctx->shared, HASH_SLOT_WAIT_MS) == 0)
 			return 0;
 		hashpool_release(ctx->hashpool);
 	}
