@@ -20,7 +20,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import {
-  mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync, chmodSync,
+  mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync, rmSync, chmodSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -335,4 +335,23 @@ test('a 403, a 413, a 429 and 404s leave no client address in the stack\'s nginx
     /"POST \/api\/v1\/session HTTP\/1\.1" 400 .* 400 [0-9.]+ PASSED /,
     new RegExp(`"GET /no-such-${tag}\\.css HTTP/1\\.1" 404 `),
   ]) assert.match(access, re, 'the access log has the line');
+});
+
+// A page without an icon of its own makes the browser ask for
+// /favicon.ico, a 404 in its console (Lighthouse's best practices).
+test('every page names its icon, which nginx serves as SVG', async () => {
+  const pages = readdirSync(`${ROOT}/www`).filter((f) => f.endsWith('.html'));
+  assert.ok(pages.length >= 10, `the pages of www/ (${pages.length})`);
+  const icons = new Set();
+  for (const f of pages) {
+    const m = /<link rel="icon" href="([^"]+)" type="image\/svg\+xml">/.exec(readFileSync(`${ROOT}/www/${f}`, 'utf8'));
+    assert.ok(m, `${f} names its icon in its <head>`);
+    icons.add(m[1]);
+  }
+  for (const icon of icons) {
+    const r = await fetch(`${BASE}${icon}`);
+    assert.equal(r.status, 200, `GET ${icon}`);
+    assert.match(r.headers.get('content-type') || '', /^image\/svg\+xml/, `${icon} is SVG`);
+    assert.match(await r.text(), /^<svg [^>]*viewBox=/, `${icon} is an SVG image`);
+  }
 });

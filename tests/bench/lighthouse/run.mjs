@@ -37,9 +37,16 @@ try {
     const bytes = items.reduce((s, x) => s + (x.transferSize || 0), 0);
     const js = items.filter((x) => x.resourceType === 'Script').reduce((s, x) => s + (x.transferSize || 0), 0);
     const row = { page: name, path, bytes, js_bytes: js };
+    // A category Lighthouse could not score (a page that did not paint, a
+    // trace it could not read) is null, with the reason beside it.
+    if (lhr.runtimeError) row.runtime_error = `${lhr.runtimeError.code}: ${lhr.runtimeError.message}`;
+    if (lhr.runWarnings?.length) row.run_warnings = lhr.runWarnings;
+    const consoleErrors = lhr.audits['errors-in-console']?.details?.items || [];
+    if (consoleErrors.length) row.console_errors = consoleErrors.map((x) => `${x.source}: ${x.description} (${x.sourceLocation?.url || x.url || ''})`);
     for (const c of Object.keys(TARGETS)) {
-      row[c] = Math.round((lhr.categories[c]?.score ?? 0) * 100);
-      if ((lhr.categories[c]?.score ?? 0) < TARGETS[c]) {
+      const score = lhr.categories[c]?.score ?? null;
+      row[c] = score === null ? null : Math.round(score * 100);
+      if ((score ?? 0) < TARGETS[c]) {
         failed = true;
         const bad = Object.values(lhr.audits).filter((a) => a.score !== null && a.score < 1
           && lhr.categories[c].auditRefs.some((ref) => ref.id === a.id && ref.weight > 0));
@@ -53,8 +60,12 @@ try {
 }
 console.log('page           perf  a11y  best   bytes   js bytes');
 for (const r of rows) {
-  console.log(`${r.page.padEnd(14)} ${String(r.performance).padStart(4)}  ${String(r.accessibility).padStart(4)}  ${String(r['best-practices']).padStart(4)}  ${String(r.bytes).padStart(6)}  ${String(r.js_bytes).padStart(8)}`);
+  const score = (c) => String(r[c] ?? '-').padStart(4);
+  console.log(`${r.page.padEnd(14)} ${score('performance')}  ${score('accessibility')}  ${score('best-practices')}  ${String(r.bytes).padStart(6)}  ${String(r.js_bytes).padStart(8)}`);
   for (const k of Object.keys(r).filter((x) => x.endsWith('_missed'))) console.log(`  ${k}: ${r[k].join(', ')}`);
+  if (r.runtime_error) console.log(`  not scored: ${r.runtime_error}`);
+  for (const w of r.run_warnings || []) console.log(`  warning: ${w}`);
+  for (const e of r.console_errors || []) console.log(`  console: ${e}`);
 }
 if (out) writeFileSync(out, `${JSON.stringify(rows, null, 1)}\n`);
 process.exit(failed ? 1 : 0);
