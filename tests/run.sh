@@ -8,7 +8,7 @@
 #    serving build/asan/concerto, and runs every tests/http/*.test.mjs with
 #    `node --test`, one file at a time (some files stop the database or kill
 #    workers: they must not share the stack with another file), then every
-#    tests/www/*.test.mjs, TEST_JOBS (2) at a time (browser tests: Debian's
+#    tests/www/*.test.mjs, TEST_JOBS (1) at a time (browser tests: Debian's
 #    chromium through playwright-core, axe-core; screenshots under
 #    $TEST_VAR-reports/).
 # 3. Stops the stack (always, through the EXIT trap) and fails if the
@@ -27,7 +27,7 @@
 # tools/stack/default-var names on one line; a TEST_VAR given is used as
 # it is, and the stack refuses one it cannot use),
 # TEST_FILES (space-separated test files to run instead of all of tests/http),
-# TEST_FILE_TIMEOUT (seconds per file, 300), TEST_JOBS (browser files at once, 2).
+# TEST_FILE_TIMEOUT (seconds per file, 300), TEST_JOBS (browser files at once, 1).
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -euo pipefail
 
@@ -147,12 +147,19 @@ else
 fi
 [ -e "${files[0]}" ] || { say "run.sh: no tests/http/*.test.mjs"; exit 1; }
 
-# Runs one test file with `node --test`: spec to $2 (stdout when "-"), TAP
+# The reports of a test file, by folder and name (tests/http/accounts and
+# tests/www/accounts are two): $REPORTS/http-accounts.test, and so on.
+report_of() {
+	printf '%s/%s-%s\n' "$REPORTS" "$(basename "$(dirname "$1")")" "$(basename "$1" .mjs)"
+}
+
+# Runs one test file with `node --test`: spec to $2 (node's own stdout when
+# "-": a path to /dev/stdout would truncate a log file it is redirected to), TAP
 # in $REPORTS/<name>.tap for the counts, the exit status in <name>.rc.
 run_file() {
 	local f=$1 out=$2 name rc=0
-	name=$REPORTS/$(basename "$f" .mjs)
-	[ "$out" != - ] || out=/dev/stdout
+	name=$(report_of "$f")
+	[ "$out" != - ] || out=stdout
 	timeout --kill-after=10 "$FILE_TIMEOUT" node --test \
 		--test-reporter=spec --test-reporter-destination="$out" \
 		--test-reporter=tap --test-reporter-destination="$name.tap" \
@@ -163,7 +170,7 @@ run_file() {
 # Adds a finished file's counts to the totals.
 count_file() {
 	local f=$1 name tap rc p x c s
-	name=$REPORTS/$(basename "$f" .mjs)
+	name=$(report_of "$f")
 	tap=$name.tap
 	[ -f "$tap" ] || : >"$tap"
 	rc=$(cat "$name.rc" 2>/dev/null || echo 1)
@@ -184,8 +191,11 @@ count_file() {
 # The HTTP files run one at a time: some stop the database, kill workers,
 # count sign-ins against the throttle or time the cache, and must not share
 # the stack with another file.  The browser files only act as participants
-# and staff of their own consultations: TEST_JOBS of them (2) run at once,
-# each one's spec printed whole when it ends.
+# and staff of their own consultations: TEST_JOBS of them may run at once,
+# each one's spec printed whole when it ends.  The default is 1: with 2, on
+# CI's machine, one file's bursts of sign-ins fill a worker's hashing places
+# and the other's page gets 503 busy at once (hashpool_reserve() does not
+# wait), as the password reset of tests/www/accounts.test.mjs did.
 serial=() parallel=()
 for f in "${files[@]}"; do
 	case $f in
@@ -193,7 +203,7 @@ for f in "${files[@]}"; do
 	*) serial+=("$f") ;;
 	esac
 done
-jobs_max=${TEST_JOBS:-2}
+jobs_max=${TEST_JOBS:-1}
 
 http_failed_files=()
 for f in "${serial[@]}"; do
@@ -211,13 +221,13 @@ finish_oldest() {
 	running=("${running[@]:1}") running_pid=("${running_pid[@]:1}")
 	hr
 	say "== $(basename "$(dirname "$f")"): $f"
-	cat "$REPORTS/$(basename "$f" .mjs).spec"
+	cat "$(report_of "$f").spec"
 	count_file "$f"
 }
 running_pid=()
 for f in "${parallel[@]}"; do
 	[ "${#running[@]}" -lt "$jobs_max" ] || finish_oldest
-	run_file "$f" "$REPORTS/$(basename "$f" .mjs).spec" &
+	run_file "$f" "$(report_of "$f").spec" &
 	running+=("$f") running_pid+=("$!")
 done
 while [ "${#running[@]}" -gt 0 ]; do finish_oldest; done
