@@ -35,6 +35,8 @@ ASANLIB  = $(LIBSRC:src/%.c=build/asan/obj/%.o)
 
 GEOIP_DB = build/geoip/concerto-test.mmdb
 
+# Before the dependency files: their first rule would be the default goal.
+.DEFAULT_GOAL := all
 -include $(OBJ:.o=.d) $(ASANOBJ:.o=.d) $(UNIT_BIN:=.d)
 
 DEB_PACKAGES = gcc make pkg-config libc6-dev libfcgi-dev libpq-dev libjansson-dev \

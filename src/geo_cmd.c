@@ -55,6 +55,27 @@ geo_lookup_cmd(const struct config *cfg, const char *addr)
 	return 0;
 }
 
+/* True if scheme is one of geo_schemes, whose names go to names (size n). */
+static bool
+geo_scheme_known(const char *scheme, char *names, size_t n)
+{
+	size_t	 i, len = 0;
+	bool	 known = false;
+
+	names[0] = '\0';
+	for (i = 0; i < sizeof(geo_schemes) / sizeof(geo_schemes[0]); i++) {
+		known = known || strcmp(scheme, geo_schemes[i]) == 0;
+		if (len < n)
+			len += (size_t)snprintf(names + len, n - len, "%s%s",
+			    i > 0 ? ", " : "", geo_schemes[i]);
+	}
+	return known;
+}
+
+/*
+ * Prints the populations in force for scheme, or for every scheme when
+ * NULL; a scheme without any says so.
+ */
 static int
 geo_population_list(const struct config *cfg, const char *scheme)
 {
@@ -71,6 +92,8 @@ geo_population_list(const struct config *cfg, const char *scheme)
 			fprintf(stderr, "geo: the database is unavailable\n");
 			goto out;
 		}
+		if (db_nrows(rows) == 0)
+			printf("%s: no population loaded\n", geo_schemes[j]);
 		for (i = 0; i < db_nrows(rows); i++) {
 			if (i == 0)
 				printf("%s: %s (%s)\n", geo_schemes[j],
@@ -161,6 +184,7 @@ const char geo_usage[] = GEO_LOOKUP_USAGE "\n" GEO_POPULATION_USAGE;
 int
 geo_command(const struct config *cfg, int argc, char **argv)
 {
+	char	 known[128];
 	int	 rc;
 
 	if (argc < 2)
@@ -183,5 +207,8 @@ geo_command(const struct config *cfg, int argc, char **argv)
 	if ((rc = cli_operands("geo population", GEO_POPULATION_USAGE,
 	    argc - 1, argv + 1, 0, 1)) != CLI_GO)
 		return rc;
+	if (argc == 3 && !geo_scheme_known(argv[2], known, sizeof(known)))
+		return cli_refuse("geo population", GEO_POPULATION_USAGE,
+		    "unknown scheme %s (the schemes: %s)", argv[2], known);
 	return geo_population_list(cfg, argc == 3 ? argv[2] : NULL);
 }

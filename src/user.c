@@ -69,6 +69,27 @@ user_print_enrolment(const struct twofactor_enrolment *e)
 }
 
 /*
+ * Says which rule of the accounts table refused u: its unique keys (the
+ * address, the pseudonym and its look-alike form) by what they mean, any
+ * other constraint by its name.
+ */
+static void
+user_conflict(const struct db *db, const struct user_spec *u)
+{
+	const char	*c = db_conflict_constraint(db);
+
+	if (strcmp(c, "accounts_email_key") == 0)
+		fprintf(stderr, "user: %s already has an account\n", u->email);
+	else if (strcmp(c, "accounts_pseudonym_key") == 0 ||
+	    strcmp(c, "accounts_pseudonym_skeleton_key") == 0)
+		fprintf(stderr, "user: the pseudonym %s is taken\n",
+		    u->pseudonym);
+	else
+		fprintf(stderr, "user: the account was refused by the "
+		    "database's rule %s\n", *c != '\0' ? c : "(unnamed)");
+}
+
+/*
  * Creates the account, or (when reset is true and it exists) gives it the
  * new password.  The pseudonym is a stored form (pseudonym_prepare()); a
  * participant's may not be made of reserved names or staff pseudonyms,
@@ -127,8 +148,7 @@ user_put(const struct config *cfg, struct db *db, const struct user_spec *u,
 			    u->pseudonym);
 		}
 		if (rc == DB_CONFLICT) {
-			fprintf(stderr, "user: the pseudonym %s is taken\n",
-			    u->pseudonym);
+			user_conflict(db, u);
 			goto out;
 		}
 		if (rc != DB_OK)
@@ -180,16 +200,29 @@ read_password(char *buf, size_t sz)
 
 const char user_usage[] = USER_ADD_USAGE "\n" USER_ROLE_USAGE;
 
-/* What is wrong with the options of `user add`, or NULL. */
+/*
+ * What is wrong with the options of `user add` (in why, of size n), or
+ * NULL.
+ */
 static const char *
-user_add_refusal(const struct user_spec *u, bool from_stdin)
+user_add_refusal(const struct user_spec *u, bool from_stdin, char *why,
+    size_t n)
 {
+	size_t	 i, len;
+
 	if (u->email == NULL || u->pseudonym == NULL || !from_stdin)
 		return "--email, --pseudonym and --password-stdin are needed";
 	if (!user_role_ok(u->role))
 		return "--role must be participant, moderator or admin";
 	if (!field_valid_email(u->email))
 		return "--email is not an e-mail address";
+	if (profile_parse(u->profile) == PROFILE__MAX) {
+		len = (size_t)snprintf(why, n, "--profile must be one of");
+		for (i = 0; i < PROFILE__MAX && len < n; i++)
+			len += (size_t)snprintf(why + len, n - len, "%s %s",
+			    i > 0 ? "," : "", profile_names[i]);
+		return why;
+	}
 	return NULL;
 }
 
@@ -206,7 +239,7 @@ user_add(const struct config *cfg, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct user_spec u = { NULL, NULL, "participant", "other" };
-	char		 pw[1100], name[PSEUDONYM_SIZE];
+	char		 pw[1100], name[PSEUDONYM_SIZE], refusal[256];
 	const char	*why;
 	enum pseudonym_status ps;
 	struct db	*db;
@@ -228,7 +261,8 @@ user_add(const struct config *cfg, int argc, char **argv)
 	if (optind < argc)
 		return cli_refuse("user add", USER_ADD_USAGE,
 		    "unexpected argument %s", argv[optind]);
-	if ((why = user_add_refusal(&u, from_stdin)) != NULL)
+	if ((why = user_add_refusal(&u, from_stdin, refusal,
+	    sizeof(refusal))) != NULL)
 		return cli_refuse("user add", USER_ADD_USAGE, "%s", why);
 	if ((ps = pseudonym_prepare(u.pseudonym, strlen(u.pseudonym),
 	    name)) != PSEUDONYM_OK)

@@ -256,3 +256,41 @@ test('the commands with verbs refuse unknown verbs, options and arguments, exit 
   ]) assertRefused(args, cli(args, { CONCERTO_SQL_DIR: sqlDir }), word);
   assert.equal(sql(`SELECT id FROM accounts WHERE email = :'e'`, { e: email }).length, 0, 'no account made');
 });
+
+// Issue 15: a refusal names the field and the values it takes; a conflict
+// says which rule refused (the address, the pseudonym), not always "taken".
+test('user add names what is wrong: a profile among the six, an address or a pseudonym already used', () => {
+  const stamp = Date.now();
+  const email = `cli-profile-${stamp}@example.org`;
+  const args = ['user', 'add', '--email', email, '--pseudonym', `Cli Profile ${stamp}`, '--password-stdin', '--profile', 'alien'];
+  const r = cli(args);
+  assertRefused(args, r, '--profile');
+  for (const p of ['patient', 'carer', 'citizen', 'health_professional', 'researcher', 'other']) {
+    assert.ok(r.stderr.split('\n')[0].includes(p), `the refusal lists ${p}: ${show(args, r)}`);
+  }
+  assert.equal(sql(`SELECT id FROM accounts WHERE email = :'e'`, { e: email }).length, 0, 'no account made');
+
+  const add = (mail, pseudonym) => spawnSync(process.env.CONCERTO_BIN,
+    ['user', 'add', '--email', mail, '--pseudonym', pseudonym, '--password-stdin', '--profile', 'carer'],
+    { input: `Cli-conflict-${stamp}-long enough\n`, encoding: 'utf8', env: { ...process.env, ...SAFE } });
+  const first = add(email, `Cli Carer ${stamp}`);
+  assert.equal(first.status, 0, `a carer is added: ${first.stderr}`);
+  assert.equal(sql(`SELECT profile FROM accounts WHERE email = :'e'`, { e: email })[0].profile, 'carer');
+  const again = add(email, `Cli Other ${stamp}`);
+  assert.equal(again.status, 1, again.stderr);
+  assert.match(again.stderr, /already has an account/, `the address is the conflict: ${again.stderr}`);
+  const taken = add(`cli-other-${stamp}@example.org`, `Cli Carer ${stamp}`);
+  assert.equal(taken.status, 1, taken.stderr);
+  assert.match(taken.stderr, /pseudonym .* (is taken|is already used)/, `the pseudonym is the conflict: ${taken.stderr}`);
+});
+
+test('geo population refuses a scheme it does not know, naming the schemes, exit 2', () => {
+  const args = ['geo', 'population', 'nope'];
+  const r = cli(args);
+  assertRefused(args, r, 'nope');
+  assert.ok(r.stderr.split('\n')[0].includes('idf-departements') && r.stderr.split('\n')[0].includes('fr-regions'),
+    `the refusal names the schemes: ${show(args, r)}`);
+  const known = cli(['geo', 'population', 'idf-departements']);
+  assert.equal(known.status, 0, show(['geo', 'population', 'idf-departements'], known));
+  assert.match(known.stdout, /^idf-departements: /, 'a known scheme lists its populations, or says none is loaded');
+});
