@@ -55,21 +55,29 @@ geo_lookup_cmd(const struct config *cfg, const char *addr)
 	return 0;
 }
 
-/* True if scheme is one of geo_schemes, whose names go to names (size n). */
 static bool
-geo_scheme_known(const char *scheme, char *names, size_t n)
+geo_scheme_known(const char *scheme)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(geo_schemes) / sizeof(geo_schemes[0]); i++)
+		if (strcmp(scheme, geo_schemes[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The names of geo_schemes, comma-separated, into names (of size n). */
+static const char *
+geo_scheme_names(char *names, size_t n)
 {
 	size_t	 i, len = 0;
-	bool	 known = false;
 
 	names[0] = '\0';
-	for (i = 0; i < sizeof(geo_schemes) / sizeof(geo_schemes[0]); i++) {
-		known = known || strcmp(scheme, geo_schemes[i]) == 0;
-		if (len < n)
-			len += (size_t)snprintf(names + len, n - len, "%s%s",
-			    i > 0 ? ", " : "", geo_schemes[i]);
-	}
-	return known;
+	for (i = 0; i < sizeof(geo_schemes) / sizeof(geo_schemes[0]) &&
+	    len < n; i++)
+		len += (size_t)snprintf(names + len, n - len, "%s%s",
+		    i > 0 ? ", " : "", geo_schemes[i]);
+	return names;
 }
 
 /*
@@ -184,7 +192,7 @@ const char geo_usage[] = GEO_LOOKUP_USAGE "\n" GEO_POPULATION_USAGE;
 int
 geo_command(const struct config *cfg, int argc, char **argv)
 {
-	char	 known[128];
+	char	 names[128];
 	int	 rc;
 
 	if (argc < 2)
@@ -207,8 +215,9 @@ geo_command(const struct config *cfg, int argc, char **argv)
 	if ((rc = cli_operands("geo population", GEO_POPULATION_USAGE,
 	    argc - 1, argv + 1, 0, 1)) != CLI_GO)
 		return rc;
-	if (argc == 3 && !geo_scheme_known(argv[2], known, sizeof(known)))
+	if (argc == 3 && !geo_scheme_known(argv[2]))
 		return cli_refuse("geo population", GEO_POPULATION_USAGE,
-		    "unknown scheme %s (the schemes: %s)", argv[2], known);
+		    "unknown scheme %s (the schemes: %s)", argv[2],
+		    geo_scheme_names(names, sizeof(names)));
 	return geo_population_list(cfg, argc == 3 ? argv[2] : NULL);
 }

@@ -213,7 +213,7 @@ for f in "${serial[@]}"; do
 	count_file "$f"
 done
 
-running=()
+running=() running_pid=()
 # Waits for the oldest running browser file, prints its spec and counts it.
 finish_oldest() {
 	local f=${running[0]}
@@ -224,7 +224,6 @@ finish_oldest() {
 	cat "$(report_of "$f").spec"
 	count_file "$f"
 }
-running_pid=()
 for f in "${parallel[@]}"; do
 	[ "${#running[@]}" -lt "$jobs_max" ] || finish_oldest
 	run_file "$f" "$(report_of "$f").spec" &
