@@ -30,6 +30,12 @@ static const struct var vars[] = {
 	{ "CONCERTO_SQL_DIR", "sql", "directory of the migrations" },
 	{ "CONCERTO_PIDFILE", "(none)",
 	  "file where serve writes its pid, locked while it runs" },
+	{ "CONCERTO_USER", "(none; required as root)",
+	  "account the workers run as when serve starts as root" },
+	{ "CONCERTO_GROUP", "(CONCERTO_USER's group)",
+	  "group the workers run as when serve starts as root" },
+	{ "CONCERTO_LOG_FILE", "(standard error)",
+	  "file serve appends its log to, reopened on SIGUSR1" },
 	{ "CONCERTO_WORKERS", "(cores)", "worker processes" },
 	{ "CONCERTO_THREADS", "4", "accept threads per worker" },
 	{ "CONCERTO_MAX_BODY", "65536", "largest request body, bytes" },
@@ -126,6 +132,9 @@ config_load(struct config *cfg)
 	cfg->db_admin = config_str("CONCERTO_DB_ADMIN", cfg->db);
 	cfg->sql_dir = config_str("CONCERTO_SQL_DIR", "sql");
 	cfg->pidfile = config_str("CONCERTO_PIDFILE", NULL);
+	cfg->user = config_str("CONCERTO_USER", NULL);
+	cfg->group = config_str("CONCERTO_GROUP", NULL);
+	cfg->log_file = config_str("CONCERTO_LOG_FILE", NULL);
 	if (config_int("CONCERTO_WORKERS", cores, 1, 256, &workers) ||
 	    config_int("CONCERTO_THREADS", 4, 1, 64, &threads) ||
 	    config_int("CONCERTO_MAX_BODY", 65536, 1024, 16 << 20, &body) ||

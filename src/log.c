@@ -10,6 +10,8 @@
  * log file (an append can wait on the file system's journal) and the
  * writes stay few.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -32,6 +34,10 @@
 
 static int	log_worker = -1;	/* set once per process, before threads */
 
+/* CONCERTO_LOG_FILE and its owner, set once by log_open(). */
+static const char	*log_path;
+static uid_t		 log_owner = (uid_t)-1;
+
 /*
  * The request lines queued for the writer thread: two buffers, one filled
  * by the request threads while the writer writes the other.  All fields
@@ -48,6 +54,36 @@ static struct {
 	bool		 stopping;
 	bool		 idle;		/* the writer waits on cond */
 } lq = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+
+int
+log_open(const char *path, uid_t owner)
+{
+	log_path = path;
+	log_owner = owner;
+	return log_reopen();
+}
+
+int
+log_reopen(void)
+{
+	int	 fd, err;
+
+	if (log_path == NULL)
+		return 0;
+	if ((fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0640)) < 0)
+		return -1;
+	if ((log_owner != (uid_t)-1 && geteuid() == 0 &&
+	    fchown(fd, log_owner, (gid_t)-1) < 0) ||
+	    dup2(fd, STDERR_FILENO) < 0) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
 
 void
 log_set_worker(int worker)

@@ -18,6 +18,7 @@
 #include "concerto/geo_cmd.h"
 #include "concerto/import.h"
 #include "concerto/mail.h"
+#include "concerto/privilege.h"
 #include "concerto/pseudonym_db.h"
 #include "concerto/purge.h"
 #include "concerto/db_migrate.h"
@@ -101,6 +102,7 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 {
 	struct config		 run = *cfg;
 	struct throttle_key	 key;
+	struct privilege	 priv;
 	char			 err[512];
 	int			 rc;
 
@@ -110,7 +112,11 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 		return 1;
 	}
 	run.throttle_key = &key;
-	rc = server_run(&run);
+	if (privilege_resolve(cfg, &priv, err, sizeof(err)) < 0) {
+		fprintf(stderr, "serve: %s\n", err);
+		rc = 1;
+	} else
+		rc = server_run(&run, &priv);
 	OPENSSL_cleanse(&key, sizeof(key));
 	return rc;
 }

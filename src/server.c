@@ -3,6 +3,16 @@
  * socket, the shared region and the worker slots.  Signals are blocked and
  * taken synchronously with sigtimedwait(), so the loop below is the only
  * place that reacts to them and no handler runs at an awkward moment.
+ *
+ * An upgrade (SIGUSR2) follows nginx: the master executes the binary it was
+ * started from again, as a new master that inherits the listening socket
+ * (CONCERTO_LISTEN_FD) and forks its own workers; once they have run for a
+ * second, the new master sends the old one SIGTERM, and the old master,
+ * seeing it come from its successor, tells the service manager the new main
+ * pid, lets go of the pid file without removing it or the socket, and stops
+ * its workers gracefully.  Connections wait in the socket's backlog
+ * throughout: none is refused.  If the new master fails, the old one goes
+ * on serving.
  */
 #include <sys/file.h>
 #include <sys/prctl.h>
@@ -15,6 +25,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +38,8 @@
 #include "concerto/geo.h"
 #include "concerto/log.h"
 #include "concerto/mem.h"
+#include "concerto/notify.h"
+#include "concerto/privilege.h"
 #include "concerto/server.h"
 #include "concerto/shared.h"
 #include "concerto/worker.h"
@@ -38,15 +52,26 @@ struct slot {
 	bool		 retiring;	/* asked to stop by a reload */
 };
 
+/* How long a new master's workers must have run before it takes over. */
+#define SERVER_UPGRADE_SETTLE_S		1.0
+/* How long a new master waits for its workers to settle, then gives up. */
+#define SERVER_UPGRADE_DEADLINE_S	20.0
+
 struct master {
 	const struct config	*cfg;
+	const struct privilege	*priv;
 	struct shared		*shared;
 	int			 fd;		/* the listening socket */
 	struct stat		 sock;		/* the socket file we made */
+	bool			 own_socket;	/* ours to remove at the end */
 	int			 pidfd;		/* the locked pid file, or -1 */
 	struct slot		*slots;
 	sigset_t		 sigs;
 	bool			 stopping;
+	char			 exe[PATH_MAX];	/* the binary, for upgrades */
+	pid_t			 successor;	/* new master of an upgrade */
+	pid_t			 predecessor;	/* old master we replace */
+	double			 upgrade_deadline;
 };
 
 static double
@@ -162,8 +187,10 @@ server_listen(const struct config *cfg, struct master *m)
 	if ((gr = getgrnam(cfg->socket_group)) != NULL &&
 	    chown(cfg->socket_path, (uid_t)-1, gr->gr_gid) < 0)
 		log_warn("socket: cannot give it group %s", cfg->socket_group);
-	if (chmod(cfg->socket_path, 0660) < 0 || listen(fd, 1024) < 0)
+	if (chmod(cfg->socket_path, 0660) < 0 || listen(fd, 1024) < 0 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
 		goto fail;
+	m->own_socket = true;
 	return fd;
 fail:
 	log_error("socket %s: %s", cfg->socket_path, strerror(errno));
@@ -174,7 +201,59 @@ fail:
 	return -1;
 }
 
-/* Removes our socket file, unless another file has taken its path since. */
+/*
+ * Takes over the listening socket an old master handed down in fdtext
+ * (CONCERTO_LISTEN_FD): it must be a listening unix socket bound to
+ * CONCERTO_SOCKET.  Returns the fd, or -1 after logging why not.
+ */
+static int
+server_adopt(const struct config *cfg, struct master *m, const char *fdtext)
+{
+	struct sockaddr_un	 sun;
+	socklen_t		 len = sizeof(sun), optlen;
+	size_t			 pathlen;
+	char			*end;
+	long			 n;
+	int			 fd, listening = 0;
+
+	errno = 0;
+	n = strtol(fdtext, &end, 10);
+	if (errno != 0 || *end != '\0' || end == fdtext || n < 3 ||
+	    n > INT_MAX) {
+		log_error("CONCERTO_LISTEN_FD: not a descriptor: %s", fdtext);
+		return -1;
+	}
+	fd = (int)n;
+	optlen = sizeof(listening);
+	memset(&sun, 0, sizeof(sun));
+	if (getsockname(fd, (struct sockaddr *)&sun, &len) < 0 ||
+	    sun.sun_family != AF_UNIX || getsockopt(fd, SOL_SOCKET,
+	    SO_ACCEPTCONN, &listening, &optlen) < 0 || !listening) {
+		log_error("CONCERTO_LISTEN_FD %d: not a listening unix socket",
+		    fd);
+		return -1;
+	}
+	pathlen = len > offsetof(struct sockaddr_un, sun_path) ?
+	    (size_t)len - offsetof(struct sockaddr_un, sun_path) : 0;
+	if (strnlen(sun.sun_path, pathlen) != strlen(cfg->socket_path) ||
+	    strncmp(sun.sun_path, cfg->socket_path, pathlen) != 0) {
+		log_error("CONCERTO_LISTEN_FD %d: bound to %.*s, not to "
+		    "CONCERTO_SOCKET %s", fd, (int)strnlen(sun.sun_path,
+		    pathlen), sun.sun_path, cfg->socket_path);
+		return -1;
+	}
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ||
+	    stat(cfg->socket_path, &m->sock) < 0) {
+		log_error("socket %s: %s", cfg->socket_path, strerror(errno));
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Closes the socket; removes its file if it is ours (made by us, or
+ * taken over in an upgrade), unless another file has taken its path since.
+ */
 static void
 server_unlisten(struct master *m)
 {
@@ -182,7 +261,7 @@ server_unlisten(struct master *m)
 		return;
 	close(m->fd);
 	m->fd = -1;
-	if (server_same_file(m->cfg->socket_path, &m->sock))
+	if (m->own_socket && server_same_file(m->cfg->socket_path, &m->sock))
 		unlink(m->cfg->socket_path);
 }
 
@@ -218,9 +297,11 @@ server_pidfile_held(const char *path, long pid)
  * logging why: another master holds the lock, or an error.  The file is
  * not touched when the lock is refused.  If the file was replaced between
  * open and lock, it is opened again, so the lock is on the file at path.
+ * quiet: a lock held elsewhere is not logged (a new master waiting for the
+ * old one to let go).
  */
 static int
-server_pidfile_lock(struct master *m)
+server_pidfile_lock(struct master *m, bool quiet)
 {
 	const char	*path = m->cfg->pidfile;
 	struct stat	 st;
@@ -239,7 +320,7 @@ server_pidfile_lock(struct master *m)
 			if (errno != EWOULDBLOCK)
 				log_error("pidfile %s: %s", path,
 				    strerror(errno));
-			else {
+			else if (!quiet) {
 				n = pread(fd, line, sizeof(line) - 1, 0);
 				line[n > 0 ? n : 0] = '\0';
 				server_pidfile_held(path, server_pid(line));
@@ -281,6 +362,15 @@ server_pidfile_release(struct master *m)
 	m->pidfd = -1;
 }
 
+/* Closes the pid file without removing it: a new master takes it. */
+static void
+server_pidfile_hand_over(struct master *m)
+{
+	if (m->pidfd >= 0)
+		close(m->pidfd);
+	m->pidfd = -1;
+}
+
 /* Forks the worker for slot i; the child never returns. */
 static void
 server_spawn(struct master *m, int i)
@@ -304,7 +394,7 @@ server_spawn(struct master *m, int i)
 		sigprocmask(SIG_UNBLOCK, &m->sigs, NULL);
 		if (m->pidfd >= 0)
 			close(m->pidfd);
-		_exit(worker_run(m->cfg, m->shared, m->fd, i));
+		_exit(worker_run(m->cfg, m->priv, m->shared, m->fd, i));
 	}
 	m->slots[i].pid = pid;
 	m->slots[i].started = now_s();
@@ -325,6 +415,15 @@ server_reap(struct master *m)
 	double	 t, delay;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == m->successor) {
+			log_error("upgrade: the new master (pid %ld) ended "
+			    "before taking over (%s %d); this one goes on "
+			    "serving", (long)pid, WIFSIGNALED(status) ?
+			    "signal" : "status", WIFSIGNALED(status) ?
+			    WTERMSIG(status) : WEXITSTATUS(status));
+			m->successor = 0;
+			continue;
+		}
 		for (i = 0; i < m->cfg->workers; i++)
 			if (m->slots[i].pid == pid)
 				break;
@@ -378,6 +477,168 @@ server_reload(struct master *m)
 			m->slots[i].retiring = true;
 			kill(m->slots[i].pid, SIGTERM);
 		}
+}
+
+/* SIGUSR1: reopens the log file, then has every worker reopen it. */
+static void
+server_log_reopen(struct master *m)
+{
+	int	 i;
+
+	if (m->cfg->log_file == NULL)
+		return;
+	if (log_reopen() < 0) {
+		log_error("log: cannot reopen %s: %s; still writing to the "
+		    "old file", m->cfg->log_file, strerror(errno));
+		return;
+	}
+	for (i = 0; i < m->cfg->workers; i++)
+		if (m->slots[i].pid > 0)
+			kill(m->slots[i].pid, SIGUSR1);
+	log_info("log: reopened %s", m->cfg->log_file);
+}
+
+/*
+ * SIGUSR2: forks and executes m->exe (the path this master was started
+ * from, where an upgrade installs the new binary) as a new master, with
+ * the listening socket open in it and named by CONCERTO_LISTEN_FD.
+ */
+static void
+server_upgrade_start(struct master *m)
+{
+	char	 fdtext[16], from[24];
+	char	*argv[3];
+	pid_t	 pid;
+
+	if (m->successor > 0 || m->predecessor > 0) {
+		log_warn("upgrade: one is under way already; SIGUSR2 ignored");
+		return;
+	}
+	if (m->exe[0] == '\0') {
+		log_error("upgrade: the binary's path is unknown");
+		return;
+	}
+	snprintf(fdtext, sizeof(fdtext), "%d", m->fd);
+	snprintf(from, sizeof(from), "%ld", (long)getpid());
+	if ((pid = fork()) < 0) {
+		log_error("upgrade: fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		argv[0] = m->exe;
+		argv[1] = (char *)"serve";
+		argv[2] = NULL;
+		if (fcntl(m->fd, F_SETFD, 0) == 0 &&
+		    setenv("CONCERTO_LISTEN_FD", fdtext, 1) == 0 &&
+		    setenv("CONCERTO_UPGRADE_FROM", from, 1) == 0) {
+			sigprocmask(SIG_UNBLOCK, &m->sigs, NULL);
+			execv(m->exe, argv);
+		}
+		log_error("upgrade: cannot execute %s: %s", m->exe,
+		    strerror(errno));
+		_exit(127);
+	}
+	m->successor = pid;
+	log_info("upgrade: executing %s as a new master (pid %ld)", m->exe,
+	    (long)pid);
+}
+
+/*
+ * The old master's side of the handover (SIGTERM from its successor): the
+ * manager is told the new main pid; the pid file and the socket are left
+ * to the new master.
+ */
+static void
+server_upgrade_hand_over(struct master *m)
+{
+	log_info("upgrade: the new master (pid %ld) takes over; stopping "
+	    "this master's workers", (long)m->successor);
+	if (notify_mainpid(m->successor) < 0)
+		log_warn("upgrade: cannot tell the service manager the new "
+		    "main pid");
+	server_pidfile_hand_over(m);
+	m->own_socket = false;
+}
+
+/*
+ * The new master's side, at every tick: once every worker has run for
+ * SERVER_UPGRADE_SETTLE_S, the old master is asked to leave; then the pid
+ * file is taken as soon as the old master lets go of it.  Returns -1 when
+ * the workers did not settle in time (the old master stays).
+ */
+static int
+server_upgrade_tick(struct master *m, double t)
+{
+	int	 i;
+
+	if (m->predecessor > 0) {
+		for (i = 0; i < m->cfg->workers; i++)
+			if (m->slots[i].pid == 0 ||
+			    t - m->slots[i].started < SERVER_UPGRADE_SETTLE_S)
+				break;
+		if (i < m->cfg->workers) {
+			if (t < m->upgrade_deadline)
+				return 0;
+			log_error("upgrade: the workers did not start; "
+			    "leaving the old master (pid %ld) in charge",
+			    (long)m->predecessor);
+			return -1;
+		}
+		if (kill(m->predecessor, SIGTERM) < 0)
+			log_warn("upgrade: old master (pid %ld): %s",
+			    (long)m->predecessor, strerror(errno));
+		m->predecessor = 0;
+		m->own_socket = true;
+		log_info("upgrade: serving; the old master is leaving");
+	}
+	if (m->cfg->pidfile != NULL && m->pidfd < 0 && m->own_socket &&
+	    server_pidfile_lock(m, true) == 0 && m->pidfd >= 0)
+		log_info("upgrade: pid file %s taken", m->cfg->pidfile);
+	return 0;
+}
+
+/* The path of the running binary, into m->exe (empty if unknown). */
+static void
+server_exe(struct master *m)
+{
+	static const char	 deleted[] = " (deleted)";
+	ssize_t			 n;
+	size_t			 len;
+
+	n = readlink("/proc/self/exe", m->exe, sizeof(m->exe) - 1);
+	len = n > 0 ? (size_t)n : 0;
+	m->exe[len] = '\0';
+	if (len > sizeof(deleted) - 1 &&
+	    strcmp(m->exe + len - (sizeof(deleted) - 1), deleted) == 0)
+		m->exe[len - (sizeof(deleted) - 1)] = '\0';
+}
+
+/*
+ * Reads the handover variables of an upgrade, if any, into m and removes
+ * them from the environment (workers and later upgrades must not see
+ * them).  Returns 0, or -1 when CONCERTO_UPGRADE_FROM is not a pid.
+ */
+static int
+server_upgrade_env(struct master *m, const char **listen_fd)
+{
+	const char	*from = getenv("CONCERTO_UPGRADE_FROM");
+	char		*end;
+	long		 pid;
+
+	*listen_fd = getenv("CONCERTO_LISTEN_FD");
+	if (from == NULL)
+		return 0;
+	errno = 0;
+	pid = strtol(from, &end, 10);
+	if (errno != 0 || *end != '\0' || pid <= 1 || *listen_fd == NULL) {
+		log_error("CONCERTO_UPGRADE_FROM: not an old master's pid, or "
+		    "no CONCERTO_LISTEN_FD");
+		return -1;
+	}
+	m->predecessor = (pid_t)pid;
+	m->upgrade_deadline = now_s() + SERVER_UPGRADE_DEADLINE_S;
+	unsetenv("CONCERTO_UPGRADE_FROM");
+	return 0;
 }
 
 static int
@@ -444,8 +705,64 @@ server_geoip_check(const struct config *cfg)
 	return 0;
 }
 
+/*
+ * Handles the signal sig (0: none) of the master's loop.  Returns false
+ * when the master must stop.
+ */
+static bool
+server_signal(struct master *m, int sig, const siginfo_t *info)
+{
+	switch (sig) {
+	case SIGTERM:
+		if (m->successor > 0 && info->si_pid == m->successor)
+			server_upgrade_hand_over(m);
+		return false;
+	case SIGINT:
+		return false;
+	case SIGHUP:
+		server_reload(m);
+		break;
+	case SIGUSR1:
+		server_log_reopen(m);
+		break;
+	case SIGUSR2:
+		server_upgrade_start(m);
+		break;
+	default:
+		break;
+	}
+	return true;
+}
+
+/*
+ * Takes the socket: the one an old master handed down in an upgrade, or a
+ * new one.  The pid file of an upgrade is taken later (server_upgrade_tick).
+ */
+static int
+server_open(struct master *m)
+{
+	const char	*listen_fd;
+
+	if (server_upgrade_env(m, &listen_fd) < 0)
+		return -1;
+	if (m->predecessor == 0 && server_pidfile_lock(m, false) < 0)
+		return -1;
+	if (server_geoip_check(m->cfg) < 0)
+		return -1;
+	if ((m->shared = shared_create(m->cfg->hash_slots)) == NULL) {
+		log_error("cannot map the shared region");
+		return -1;
+	}
+	if (m->predecessor > 0) {
+		m->fd = server_adopt(m->cfg, m, listen_fd);
+		unsetenv("CONCERTO_LISTEN_FD");
+	} else
+		m->fd = server_listen(m->cfg, m);
+	return m->fd < 0 ? -1 : 0;
+}
+
 int
-server_run(const struct config *cfg)
+server_run(const struct config *cfg, const struct privilege *priv)
 {
 	struct master	 m;
 	siginfo_t	 info;
@@ -455,6 +772,7 @@ server_run(const struct config *cfg)
 
 	memset(&m, 0, sizeof(m));
 	m.cfg = cfg;
+	m.priv = priv;
 	m.fd = -1;
 	m.pidfd = -1;
 	sigemptyset(&m.sigs);
@@ -462,38 +780,43 @@ server_run(const struct config *cfg)
 	sigaddset(&m.sigs, SIGTERM);
 	sigaddset(&m.sigs, SIGINT);
 	sigaddset(&m.sigs, SIGHUP);
+	sigaddset(&m.sigs, SIGUSR1);
+	sigaddset(&m.sigs, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &m.sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	server_exe(&m);
 
-	if (server_pidfile_lock(&m) < 0 || server_geoip_check(cfg) < 0)
-		goto out;
-	if ((m.shared = shared_create(cfg->hash_slots)) == NULL) {
-		log_error("cannot map the shared region");
+	if (log_open(cfg->log_file, priv->drop ? priv->uid : (uid_t)-1) < 0) {
+		log_error("CONCERTO_LOG_FILE %s: %s", cfg->log_file,
+		    strerror(errno));
 		goto out;
 	}
-	if ((m.fd = server_listen(cfg, &m)) < 0)
+	if (server_open(&m) < 0)
 		goto out;
 	m.slots = xcalloc((size_t)cfg->workers, sizeof(struct slot));
 	for (i = 0; i < cfg->workers; i++)
 		server_spawn(&m, i);
-	log_info("serving on %s with %d workers x %d threads",
-	    cfg->socket_path, cfg->workers, cfg->threads);
+	log_info("serving on %s with %d workers x %d threads%s",
+	    cfg->socket_path, cfg->workers, cfg->threads,
+	    m.predecessor > 0 ? " (upgrade: taking over)" : "");
+	if (m.predecessor == 0 && notify_ready() < 0)
+		log_warn("cannot tell the service manager that serve is ready");
 
 	for (;;) {
 		sig = sigtimedwait(&m.sigs, &info, &tick);
-		if (sig == SIGTERM || sig == SIGINT)
+		if (!server_signal(&m, sig, &info))
 			break;
-		if (sig == SIGHUP)
-			server_reload(&m);
 		server_reap(&m);
 		t = now_s();
 		for (i = 0; i < cfg->workers; i++)
 			if (m.slots[i].pid == 0 && t >= m.slots[i].restart_at)
 				server_spawn(&m, i);
+		if (server_upgrade_tick(&m, t) < 0)
+			break;
 	}
+	rc = m.predecessor > 0 ? 1 : 0;
 	server_stop(&m);
 	log_info("stopped");
-	rc = 0;
 out:
 	server_unlisten(&m);
 	server_pidfile_release(&m);

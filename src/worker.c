@@ -24,6 +24,7 @@
 #include "concerto/db.h"
 #include "concerto/geo.h"
 #include "concerto/hashpool.h"
+#include "concerto/privilege.h"
 #include "concerto/readcache.h"
 #include "concerto/log.h"
 #include "concerto/mem.h"
@@ -252,21 +253,24 @@ worker_join(struct worker *w, pthread_t *threads, int n)
 }
 
 int
-worker_run(const struct config *cfg, struct shared *shared, int fd,
-    int index)
+worker_run(const struct config *cfg, const struct privilege *priv,
+    struct shared *shared, int fd, int index)
 {
 	struct worker	 w = { cfg, shared, NULL, NULL, NULL, fd, index, 0, 0 };
 	char		 err[256];
 	pthread_t	*threads;
 	sigset_t	 stop;
 	int		 i, n = 0, sig = 0, rc = 1;
+	pid_t		 parent;
 
+	parent = getppid();
 	log_set_worker(index);
 	db_set_error_counter(&shared->counters.db_errors);
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGHUP);
+	sigaddset(&stop, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (FCGX_Init() != 0) {
@@ -278,6 +282,13 @@ worker_run(const struct config *cfg, struct shared *shared, int fd,
 		log_error("worker %d: %s", index, err);
 		return 1;
 	}
+	/* The GeoIP file is open: from here on, nothing needs root. */
+	if (privilege_drop(priv, err, sizeof(err)) < 0) {
+		log_error("worker %d: %s", index, err);
+		return 1;
+	}
+	if (getppid() != parent)
+		return 0;	/* the master died before the signal was set */
 	/*
 	 * A password hash takes CONCERTO_ARGON2_M KiB (19 MiB by default) for
 	 * a few milliseconds.  glibc serves a block that large with mmap(2),
@@ -313,9 +324,15 @@ worker_run(const struct config *cfg, struct shared *shared, int fd,
 		n++;
 	}
 	if (n == cfg->threads) {
-		/* SIGHUP is the master's business: a worker ignores it. */
-		while (sigwait(&stop, &sig) == 0 && sig == SIGHUP)
-			continue;
+		/*
+		 * SIGHUP is the master's business: a worker ignores it.
+		 * SIGUSR1 comes from the master once it has reopened the log.
+		 */
+		while (sigwait(&stop, &sig) == 0 &&
+		    (sig == SIGHUP || sig == SIGUSR1))
+			if (sig == SIGUSR1 && log_reopen() < 0)
+				log_warn("worker %d: cannot reopen the log: %s",
+				    index, strerror(errno));
 		rc = 0;
 	}
 	/* Idle threads see it within WORKER_ACCEPT_WAIT_MS. */

@@ -19,6 +19,9 @@ struct config {
 	const char	*db_admin;	/* CONCERTO_DB_ADMIN: owner role, migrations */
 	const char	*sql_dir;	/* CONCERTO_SQL_DIR */
 	const char	*pidfile;	/* CONCERTO_PIDFILE, may be NULL */
+	const char	*user;		/* CONCERTO_USER, may be NULL */
+	const char	*group;		/* CONCERTO_GROUP, may be NULL */
+	const char	*log_file;	/* CONCERTO_LOG_FILE, may be NULL */
 	int		 workers;	/* CONCERTO_WORKERS */
 	int		 threads;	/* CONCERTO_THREADS */
 	size_t		 max_body;	/* CONCERTO_MAX_BODY */

@@ -7,6 +7,7 @@
 #define CONCERTO_LOG_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 void	 log_set_worker(int worker);
 /*
@@ -21,6 +22,16 @@ void	 log_set_worker(int worker);
  */
 int	 log_start(void);
 void	 log_stop(void);
+/*
+ * log_open() makes path (appended to, created mode 0640) the process's
+ * standard error, where every line goes; with owner not (uid_t)-1, a file
+ * it opens is given that owner, so that workers running as it can reopen
+ * it.  log_reopen() opens the same path again, after a rotation renamed
+ * the file (SIGUSR1); the old file stays in use until the new one is open.
+ * Both are no-ops on a NULL path; they return 0 or -1 with errno set.
+ */
+int	 log_open(const char *path, uid_t owner);
+int	 log_reopen(void);
 void	 log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	 log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	 log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -7,6 +7,7 @@
 #define CONCERTO_WORKER_H
 
 struct config;
+struct privilege;
 struct shared;
 
 /*
@@ -16,8 +17,11 @@ struct shared;
  */
 #define WORKER_ACCEPT_WAIT_MS	200
 
-/* Runs until SIGTERM; returns the process exit status. */
-int	 worker_run(const struct config *, struct shared *, int listen_fd,
-	    int worker);
+/*
+ * Runs until SIGTERM; returns the process exit status.  Drops to the
+ * account of priv once its GeoIP file is open, before any request.
+ */
+int	 worker_run(const struct config *, const struct privilege *,
+	    struct shared *, int listen_fd, int worker);
 
 #endif

@@ -16,11 +16,16 @@ pg_running() {
 
 # Creates the cluster when there is none, and writes the settings of this
 # stack into concerto.conf, which postgresql.conf includes.  The socket
-# directory (which also holds the server's log) is postgres's alone.
+# directory (which also holds the server's log) is postgres's; as root, the
+# workers' group (concerto: service.sh) may only pass through it to the socket.
 pg_init() {
 	mkdir -p "$PGSOCK"
-	is_root && chown postgres:postgres "$PGSOCK"
-	chmod 0700 "$PGSOCK"
+	if is_root; then
+		chown postgres:concerto "$PGSOCK"
+		chmod 0710 "$PGSOCK"
+	else
+		chmod 0700 "$PGSOCK"
+	fi
 	ln -sfn "$PGLOG" "$VAR/log/postgres.log"
 	[ -f "$PGDATA/PG_VERSION" ] || pg_initdb
 	pg_write_conf

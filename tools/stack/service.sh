@@ -14,6 +14,17 @@ throttle_key() {
 		die "cannot write $VAR/secrets/throttle.key"
 }
 
+# Started as root, serve runs its workers as an account of their own (it
+# refuses to run them as root): the system account concerto, made here if
+# the machine has none (no home, no shell).
+service_user() {
+	[ "$(id -u)" = 0 ] || return 0
+	id -u concerto >/dev/null 2>&1 && return 0
+	useradd --system --user-group --no-create-home --home-dir /nonexistent \
+		--shell /usr/sbin/nologin concerto ||
+		die "cannot create the system account concerto for the workers"
+}
+
 write_env() {
 	throttle_key
 	{
@@ -35,6 +46,7 @@ write_env() {
 			"CONCERTO_BIN=$BIN"; do
 			say "export ${_kv%%=*}=$(sq "${_kv#*=}")"
 		done
+		[ "$(id -u)" != 0 ] || say "export CONCERTO_USER=concerto"
 		[ -z "${CONCERTO_WORKERS:-}" ] || say "export CONCERTO_WORKERS=$(sq "$CONCERTO_WORKERS")"
 		[ -z "${CONCERTO_THREADS:-}" ] || say "export CONCERTO_THREADS=$(sq "$CONCERTO_THREADS")"
 	} >"$VAR/env.new"
