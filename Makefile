@@ -44,7 +44,7 @@ DEB_PACKAGES = gcc make pkg-config libc6-dev libfcgi-dev libpq-dev libjansson-de
            postgresql-15 nginx nodejs chromium fonts-dejavu-core wrk \
            libmaxmind-db-writer-perl mmdb-bin libicu-dev
 
-.PHONY: all deps build asan run start stop test unit http bench bench-curves clean
+.PHONY: all deps build asan run start stop test unit http bench bench-curves clean install
 
 all: build/concerto $(GEOIP_DB) web
 
@@ -125,6 +125,21 @@ tests/node_modules/.installed: tests/package.json tests/package-lock.json
 deps:
 	@sh tools/deps.sh $(DEB_PACKAGES)
 	@command -v npm >/dev/null 2>&1 || sh tools/deps.sh npm
+
+# Production files (docs/operations.md): the binary, the migrations, the
+# pages, nginx's pieces and the systemd units, under PREFIX.  The binary is
+# installed as a new file renamed over the old one, so a running master
+# keeps its own until SIGUSR2 re-executes the new one.
+PREFIX  ?= /usr/local
+SHARE    = $(DESTDIR)$(PREFIX)/share/concerto
+install: build/concerto web
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE) $(DESTDIR)$(PREFIX)/share/doc/concerto
+	install -m 0755 build/concerto $(DESTDIR)$(PREFIX)/bin/concerto.new
+	mv -f $(DESTDIR)$(PREFIX)/bin/concerto.new $(DESTDIR)$(PREFIX)/bin/concerto
+	rm -rf $(SHARE)/sql.new $(SHARE)/www.new $(SHARE)/nginx.new
+	cp -R sql $(SHARE)/sql.new && cp -R www $(SHARE)/www.new && cp -R nginx $(SHARE)/nginx.new
+	for d in sql www nginx; do rm -rf $(SHARE)/$$d && mv $(SHARE)/$$d.new $(SHARE)/$$d; done
+	install -m 0644 README.md $(wildcard LICENSE docs/*.md) $(DESTDIR)$(PREFIX)/share/doc/concerto/
 
 run: deps build/concerto $(GEOIP_DB) web
 	@$(STACK) run

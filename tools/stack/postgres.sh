@@ -84,34 +84,11 @@ pg_stop() {
 }
 
 # The roles and the database, idempotently (design: workers connect as
-# concerto_app with DML only; migrations run as concerto_owner).
+# concerto_app with DML only; migrations run as concerto_owner), with the
+# recipe production uses (sql/setup/database.sql).
 pg_roles() {
-	"$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGSOCK" -U postgres -d postgres <<-'EOF' >/dev/null
-	SELECT 'CREATE ROLE concerto_owner LOGIN'
-	 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'concerto_owner') \gexec
-	SELECT 'CREATE ROLE concerto_app LOGIN'
-	 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'concerto_app') \gexec
-	SELECT 'CREATE DATABASE concerto OWNER concerto_owner TEMPLATE template0 ENCODING ''UTF8'''
-	 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'concerto') \gexec
-	REVOKE ALL ON DATABASE concerto FROM PUBLIC;
-	GRANT CONNECT ON DATABASE concerto TO concerto_app;
-	EOF
-	"$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGSOCK" -U postgres -d concerto <<-'EOF' >/dev/null
-	ALTER SCHEMA public OWNER TO concerto_owner;
-	REVOKE ALL ON SCHEMA public FROM PUBLIC;
-	GRANT USAGE ON SCHEMA public TO concerto_app;
-	ALTER DEFAULT PRIVILEGES FOR ROLE concerto_owner IN SCHEMA public
-	    GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO concerto_app;
-	ALTER DEFAULT PRIVILEGES FOR ROLE concerto_owner IN SCHEMA public
-	    GRANT USAGE, SELECT ON SEQUENCES TO concerto_app;
-	ALTER DEFAULT PRIVILEGES FOR ROLE concerto_owner IN SCHEMA public
-	    GRANT EXECUTE ON FUNCTIONS TO concerto_app;
-	-- What the workers' statements cost, for the operator (the owner role).
-	CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
-	GRANT pg_read_all_stats TO concerto_owner;
-	GRANT EXECUTE ON FUNCTION pg_stat_statements_reset(oid, oid, bigint)
-	    TO concerto_owner;
-	EOF
+	"$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -v db=concerto -h "$PGSOCK" \
+		-U postgres -d postgres -f "$ROOT/sql/setup/database.sql" >/dev/null
 }
 
 # Applies the migrations of sql/ (`concerto migrate`, with the env file
