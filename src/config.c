@@ -11,6 +11,7 @@
 
 #include "concerto/config.h"
 #include "concerto/http.h"
+#include "concerto/mail_format.h"
 
 struct var {
 	const char	*name;
@@ -57,6 +58,8 @@ static const struct var vars[] = {
 	  "public base URL: links in e-mails, the origin of requests" },
 	{ "CONCERTO_SENDMAIL", "(none)",
 	  "sendmail program used by `concerto mail`" },
+	{ "CONCERTO_MAIL_FROM", "required by mail", "sender of the e-mails: "
+	  "an address, with a name or not (\"Concerto <no-reply@example.org>\")" },
 	{ "CONCERTO_GEOIP", "(required)",
 	  "GeoIP2/GeoLite2 City database (.mmdb), or \"off\"" },
 	{ "CONCERTO_WEIGHT_CAP", "5", "largest weight a participant gets "
@@ -122,6 +125,8 @@ config_load(struct config *cfg)
 	long long	 am, at, ap, idle, max, recent, cap;
 	long long	 flags, cpm, fpm, apm, edit, keep, mkeep, hpn;
 	struct http_origin origin;
+	struct mail_address from;
+	const char	*why;
 
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (cores < 1)
@@ -190,6 +195,12 @@ config_load(struct config *cfg)
 		return -1;
 	}
 	cfg->sendmail = config_str("CONCERTO_SENDMAIL", NULL);
+	cfg->mail_from = config_str("CONCERTO_MAIL_FROM", NULL);
+	if (cfg->mail_from != NULL &&
+	    (why = mail_address_parse(cfg->mail_from, &from)) != NULL) {
+		fprintf(stderr, "concerto: CONCERTO_MAIL_FROM %s\n", why);
+		return -1;
+	}
 	cfg->workers = (int)workers;
 	cfg->threads = (int)threads;
 	cfg->max_body = (size_t)body;

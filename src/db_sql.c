@@ -107,6 +107,8 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "SELECT id, recipient, subject, body FROM outbox "
 	    "WHERE sent_at IS NULL ORDER BY id LIMIT 100 "	/* MAIL_BATCH */
 	    "FOR UPDATE SKIP LOCKED", 0 },
+	[STMT_OUTBOX_PENDING_COUNT] = { "outbox_pending_count",
+	    "SELECT count(*) FROM outbox WHERE sent_at IS NULL", 0 },
 	[STMT_OUTBOX_SENT] = { "outbox_sent",
 	    "UPDATE outbox SET sent_at = now(), body = NULL WHERE id = $1", 1 },
 	[STMT_OUTBOX_DELETE] = { "outbox_delete",
@@ -238,6 +240,8 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	[STMT_CONSULTATION_PHASE] = { "consultation_phase",
 	    "SELECT consultation_phase(c) FROM consultations c WHERE id = $1",
 	    1 },
+	[STMT_CONSULTATION_IDS] = { "consultation_ids",
+	    "SELECT id FROM consultations ORDER BY id", 0 },
 	[STMT_CONSULTATION_LIST] = { "consultation_list",
 	    "SELECT consultation_json(c, false), c.id FROM consultations c "
 	    "WHERE ($1::text IS NULL OR consultation_phase(c) = $1) "

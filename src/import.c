@@ -109,6 +109,8 @@ import_priorities(struct db *db, int64_t id, json_t *list)
 	snprintf(cid, sizeof(cid), "%lld", (long long)id);
 	progress_start(&bar, "priorities", json_array_size(list));
 	json_array_foreach(list, i, p) {
+		/* A refusal of this priority is printed on a line of its own. */
+		progress_hide(&bar);
 		snprintf(what, sizeof(what), "priority %zu", i + 1);
 		if ((vals = import_fields(rt, p, what)) == NULL)
 			return -1;

@@ -9,72 +9,78 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
-
-#include <openssl/evp.h>
 
 #include "concerto/buf.h"
 #include "concerto/config.h"
 #include "concerto/mail.h"
+#include "concerto/mail_format.h"
 #include "concerto/mem.h"
+#include "concerto/progress.h"
 
+/*
+ * A message's texts.  In a body, {url} stands for CONCERTO_PUBLIC_URL
+ * and {token} for the token of the link; each link opens the page that
+ * reads it (www/js/pages: account.js takes #verify=, reset.js #reset=).
+ */
 struct mail_text {
 	const char	*subject;
-	const char	*body;		/* the link, if any, follows it */
-	const char	*path;		/* page the link opens, or NULL */
-	const char	*after;
+	const char	*body;
 };
 
 static const struct mail_text texts[MAIL__MAX][2] = {
 	[MAIL_VERIFY] = {
 	    { "Confirmez votre adresse e-mail pour Concerto",
 	      "Bonjour,\n\nPour confirmer votre inscription à Concerto, "
-	      "ouvrez ce lien dans les 24 heures :\n\n",
-	      "/account.html#verify=",
-	      "\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez "
+	      "ouvrez ce lien dans les 24 heures :\n\n"
+	      "{url}/account#verify={token}\n\n"
+	      "Si vous n'êtes pas à l'origine de cette demande, ignorez "
 	      "ce message.\n" },
 	    { "Confirm your e-mail address for Concerto",
 	      "Hello,\n\nTo confirm your Concerto account, open this link "
-	      "within 24 hours:\n\n",
-	      "/account.html#verify=",
-	      "\n\nIf you did not ask for this, ignore this message.\n" } },
+	      "within 24 hours:\n\n"
+	      "{url}/account#verify={token}\n\n"
+	      "If you did not ask for this, ignore this message.\n" } },
 	[MAIL_REGISTER_AGAIN] = {
 	    { "Tentative d'inscription à Concerto",
 	      "Bonjour,\n\nQuelqu'un a essayé de créer un compte Concerto "
 	      "avec votre adresse, qui en a déjà un. Si c'était vous, "
-	      "connectez-vous ou choisissez un nouveau mot de passe.\n",
-	      NULL, "" },
+	      "connectez-vous ou choisissez un nouveau mot de passe :\n\n"
+	      "Se connecter : {url}/signin\n"
+	      "Nouveau mot de passe : {url}/reset\n" },
 	    { "Attempt to register on Concerto",
 	      "Hello,\n\nSomeone tried to create a Concerto account with your "
 	      "address, which already has one. If it was you, sign in or "
-	      "reset your password.\n",
-	      NULL, "" } },
+	      "reset your password:\n\n"
+	      "Sign in: {url}/signin\n"
+	      "New password: {url}/reset\n" } },
 	[MAIL_RESET] = {
 	    { "Nouveau mot de passe pour Concerto",
 	      "Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce "
-	      "lien dans l'heure :\n\n",
-	      "/account.html#reset=",
-	      "\n\nToutes vos sessions seront fermées. Si vous n'êtes pas à "
+	      "lien dans l'heure :\n\n"
+	      "{url}/reset#reset={token}\n\n"
+	      "Toutes vos sessions seront fermées. Si vous n'êtes pas à "
 	      "l'origine de cette demande, ignorez ce message.\n" },
 	    { "New password for Concerto",
 	      "Hello,\n\nTo choose a new password, open this link within "
-	      "the hour:\n\n",
-	      "/account.html#reset=",
-	      "\n\nAll your sessions will be ended. If you did not ask for "
+	      "the hour:\n\n"
+	      "{url}/reset#reset={token}\n\n"
+	      "All your sessions will be ended. If you did not ask for "
 	      "this, ignore this message.\n" } },
 	[MAIL_SECOND_FACTOR_LOCKED] = {
 	    { "Second facteur de votre compte Concerto verrouillé",
 	      "Bonjour,\n\nPlusieurs codes faux ont été donnés pour le second "
 	      "facteur de votre compte Concerto, qui est verrouillé pour "
 	      "15 minutes. Si ce n'était pas vous, quelqu'un connaît votre "
-	      "mot de passe : changez-le dès que possible.\n",
-	      NULL, "" },
+	      "mot de passe : changez-le dès que possible.\n\n"
+	      "Nouveau mot de passe : {url}/reset\n" },
 	    { "Second factor of your Concerto account locked",
 	      "Hello,\n\nSeveral wrong codes were given for the second factor "
 	      "of your Concerto account, which is locked for 15 minutes. If it "
 	      "was not you, someone knows your password: change it as soon as "
-	      "you can.\n",
-	      NULL, "" } },
+	      "you can.\n\n"
+	      "New password: {url}/reset\n" } },
 };
 
 static const char *const kind_names[MAIL__MAX] = {
@@ -90,6 +96,36 @@ mail_kind_name(enum mail_kind kind)
 	return kind_names[kind];
 }
 
+/*
+ * Appends template t with {url} as the public URL (without a final '/')
+ * and {token} as token (nothing when NULL).
+ */
+static void
+mail_expand(struct buf *out, const char *t, const char *url,
+    const char *token)
+{
+	size_t	 ulen = strlen(url);
+	const char *p;
+
+	while (ulen > 0 && url[ulen - 1] == '/')
+		ulen--;
+	while ((p = strchr(t, '{')) != NULL) {
+		buf_append(out, t, (size_t)(p - t));
+		if (strncmp(p, "{url}", 5) == 0) {
+			buf_append(out, url, ulen);
+			t = p + 5;
+		} else if (strncmp(p, "{token}", 7) == 0) {
+			if (token != NULL)
+				buf_puts(out, token);
+			t = p + 7;
+		} else {
+			buf_putc(out, '{');
+			t = p + 1;
+		}
+	}
+	buf_puts(out, t);
+}
+
 enum db_status
 mail_queue(struct db *db, const struct config *cfg, int64_t account_id,
     const char *recipient, const char *lang, enum mail_kind kind,
@@ -102,13 +138,7 @@ mail_queue(struct db *db, const struct config *cfg, int64_t account_id,
 
 	t = &texts[kind][lang != NULL && strcmp(lang, "en") == 0];
 	buf_init(&body, 0);
-	buf_puts(&body, t->body);
-	if (t->path != NULL && token != NULL) {
-		buf_puts(&body, cfg->public_url);
-		buf_puts(&body, t->path);
-		buf_puts(&body, token);
-	}
-	buf_puts(&body, t->after);
+	mail_expand(&body, t->body, cfg->public_url, token);
 	snprintf(id, sizeof(id), "%lld", (long long)account_id);
 	rc = db_exec(db, STMT_OUTBOX_INSERT, DB_PARAMS(account_id ? id : NULL,
 	    recipient, t->subject, buf_str(&body), kind_names[kind]), NULL);
@@ -116,39 +146,38 @@ mail_queue(struct db *db, const struct config *cfg, int64_t account_id,
 	return rc;
 }
 
-/* RFC 2047 encoded-word for a header value that may not be ASCII. */
-static void
-mail_header_word(struct buf *out, const char *s)
+/* Writes msg whole to fd; 0, or -1 if the reader went away. */
+static int
+mail_write(int fd, const struct buf *msg)
 {
-	unsigned char	 enc[512];
-	size_t		 n = strlen(s);
+	size_t	 off = 0;
+	ssize_t	 n;
 
-	if (n > 300)
-		n = 300;
-	EVP_EncodeBlock(enc, (const unsigned char *)s, (int)n);
-	buf_printf(out, "=?UTF-8?B?%s?=", (const char *)enc);
+	while (off < msg->len) {
+		n = write(fd, msg->data + off, msg->len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		off += (size_t)n;
+	}
+	return 0;
 }
 
-/* Pipes one message to sendmail; 0 when it exited 0. */
+/* Pipes message msg to `sendmail -t -i`; 0 when it read it and exited 0. */
 static int
-mail_send(const char *sendmail, const char *to, const char *subject,
-    const char *body)
+mail_pipe(const char *sendmail, const struct buf *msg)
 {
-	struct buf	 msg;
-	int		 fds[2], status, rc = -1;
-	pid_t		 pid;
-	size_t		 off = 0;
-	ssize_t		 n;
+	int	 fds[2], status, rc = -1, wrote;
+	pid_t	 pid;
 
-	if (strpbrk(to, "\r\n") != NULL || pipe(fds) < 0)
+	if (pipe(fds) < 0)
 		return -1;
-	buf_init(&msg, 0);
-	buf_printf(&msg, "To: %s\nSubject: ", to);
-	mail_header_word(&msg, subject);
-	buf_printf(&msg, "\nMIME-Version: 1.0\nContent-Type: text/plain; "
-	    "charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n%s", body);
-	if ((pid = fork()) < 0)
-		goto out;
+	if ((pid = fork()) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
 	if (pid == 0) {
 		dup2(fds[0], STDIN_FILENO);
 		close(fds[0]);
@@ -157,27 +186,12 @@ mail_send(const char *sendmail, const char *to, const char *subject,
 		_exit(127);
 	}
 	close(fds[0]);
-	fds[0] = -1;
-	while (off < msg.len) {
-		n = write(fds[1], msg.data + off, msg.len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
+	wrote = mail_write(fds[1], msg);
 	close(fds[1]);
-	fds[1] = -1;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		continue;
-	if (off == msg.len && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	if (wrote == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		rc = 0;
-out:
-	if (fds[0] >= 0)
-		close(fds[0]);
-	if (fds[1] >= 0)
-		close(fds[1]);
-	buf_free(&msg);
 	return rc;
 }
 
@@ -188,13 +202,57 @@ out:
 enum pending_col { PENDING_COL_ID, PENDING_COL_RECIPIENT, PENDING_COL_SUBJECT,
 	PENDING_COL_BODY };
 
+/* What one delivery run shares: its settings, sender, progress, counts. */
+struct mail_run {
+	const struct config	*cfg;
+	struct mail_address	 from;
+	struct progress		 bar;
+	size_t			 sent;
+	bool			 failed;	/* a message stays queued */
+	bool			 stop;		/* sendmail or the database failed */
+};
+
+/*
+ * Sends row i of rows; true if it went out.  A row that cannot be made
+ * into a message (its recipient is not one address) is left queued and
+ * named; a sendmail that fails stops the run.
+ */
+static bool
+mail_send_row(struct mail_run *run, struct db_rows *rows, size_t i)
+{
+	struct buf	 msg;
+	const char	*why;
+	bool		 ok = false;
+
+	buf_init(&msg, 0);
+	why = mail_compose(&msg, &run->from,
+	    db_value(rows, i, PENDING_COL_RECIPIENT),
+	    db_value(rows, i, PENDING_COL_SUBJECT),
+	    db_value(rows, i, PENDING_COL_BODY), time(NULL));
+	if (why != NULL) {
+		progress_hide(&run->bar);
+		fprintf(stderr, "mail: message %s not sent: %s; it stays "
+		    "queued\n", db_value(rows, i, PENDING_COL_ID), why);
+		run->failed = true;
+	} else if (mail_pipe(run->cfg->sendmail, &msg) < 0) {
+		progress_hide(&run->bar);
+		fprintf(stderr, "mail: %s failed; the rest stays queued\n",
+		    run->cfg->sendmail);
+		run->failed = run->stop = true;
+	} else
+		ok = true;
+	buf_free(&msg);
+	return ok;
+}
+
 /*
  * Delivers one batch of pending mail in a transaction (rows stay locked
- * against another `concerto mail`).  Adds to *sent; sets *more when a
- * full batch went out.  Returns 0, or -1 once something failed.
+ * against another `concerto mail`).  Sets *more when a full batch went
+ * out (a row left queued ends the run after its batch, so that it is not
+ * tried again at once).  Returns 0, or -1 when the database failed.
  */
 static int
-mail_batch(const struct config *cfg, struct db *db, size_t *sent, bool *more)
+mail_batch(struct mail_run *run, struct db *db, bool *more)
 {
 	struct db_rows	*rows = NULL;
 	size_t		 i, n = 0;
@@ -203,40 +261,64 @@ mail_batch(const struct config *cfg, struct db *db, size_t *sent, bool *more)
 	*more = false;
 	if (db_begin(db) != DB_OK ||
 	    db_exec(db, STMT_OUTBOX_PENDING, NULL, 0, &rows) != DB_OK) {
+		progress_hide(&run->bar);
 		fprintf(stderr, "mail: database unavailable\n");
 		goto out;
 	}
-	for (i = 0; i < db_nrows(rows); i++) {
-		if (mail_send(cfg->sendmail,
-		    db_value(rows, i, PENDING_COL_RECIPIENT),
-		    db_value(rows, i, PENDING_COL_SUBJECT),
-		    db_value(rows, i, PENDING_COL_BODY)) < 0) {
-			fprintf(stderr, "mail: %s failed; the rest stays "
-			    "queued\n", cfg->sendmail);
-			break;
-		}
+	for (i = 0; i < db_nrows(rows) && !run->stop; i++) {
+		if (!mail_send_row(run, rows, i))
+			continue;
 		if (db_exec(db, STMT_OUTBOX_SENT,
 		    DB_PARAMS(db_value(rows, i, PENDING_COL_ID)), NULL) !=
-		    DB_OK)
+		    DB_OK) {
+			/* What went out is marked when the commit below keeps it. */
+			progress_hide(&run->bar);
+			fprintf(stderr, "mail: database unavailable\n");
+			run->failed = run->stop = true;
 			break;
+		}
 		n++;
+		progress_step(&run->bar);
 	}
 	if (db_commit(db) != DB_OK)
 		goto out;
-	*sent += n;
+	run->sent += n;
 	*more = n == MAIL_BATCH;
-	rc = n == db_nrows(rows) ? 0 : -1;
+	rc = 0;
 out:
 	db_rows_free(rows);
 	db_rollback(db);
 	return rc;
 }
 
+/* The number of messages waiting, for the progress bar (0 if unknown). */
+static size_t
+mail_pending(struct db *db)
+{
+	struct db_rows	*rows = NULL;
+	size_t		 n = 0;
+
+	if (db_exec(db, STMT_OUTBOX_PENDING_COUNT, NULL, 0, &rows) == DB_OK &&
+	    db_nrows(rows) == 1)
+		n = (size_t)db_int(rows, 0, 0);
+	db_rows_free(rows);
+	return n;
+}
+
+const char *
+mail_from_missing(const struct config *cfg)
+{
+	return cfg->mail_from == NULL ? "CONCERTO_MAIL_FROM is not set: "
+	    "name the sender of the messages, such as \"Concerto "
+	    "<no-reply@example.org>\"" : NULL;
+}
+
 int
 mail_deliver(const struct config *cfg)
 {
+	struct mail_run	 run = { .cfg = cfg };
 	struct db	*db;
-	size_t		 sent = 0;
+	const char	*why;
 	bool		 more = true;
 	int		 rc = 0;
 
@@ -245,12 +327,24 @@ mail_deliver(const struct config *cfg)
 		    "nothing delivered\n");
 		return 1;
 	}
+	if ((why = mail_from_missing(cfg)) != NULL) {
+		fprintf(stderr, "mail: %s; nothing delivered\n", why);
+		return 1;
+	}
+	/* config_load() checked it. */
+	if ((why = mail_address_parse(cfg->mail_from, &run.from)) != NULL) {
+		fprintf(stderr, "mail: CONCERTO_MAIL_FROM %s\n", why);
+		return 1;
+	}
 	/* A sendmail that exits without reading is a failed delivery, not a kill. */
 	signal(SIGPIPE, SIG_IGN);
 	db = db_open(cfg->db, cfg->statement_timeout_ms);
-	while (rc == 0 && more)
-		rc = mail_batch(cfg, db, &sent, &more);
-	printf("mail: %zu sent%s\n", sent, rc == 0 ? "" : ", some still queued");
+	progress_start(&run.bar, "messages", mail_pending(db));
+	while (rc == 0 && more && !run.stop)
+		rc = mail_batch(&run, db, &more);
+	progress_end(&run.bar);
+	printf("mail: %zu sent%s\n", run.sent, rc == 0 && !run.failed ? "" :
+	    ", some still queued");
 	db_close(db);
-	return rc == 0 ? 0 : 1;
+	return rc == 0 && !run.failed ? 0 : 1;
 }

@@ -17,6 +17,7 @@
 #include "concerto/generate.h"
 #include "concerto/geo_cmd.h"
 #include "concerto/import.h"
+#include "concerto/log.h"
 #include "concerto/mail.h"
 #include "concerto/privilege.h"
 #include "concerto/pseudonym_db.h"
@@ -96,15 +97,24 @@ cmd_routes(const struct config *cfg, int argc, char **argv)
 	return 0;
 }
 
-/* Reads the throttling secret, which only the server needs, then serves. */
+/*
+ * Reads the throttling secret, which only the server needs, then serves.
+ * A sendmail named without a sender is only a warning: serve queues mail
+ * and never sends it, and `concerto mail` refuses to deliver without one.
+ */
 static int
 cmd_serve(const struct config *cfg, int argc, char **argv)
 {
 	struct config		 run = *cfg;
 	struct throttle_key	 key;
 	struct privilege	 priv;
+	const char		*why;
 	char			 err[512];
 	int			 rc;
+
+	if (cfg->sendmail != NULL && (why = mail_from_missing(cfg)) != NULL)
+		log_warn("%s; mail is queued, and `concerto mail` will refuse "
+		    "to deliver it", why);
 
 	if (throttle_key_load(cfg->throttle_key_file, &key, err,
 	    sizeof(err)) < 0) {

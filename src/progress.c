@@ -46,6 +46,16 @@ progress_step(struct progress *p)
 }
 
 void
+progress_hide(struct progress *p)
+{
+	if (!p->tty || p->shown < 0)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	p->shown = -1;
+}
+
+void
 progress_end(struct progress *p)
 {
 	p->done = p->total;

@@ -12,6 +12,7 @@
 #include "concerto/cli.h"
 #include "concerto/config.h"
 #include "concerto/db.h"
+#include "concerto/progress.h"
 #include "concerto/results_cmd.h"
 #include "concerto/results_table.h"
 
@@ -46,33 +47,27 @@ results_exists(struct db *db, const char *id, enum db_status *rc)
 	return found;
 }
 
+/*
+ * Recounts consultation id (known to exist) in one transaction and prints
+ * its differences and its summary line.  Returns 0 if the tallies were
+ * right, 3 if they differed (they are rebuilt), 1 on failure.
+ */
 static int
-results_recount(const struct config *cfg, const char *arg)
+results_recount_one(struct db *db, const char *id)
 {
-	struct db	*db = NULL;
 	struct db_rows	*rows = NULL, *count = NULL;
 	enum db_status	 rc;
 	size_t		 i, n;
 	int		 ret = 1;
 
-	if (results_id(arg) == 0) {
-		fprintf(stderr, "results: not a consultation id: %s\n", arg);
-		return 2;
-	}
-	db = db_open(cfg->db, 0);
-	if (!results_exists(db, arg, &rc)) {
-		fprintf(stderr, rc == DB_OK ? "results: no consultation %s\n" :
-		    "results: the database is unavailable (%s)\n", arg);
-		goto out;
-	}
 	if ((rc = db_begin(db)) == DB_OK)
-		rc = db_exec(db, STMT_TALLY_RECOUNT, DB_PARAMS(arg), &rows);
+		rc = db_exec(db, STMT_TALLY_RECOUNT, DB_PARAMS(id), &rows);
 	if (rc == DB_OK)
-		rc = db_exec(db, STMT_BALLOT_COUNT, DB_PARAMS(arg), &count);
+		rc = db_exec(db, STMT_BALLOT_COUNT, DB_PARAMS(id), &count);
 	if (rc == DB_OK)
 		rc = db_commit(db);
 	if (rc != DB_OK) {
-		fprintf(stderr, "results: recount of %s failed\n", arg);
+		fprintf(stderr, "results: recount of %s failed\n", id);
 		goto out;
 	}
 	n = db_nrows(rows);
@@ -82,19 +77,76 @@ results_recount(const struct config *cfg, const char *arg)
 		    db_value(rows, i, RECOUNT_COL_KEY),
 		    db_value(rows, i, RECOUNT_COL_KEPT),
 		    db_value(rows, i, RECOUNT_COL_RECOUNTED));
-	printf("recount %s: %s ballots, %zu differences%s\n", arg,
+	printf("recount %s: %s ballots, %zu differences%s\n", id,
 	    db_value(count, 0, 0), n,
 	    n > 0 ? " (tallies rebuilt from the ballots)" : "");
+	fflush(stdout);
 	ret = n > 0 ? 3 : 0;
 out:
 	db_rollback(db);
 	db_rows_free(rows);
 	db_rows_free(count);
+	return ret;
+}
+
+static int
+results_recount(const struct config *cfg, const char *arg)
+{
+	struct db	*db = NULL;
+	enum db_status	 rc;
+	int		 ret = 1;
+
+	if (results_id(arg) == 0) {
+		fprintf(stderr, "results: not a consultation id: %s\n", arg);
+		return 2;
+	}
+	db = db_open(cfg->db, 0);
+	if (!results_exists(db, arg, &rc))
+		fprintf(stderr, rc == DB_OK ? "results: no consultation %s\n" :
+		    "results: the database is unavailable (%s)\n", arg);
+	else
+		ret = results_recount_one(db, arg);
 	db_close(db);
 	return ret;
 }
 
-const char results_usage[] = "results recount ID";
+/*
+ * `results recount --all`: every consultation in turn, each in its own
+ * transaction, a progress bar on a terminal.  Returns 1 if one failed,
+ * else 3 if one differed, else 0.
+ */
+static int
+results_recount_all(const struct config *cfg)
+{
+	struct db	*db = db_open(cfg->db, 0);
+	struct db_rows	*ids = NULL;
+	struct progress	 bar;
+	size_t		 i, n, differed = 0, failed = 0;
+	int		 r;
+
+	if (db_exec(db, STMT_CONSULTATION_IDS, NULL, 0, &ids) != DB_OK) {
+		fprintf(stderr, "results: the database is unavailable\n");
+		db_close(db);
+		return 1;
+	}
+	n = db_nrows(ids);
+	progress_start(&bar, "consultations", n);
+	for (i = 0; i < n; i++) {
+		progress_hide(&bar);	/* the lines of the recount */
+		r = results_recount_one(db, db_value(ids, i, 0));
+		differed += r == 3;
+		failed += r == 1;
+		progress_step(&bar);
+	}
+	progress_end(&bar);
+	printf("recount: %zu consultations, %zu with differences, %zu "
+	    "failed\n", n, differed, failed);
+	db_rows_free(ids);
+	db_close(db);
+	return failed > 0 ? 1 : differed > 0 ? 3 : 0;
+}
+
+const char results_usage[] = "results recount ID\nresults recount --all";
 const char export_usage[] = "export results ID [--format csv|json] "
     "[--interests include|exclude]";
 
@@ -108,6 +160,8 @@ results_command(const struct config *cfg, int argc, char **argv)
 	if (strcmp(argv[1], "recount") != 0)
 		return cli_refuse("results", results_usage,
 		    "unknown command %s", argv[1]);
+	if (argc == 3 && strcmp(argv[2], "--all") == 0)
+		return results_recount_all(cfg);
 	if ((rc = cli_operands("results recount", results_usage, argc - 1,
 	    argv + 1, 1, 1)) != CLI_GO)
 		return rc;

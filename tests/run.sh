@@ -43,6 +43,8 @@ export CONCERTO_VAR
 export PORT=${TEST_PORT:-8181}
 export CONCERTO_BIN=$ROOT/build/asan/concerto
 export CONCERTO_DEMO=0
+# The sender of the test stack's mail (the env file passes it on).
+export CONCERTO_MAIL_FROM='Concerto <no-reply@concerto.test>'
 export CONCERTO_FAST_PG=1
 export CONCERTO_WORKERS=2
 export CONCERTO_THREADS=4

@@ -36,6 +36,7 @@ struct config {
 	int		 recent_auth_s;	/* CONCERTO_RECENT_AUTH */
 	const char	*public_url;	/* CONCERTO_PUBLIC_URL */
 	const char	*sendmail;	/* CONCERTO_SENDMAIL, may be NULL */
+	const char	*mail_from;	/* CONCERTO_MAIL_FROM, checked; may be NULL */
 	const char	*geoip;		/* CONCERTO_GEOIP; NULL if unset or off */
 	bool		 geoip_off;	/* CONCERTO_GEOIP=off: no GeoIP wanted */
 	double		 weight_cap;	/* CONCERTO_WEIGHT_CAP */

@@ -25,14 +25,27 @@ const char	*mail_kind_name(enum mail_kind);
 
 /*
  * Queues a message of kind to recipient in language lang ("fr" or "en");
- * token, when the kind carries a link, is appended to the public URL.
+ * token, when the kind carries a link, goes into the link to the page
+ * that takes it (CONCERTO_PUBLIC_URL/account#verify=, /reset#reset=).
  * account_id may be 0 (none).
  */
 enum db_status	 mail_queue(struct db *, const struct config *,
 		    int64_t account_id, const char *recipient,
 		    const char *lang, enum mail_kind, const char *token);
 
-/* `concerto mail`: delivers pending messages; returns the exit status. */
+/*
+ * NULL if cfg names the sender of the messages (CONCERTO_MAIL_FROM),
+ * else the sentence that says it does not, naming the variable.
+ */
+const char	*mail_from_missing(const struct config *);
+
+/*
+ * `concerto mail`: delivers pending messages, each with From (the
+ * CONCERTO_MAIL_FROM), Date, Message-ID and the MIME headers, a progress
+ * bar on a terminal.  Without CONCERTO_SENDMAIL or CONCERTO_MAIL_FROM it
+ * delivers nothing, marks nothing sent and returns 1, as for any missing
+ * setting; otherwise 0, or 1 if a message stays queued.
+ */
 int		 mail_deliver(const struct config *);
 
 #endif

@@ -18,6 +18,11 @@ struct progress {
 
 void	 progress_start(struct progress *, const char *label, size_t total);
 void	 progress_step(struct progress *);
+/*
+ * Erases the bar from its line, so that a message can be printed there;
+ * the next step draws it again.
+ */
+void	 progress_hide(struct progress *);
 void	 progress_end(struct progress *);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * Results from the command line: `concerto results recount ID` rebuilds
+ * Results from the command line: `concerto results recount ID` (or
+ * --all: every consultation, with a progress bar on a terminal) rebuilds
  * the tallies from the ballots and reports any difference;
  * `concerto export results ID --format csv|json` prints the results.
  */
@@ -12,8 +13,8 @@ struct config;
 extern const char results_usage[];
 extern const char export_usage[];
 
-/* `concerto results recount ID`: 0 if the tallies were right, 3 if they
- * differed (and were repaired), 1 on failure, 2 on bad usage. */
+/* `concerto results recount ID | --all`: 0 if the tallies were right, 3
+ * if they differed (and were repaired), 1 on failure, 2 on bad usage. */
 int	 results_command(const struct config *, int argc, char **argv);
 
 /* `concerto export results ID [--format csv|json] [--interests

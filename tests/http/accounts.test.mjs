@@ -328,9 +328,9 @@ test('verification through the outbox: the link verifies once, then is refused',
   assert.equal(mails.length, 1, 'one message delivered');
   const m = mails[0];
   assert.equal(m.subject, VERIFY_SUBJECT.fr);
-  assert.match(m.headers.subject, /^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=$/i, 'the subject is an RFC 2047 encoded word');
-  assert.match(m.headers['content-type'] || 'text/plain; charset=utf-8', /charset="?utf-8/i);
-  assert.ok(m.body.includes(`${PUBLIC_URL}/account.html#verify=`), m.body);
+  assert.equal(m.headers.subject, VERIFY_SUBJECT.fr, 'an ASCII subject goes as it is');
+  assert.match(m.headers['content-type'], /charset="?utf-8/i);
+  assert.ok(m.body.includes(`${PUBLIC_URL}/account#verify=`), m.body);
   const token = linkToken(m.body, 'verify');
   assert.ok(sql('SELECT sent_at FROM outbox WHERE recipient = :\'e\'', { e: body.email })[0].sent_at, 'marked sent');
   assert.equal(mailTo(body.email).length, 1, 'a second run of concerto mail sends nothing again');

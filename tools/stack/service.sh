@@ -43,6 +43,7 @@ write_env() {
 			"CONCERTO_URL=http://127.0.0.1:$PORT" \
 			"CONCERTO_PUBLIC_URL=${CONCERTO_PUBLIC_URL:-http://127.0.0.1:$PORT}" \
 			"CONCERTO_THROTTLE_KEY_FILE=$VAR/secrets/throttle.key" \
+			"CONCERTO_MAIL_FROM=${CONCERTO_MAIL_FROM:-Concerto <no-reply@concerto.test>}" \
 			"CONCERTO_BIN=$BIN"; do
 			say "export ${_kv%%=*}=$(sq "${_kv#*=}")"
 		done

@@ -110,11 +110,15 @@ function parseMail(file, text) {
 // The messages delivered to address (after delivering the outbox).
 export const mailTo = (address) => deliverMail().filter((m) => (m.to || '').toLowerCase() === address.toLowerCase());
 
-// The token of a link `<public url>/account.html#<kind>=TOKEN` in a body.
+// The page that takes each kind of link's token (www/js/pages: account.js
+// reads #verify=, reset.js #reset=).
+export const LINK_PAGES = { verify: '/account', reset: '/reset' };
+
+// The token of a link `<public url><page>#<kind>=TOKEN` in a body.
 export function linkToken(body, kind) {
-  const esc = PUBLIC_URL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const m = new RegExp(`${esc}/account\\.html#${kind}=([A-Za-z0-9_-]+)`).exec(body);
-  assert.ok(m, `the mail holds a ${PUBLIC_URL}/account.html#${kind}= link:\n${body}`);
+  const esc = `${PUBLIC_URL}${LINK_PAGES[kind]}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = new RegExp(`${esc}#${kind}=([A-Za-z0-9_-]+)`).exec(body);
+  assert.ok(m, `the mail holds a ${PUBLIC_URL}${LINK_PAGES[kind]}#${kind}= link:\n${body}`);
   assert.match(m[1], TOKEN_RE, 'the token is 43 base64url characters (256 bits)');
   return secret(m[1]);
 }
