@@ -307,6 +307,7 @@ server_spawn(struct master *m, int i)
 		_exit(worker_run(m->cfg, m->shared, m->fd, i));
 	}
 	m->slots[i].pid = pid;
+	counters_worker_started(&m->shared->counters, i, pid);
 	m->slots[i].started = now_s();
 	m->slots[i].retiring = false;
 }
@@ -331,6 +332,7 @@ server_reap(struct master *m)
 		if (i == m->cfg->workers)
 			continue;
 		m->slots[i].pid = 0;
+		counters_worker_stopped(&m->shared->counters, i);
 		if (m->stopping)
 			continue;
 		t = now_s();
@@ -480,6 +482,7 @@ server_run(const struct config *cfg)
 	    cfg->socket_path, cfg->workers, cfg->threads);
 
 	for (;;) {
+		counters_proc_publish(&m.shared->counters.master);
 		sig = sigtimedwait(&m.sigs, &info, &tick);
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
