@@ -134,7 +134,7 @@ counters_proc_publish(struct counters_proc *p)
 	__atomic_store_n(&p->rss_bytes, st.rss_bytes, __ATOMIC_RELAXED);
 	__atomic_store_n(&p->open_fds, st.open_fds, __ATOMIC_RELAXED);
 	__atomic_store_n(&p->max_fds, st.max_fds, __ATOMIC_RELAXED);
-	__atomic_store_n(&p->start_s, st.start_s, __ATOMIC_RELAXED);
+	__atomic_store_n(&p->start_ms, st.start_ms, __ATOMIC_RELAXED);
 	__atomic_store_n(&p->pid, (int64_t)getpid(), __ATOMIC_RELAXED);
 	__atomic_store_n(&p->published_s, now, __ATOMIC_RELAXED);
 }
@@ -312,7 +312,7 @@ proc_figure(const struct counters_proc *p, enum proc_figure f, double *v)
 		*v = (double)load(&p->max_fds);
 		return *v > 0;
 	default:
-		*v = (double)load_signed(&p->start_s);
+		*v = (double)load_signed(&p->start_ms) / 1e3;
 		break;
 	}
 	return true;

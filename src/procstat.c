@@ -93,12 +93,18 @@ procstat_fds(void)
 	return n;
 }
 
+static int64_t
+procstat_ms(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000 + ts->tv_nsec / 1000000;
+}
+
 /*
- * The wall-clock time of a start given in clock ticks after boot: the
- * boot's wall-clock time is now less the time since boot.
+ * The wall-clock time, in milliseconds, of a start given in clock ticks
+ * after boot: the boot's wall-clock time is now less the time since boot.
  */
 static int64_t
-procstat_start_s(uint64_t start_ticks)
+procstat_start_ms(uint64_t start_ticks)
 {
 	struct timespec	 real, boot;
 	long		 hz = sysconf(_SC_CLK_TCK);
@@ -106,8 +112,8 @@ procstat_start_s(uint64_t start_ticks)
 	if (hz <= 0 || clock_gettime(CLOCK_REALTIME, &real) < 0 ||
 	    clock_gettime(CLOCK_BOOTTIME, &boot) < 0)
 		return 0;
-	return (int64_t)real.tv_sec - (int64_t)boot.tv_sec +
-	    (int64_t)(start_ticks / (uint64_t)hz);
+	return procstat_ms(&real) - procstat_ms(&boot) +
+	    (int64_t)(start_ticks * 1000 / (uint64_t)hz);
 }
 
 int
@@ -132,6 +138,6 @@ procstat_self(struct procstat *st)
 	st->open_fds = (uint64_t)fds;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
 		st->max_fds = (uint64_t)rl.rlim_cur;
-	st->start_s = procstat_start_s(start_ticks);
+	st->start_ms = procstat_start_ms(start_ticks);
 	return 0;
 }

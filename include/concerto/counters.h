@@ -33,7 +33,7 @@ struct counters_proc {
 	uint64_t	rss_bytes;
 	uint64_t	open_fds;
 	uint64_t	max_fds;	/* 0: unlimited */
-	int64_t		start_s;
+	int64_t		start_ms;	/* Unix time, milliseconds */
 	int64_t		in_flight;	/* requests being handled */
 	int64_t		db_open;	/* database connections open */
 	int64_t		db_in_use;	/* of which running a statement */

@@ -16,7 +16,7 @@ struct procstat {
 	uint64_t	rss_bytes;
 	uint64_t	open_fds;
 	uint64_t	max_fds;	/* RLIMIT_NOFILE soft limit */
-	int64_t		start_s;	/* Unix time of the process's start */
+	int64_t		start_ms;	/* the process's start, Unix time in ms */
 };
 
 /* Fills st for the calling process; 0, or -1 if /proc could not be read. */

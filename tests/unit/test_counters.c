@@ -54,8 +54,8 @@ test_own_figures_are_plausible(void **state)
 	assert_true(st.rss_bytes > 1024 * 1024);
 	assert_true(st.open_fds >= 3);		/* stdin, stdout, stderr */
 	assert_true(st.max_fds >= st.open_fds);
-	assert_true(st.start_s <= (int64_t)now + 1);
-	assert_true(st.start_s > (int64_t)now - 86400);
+	assert_true(st.start_ms <= ((int64_t)now + 1) * 1000);
+	assert_true(st.start_ms > ((int64_t)now - 86400) * 1000);
 }
 
 static void
