@@ -24,10 +24,11 @@
 /*
  * One process's figures.  The master writes a worker's pid when it forks
  * it and clears the slot when it has reaped it; the process publishes the
- * rest (counters_proc_publish()) and keeps its gauges.
+ * rest (counters_proc_publish()) and keeps its gauges.  Each slot has
+ * cache lines of its own: its threads update it on every request.
  */
 struct counters_proc {
-	int64_t		pid;		/* 0: not running */
+	_Alignas(64) int64_t pid;	/* 0: not running */
 	int64_t		published_s;	/* last publish, Unix time; 0: never */
 	uint64_t	cpu_us;
 	uint64_t	rss_bytes;
