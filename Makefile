@@ -119,6 +119,17 @@ tests/node_modules/.installed: tests/package.json tests/package-lock.json
 	@npm ci --prefix tests --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# promtool, which the tests run on /metrics (`promtool check metrics`): only
+# that file of Debian's prometheus package, whose installation would start a
+# Prometheus server.
+build/tools/promtool:
+	@mkdir -p build/tools/deb
+	@cd build/tools/deb && { apt-get download prometheus >/dev/null 2>&1 || \
+	    { apt-get update -qq && apt-get download prometheus >/dev/null; }; }
+	@dpkg-deb --fsys-tarfile build/tools/deb/prometheus_*.deb | \
+	    tar -xO ./usr/bin/promtool > $@.tmp && chmod 755 $@.tmp && mv $@.tmp $@
+	@rm -rf build/tools/deb
+
 # Installs the Debian packages that are missing; quick when none is.
 # npm is Debian's package where nodejs is Debian's; a Node.js that brings its
 # own npm (NodeSource's) conflicts with it, so it is installed only if missing.
@@ -154,7 +165,7 @@ stop:
 # stack of its own (its own state directory and port).
 test: deps
 	@$(MAKE) --no-print-directory build/concerto build/asan/concerto $(GEOIP_DB) $(UNIT_BIN) \
-	    web tests/node_modules/.installed
+	    web tests/node_modules/.installed build/tools/promtool
 	@sh tests/geoip/check.sh $(GEOIP_DB) >/dev/null
 	@sh tests/run.sh $(UNIT_BIN)
 

@@ -21,6 +21,7 @@ struct db {
 	char		*conninfo;
 	char		 options[64];
 	bool		 in_tx;
+	bool		 counted;	/* conn counts in *db_open */
 	char		 constraint[64];
 };
 
@@ -28,7 +29,9 @@ struct db_rows {
 	PGresult	*res;
 };
 
-static uint64_t	*db_errors;	/* shared counter, set once per process */
+/* Shared counter and gauges, set once per process (NULL: not kept). */
+static uint64_t	*db_errors;
+static int64_t	*db_open_gauge, *db_in_use_gauge;
 
 void
 db_set_error_counter(uint64_t *counter)
@@ -36,11 +39,25 @@ db_set_error_counter(uint64_t *counter)
 	db_errors = counter;
 }
 
+void
+db_set_pool_gauges(int64_t *open, int64_t *in_use)
+{
+	db_open_gauge = open;
+	db_in_use_gauge = in_use;
+}
+
 static void
 db_count_error(void)
 {
 	if (db_errors != NULL)
 		__atomic_fetch_add(db_errors, 1, __ATOMIC_RELAXED);
+}
+
+static void
+db_gauge_add(int64_t *gauge, int64_t delta)
+{
+	if (gauge != NULL)
+		__atomic_fetch_add(gauge, delta, __ATOMIC_RELAXED);
 }
 
 struct db *
@@ -54,24 +71,26 @@ db_open(const char *conninfo, int statement_timeout_ms)
 	return db;
 }
 
-void
-db_close(struct db *db)
-{
-	if (db == NULL)
-		return;
-	if (db->conn != NULL)
-		PQfinish(db->conn);
-	free(db->conninfo);
-	free(db);
-}
-
 static void
 db_drop(struct db *db)
 {
 	if (db->conn != NULL)
 		PQfinish(db->conn);
+	if (db->counted)
+		db_gauge_add(db_open_gauge, -1);
+	db->counted = false;
 	db->conn = NULL;
 	db->in_tx = false;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	db_drop(db);
+	free(db->conninfo);
+	free(db);
 }
 
 /* Prepares every statement; -1 (connection dropped) on failure. */
@@ -115,6 +134,8 @@ db_connect(struct db *db)
 		db_drop(db);
 		return -1;
 	}
+	db->counted = true;
+	db_gauge_add(db_open_gauge, 1);
 	return db_prepare_all(db);
 }
 
@@ -193,8 +214,10 @@ db_exec(struct db *db, enum stmt s, const char *const *params, size_t n,
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (db_connect(db) < 0)
 			return DB_UNAVAILABLE;
+		db_gauge_add(db_in_use_gauge, 1);
 		res = PQexecPrepared(db->conn, db_statements[s].name, (int)n,
 		    params, NULL, NULL, 0);
+		db_gauge_add(db_in_use_gauge, -1);
 		st = PQresultStatus(res);
 		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 			if (rows != NULL) {

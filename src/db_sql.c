@@ -113,6 +113,8 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "UPDATE outbox SET sent_at = now(), body = NULL WHERE id = $1", 1 },
 	[STMT_OUTBOX_DELETE] = { "outbox_delete",
 	    "DELETE FROM outbox WHERE account_id = $1", 1 },
+	[STMT_OUTBOX_BACKLOG] = { "outbox_backlog",	/* index outbox_pending */
+	    "SELECT count(*) FROM outbox WHERE sent_at IS NULL", 0 },
 	[STMT_MAIL_RECENT] = { "mail_recent",
 	    "SELECT count(*) FROM outbox WHERE account_id = $1 AND kind = $2 "
 	    "AND created_at > now() - interval '1 hour'", 2 },

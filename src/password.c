@@ -132,8 +132,9 @@ password_slot_acquire(struct shared *sh, int wait_ms)
 {
 	struct timespec	 until;
 
-	if (sh == NULL)
+	if (sh == NULL || sem_trywait(&sh->hash_slots) == 0)
 		return 0;
+	counters_hash_waited(&sh->counters);
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += wait_ms / 1000;
 	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;

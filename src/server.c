@@ -397,6 +397,7 @@ server_spawn(struct master *m, int i)
 		_exit(worker_run(m->cfg, m->priv, m->shared, m->fd, i));
 	}
 	m->slots[i].pid = pid;
+	counters_worker_started(&m->shared->counters, i, pid);
 	m->slots[i].started = now_s();
 	m->slots[i].retiring = false;
 }
@@ -430,6 +431,7 @@ server_reap(struct master *m)
 		if (i == m->cfg->workers)
 			continue;
 		m->slots[i].pid = 0;
+		counters_worker_stopped(&m->shared->counters, i);
 		if (m->stopping)
 			continue;
 		t = now_s();
@@ -803,6 +805,7 @@ server_run(const struct config *cfg, const struct privilege *priv)
 		log_warn("cannot tell the service manager that serve is ready");
 
 	for (;;) {
+		counters_proc_publish(&m.shared->counters.master);
 		sig = sigtimedwait(&m.sigs, &info, &tick);
 		if (!server_signal(&m, sig, &info))
 			break;

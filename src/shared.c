@@ -32,3 +32,13 @@ shared_destroy(struct shared *s)
 	sem_destroy(&s->hash_slots);
 	munmap(s, sizeof(*s));
 }
+
+int
+shared_hash_slots_free(struct shared *s)
+{
+	int	 n;
+
+	if (s == NULL || sem_getvalue(&s->hash_slots, &n) < 0)
+		return -1;
+	return n;
+}

@@ -41,6 +41,7 @@ struct worker {
 	struct hashpool		*hashpool;
 	struct geo		*geo;		/* NULL: GeoIP off */
 	struct readcache	*readcache;	/* its threads share it */
+	struct counters_proc	*self;		/* its slot in the counters */
 	int			 fd;
 	int			 index;
 	int			 stopping;	/* atomic */
@@ -145,6 +146,7 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr,
 	ctx.hashpool = w->hashpool;
 	ctx.geo = w->geo;
 	ctx.readcache = w->readcache;
+	counters_in_flight(w->self, 1);
 
 	status = request_parse(&req, fr->envp, w->cfg->max_body, worker_read,
 	    fr, &code, &msg);
@@ -190,6 +192,7 @@ worker_handle(struct worker *w, struct db *db, FCGX_Request *fr,
 		buf_free(out);
 	else
 		buf_reset(out);
+	counters_in_flight(w->self, -1);
 }
 
 /*
@@ -237,6 +240,30 @@ worker_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * Waits for SIGTERM or SIGINT, publishing the worker's figures for
+ * /metrics every second meanwhile.  SIGHUP is the master's business: a
+ * worker ignores it.  SIGUSR1 comes from the master once it has reopened
+ * the log file: the worker reopens it too.
+ */
+static void
+worker_wait_stop(const sigset_t *stop, struct counters_proc *self, int index)
+{
+	const struct timespec	 second = { 1, 0 };
+	int			 sig;
+
+	for (;;) {
+		counters_proc_publish(self);
+		sig = sigtimedwait(stop, NULL, &second);
+		if (sig == SIGTERM || sig == SIGINT ||
+		    (sig < 0 && errno != EAGAIN && errno != EINTR))
+			return;
+		if (sig == SIGUSR1 && log_reopen() < 0)
+			log_warn("worker %d: cannot reopen the log: %s", index,
+			    strerror(errno));
+	}
+}
+
 /* Waits for the threads until the grace period ends; 0 if all finished. */
 static int
 worker_join(struct worker *w, pthread_t *threads, int n)
@@ -256,16 +283,18 @@ int
 worker_run(const struct config *cfg, const struct privilege *priv,
     struct shared *shared, int fd, int index)
 {
-	struct worker	 w = { cfg, shared, NULL, NULL, NULL, fd, index, 0, 0 };
+	struct worker	 w = { cfg, shared, NULL, NULL, NULL,
+			    &shared->counters.workers[index], fd, index, 0, 0 };
 	char		 err[256];
 	pthread_t	*threads;
 	sigset_t	 stop;
-	int		 i, n = 0, sig = 0, rc = 1;
+	int		 i, n = 0, rc = 1;
 	pid_t		 parent;
 
 	parent = getppid();
 	log_set_worker(index);
 	db_set_error_counter(&shared->counters.db_errors);
+	db_set_pool_gauges(&w.self->db_open, &w.self->db_in_use);
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
@@ -324,15 +353,7 @@ worker_run(const struct config *cfg, const struct privilege *priv,
 		n++;
 	}
 	if (n == cfg->threads) {
-		/*
-		 * SIGHUP is the master's business: a worker ignores it.
-		 * SIGUSR1 comes from the master once it has reopened the log.
-		 */
-		while (sigwait(&stop, &sig) == 0 &&
-		    (sig == SIGHUP || sig == SIGUSR1))
-			if (sig == SIGUSR1 && log_reopen() < 0)
-				log_warn("worker %d: cannot reopen the log: %s",
-				    index, strerror(errno));
+		worker_wait_stop(&stop, w.self, index);
 		rc = 0;
 	}
 	/* Idle threads see it within WORKER_ACCEPT_WAIT_MS. */

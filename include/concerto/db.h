@@ -72,5 +72,10 @@ enum db_status	 db_utility(struct db *, enum utility u);
 
 /* Counter of database errors since start, for /metrics (per process). */
 void		 db_set_error_counter(uint64_t *counter);
+/*
+ * Gauges of the process's connections for /metrics: open, and of which
+ * running a statement (db_exec()).
+ */
+void		 db_set_pool_gauges(int64_t *open, int64_t *in_use);
 
 #endif

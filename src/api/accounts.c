@@ -27,6 +27,7 @@
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/response_db.h"
+#include "concerto/shared.h"
 #include "concerto/token.h"
 
 #define VERIFY_TTL	"86400"		/* 24 hours */
@@ -56,13 +57,14 @@ api_hash_begin(struct ctx *ctx, struct request *req, struct response *res)
 			return 0;
 		hashpool_release(ctx->hashpool);
 	}
-	api_hash_busy(res);
+	api_hash_busy(ctx, res);
 	return -1;
 }
 
 void
-api_hash_busy(struct response *res)
+api_hash_busy(struct ctx *ctx, struct response *res)
 {
+	counters_hash_refused(&ctx->shared->counters);
 	response_error(res, 503, "busy",
 	    "Too many sign-ins at once; try again in a moment.", NULL);
 	response_header(res, "Retry-After", "1");

@@ -100,7 +100,7 @@ me_password_ok(struct ctx *ctx, struct request *req, struct response *res,
 	if ((rc = api_signin_wait(ctx, req, email, &wait)) != DB_OK)
 		goto fail;
 	if (wait > 0) {
-		api_too_many_attempts(res, wait);
+		api_too_many_attempts(ctx, res, wait);
 		return -1;
 	}
 	if (api_password_verify(ctx, req, res, db_value(acct, 0,

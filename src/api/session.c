@@ -27,6 +27,7 @@
 #include "concerto/request.h"
 #include "concerto/response.h"
 #include "concerto/response_db.h"
+#include "concerto/shared.h"
 #include "concerto/throttle.h"
 #include "concerto/twofactor.h"
 
@@ -104,8 +105,9 @@ api_signin_failed(struct ctx *ctx, struct request *req, const char *who,
 }
 
 void
-api_too_many_attempts(struct response *res, int wait)
+api_too_many_attempts(struct ctx *ctx, struct response *res, int wait)
 {
+	counters_signin_throttled(&ctx->shared->counters);
 	api_wait_error(res, "too_many_attempts",
 	    "Too many failed attempts; wait before trying again.", NULL, wait);
 }
@@ -295,14 +297,14 @@ api_session_create(struct ctx *ctx, struct request *req, struct response *res)
 
 	/* Turned away before any query when this worker's hashing is full. */
 	if (hashpool_full(ctx->hashpool)) {
-		api_hash_busy(res);
+		api_hash_busy(ctx, res);
 		return;
 	}
 	api_email_normalize(f[SESSION_EMAIL].s, email);
 	if ((rc = api_signin_wait(ctx, req, email, &wait)) != DB_OK)
 		goto fail;
 	if (wait > 0) {
-		api_too_many_attempts(res, wait);
+		api_too_many_attempts(ctx, res, wait);
 		goto out;
 	}
 	if ((rc = db_exec(ctx->db, STMT_ACCOUNT_BY_EMAIL, DB_PARAMS(email),
@@ -393,7 +395,7 @@ api_session_second_factor(struct ctx *ctx, struct request *req,
 	if ((rc = api_signin_wait(ctx, req, who, &wait)) != DB_OK)
 		goto fail;
 	if (wait > 0) {
-		api_too_many_attempts(res, wait);
+		api_too_many_attempts(ctx, res, wait);
 		return;
 	}
 	if (session_code_check(ctx, req, res, ctx->session->account_id,

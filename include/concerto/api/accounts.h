@@ -21,8 +21,8 @@ struct response;
 /* Hashes under a host slot; 0, or -1 with the response set (503). */
 int	 api_password_hash(struct ctx *, struct request *, struct response *,
 	    const char *pw, char out[PASSWORD_ENCODED_MAX]);
-/* 503 busy with Retry-After: hashing is saturated. */
-void	 api_hash_busy(struct response *);
+/* 503 busy with Retry-After: hashing is saturated (counted). */
+void	 api_hash_busy(struct ctx *, struct response *);
 /* Verifies under a host slot; 0, or -1 with the response set (503). */
 int	 api_password_verify(struct ctx *, struct request *, struct response *,
 	    const char *encoded, const char *pw, bool *ok);

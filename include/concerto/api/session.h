@@ -20,7 +20,8 @@ enum db_status	 api_signin_wait(struct ctx *, struct request *,
 		    const char *who, int *wait);
 enum db_status	 api_signin_failed(struct ctx *, struct request *,
 		    const char *who, int *wait);
-/* 429 too_many_attempts with Retry-After: wait. */
-void		 api_too_many_attempts(struct response *, int wait);
+/* 429 too_many_attempts with Retry-After: wait (counted). */
+void		 api_too_many_attempts(struct ctx *, struct response *,
+		    int wait);
 
 #endif
