@@ -32,9 +32,9 @@ function pg(program, args, input) {
   return r.stdout;
 }
 
-// One value of a query on the drill database, as role (postgres by default).
-function value(query, role = 'postgres') {
-  const r = spawnSync(join(PGBIN, 'psql'), ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', SOCKET, '-U', role, '-d', DB],
+// One value of a query on the drill database (or db), as role (postgres by default).
+function value(query, role = 'postgres', db = DB) {
+  const r = spawnSync(join(PGBIN, 'psql'), ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', SOCKET, '-U', role, '-d', db],
     { input: `${query};\n`, encoding: 'utf8', timeout: 60_000 });
   return { ok: r.status === 0, out: r.stdout.trim(), err: r.stderr };
 }
@@ -52,19 +52,22 @@ function concerto(args) {
   return r;
 }
 
+const COPY = `${DB}_copy`;
 const dropDrill = () => pg('dropdb', ['--if-exists', '--force', DB]);
 after(() => {
   dropDrill();
+  pg('dropdb', ['--if-exists', '--force', COPY]);
   rmSync(scratch, { recursive: true, force: true });
 });
 
 // Every table's rows (a digest of them in a fixed order) and every
 // sequence's position, as one JSON object.
-function state() {
-  const tables = value(`SELECT string_agg(tablename, ' ' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'`).out.split(' ');
+function state(db = DB) {
+  const ask = (q) => value(q, 'postgres', db);
+  const tables = ask(`SELECT string_agg(tablename, ' ' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'`).out.split(' ');
   const digest = tables.map((t) => `SELECT ${`'${t}'`} AS t, count(*) AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM public.${t} x`).join(' UNION ALL ');
-  const rows = JSON.parse(value(`SELECT json_object_agg(t, json_build_array(n, h)) FROM (${digest}) d`).out);
-  const seqs = JSON.parse(value(`SELECT coalesce(json_object_agg(sequencename, last_value), '{}') FROM pg_sequences WHERE schemaname = 'public'`).out);
+  const rows = JSON.parse(ask(`SELECT json_object_agg(t, json_build_array(n, h)) FROM (${digest}) d`).out);
+  const seqs = JSON.parse(ask(`SELECT coalesce(json_object_agg(sequencename, last_value), '{}') FROM pg_sequences WHERE schemaname = 'public'`).out);
   return { rows, seqs };
 }
 
@@ -114,6 +117,13 @@ test('restore drill: dump, drop, restore; the same rows and sequences, tallies e
   const create = value('CREATE TABLE drill_intruder (x int)', 'concerto_app');
   assert.equal(create.ok, false, 'and cannot create a table');
   assert.match(create.err, /permission denied/);
+  // The quarterly drill of docs/operations.md: the dump restored beside, into a scratch copy.
+  pg('dropdb', ['--if-exists', '--force', COPY]);
+  pg('createdb', ['--owner=concerto_owner', '--template=template0', COPY]);
+  pg('pg_restore', ['--exit-on-error', `--dbname=${COPY}`, DUMP]);
+  assert.deepEqual(state(COPY), before, 'a scratch copy restored from the dump holds the same rows and sequences');
+  pg('dropdb', ['--force', COPY]);
+
   const connect = spawnSync(join(PGBIN, 'psql'), ['-X', '-At', '-h', SOCKET, '-U', 'postgres', '-d', DB, '-c',
     "SELECT has_database_privilege('public', current_database(), 'CONNECT')"], { encoding: 'utf8' });
   assert.equal(connect.stdout.trim(), 'f', 'PUBLIC still may not connect to the restored database');

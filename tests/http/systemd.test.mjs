@@ -148,3 +148,29 @@ test('make install puts the binary, the migrations, the pages, nginx\'s pieces a
   assert.equal(v.status, 0, 'the installed binary runs');
   assert.equal(v.stdout, spawnSync(process.env.CONCERTO_BIN, ['version'], { encoding: 'utf8' }).stdout, 'and is the version built');
 });
+
+// The production example of nginx, with the paths of docs/operations.md
+// moved into a scratch directory (pieces from nginx/, pages from www/, a
+// self-signed certificate where certbot's would be), passes `nginx -t`: an
+// operator who follows the guide gets a configuration nginx accepts.
+test('nginx/production.conf.example, installed as docs/operations.md says, passes nginx -t', () => {
+  const dir = join(scratch, 'nginx-prod');
+  execFileSync('mkdir', ['-p', join(dir, 'logs'), join(dir, 'cache'), join(dir, 'certs')]);
+  const cert = join(dir, 'certs');
+  const ssl = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=concerto.example.org',
+    '-keyout', join(cert, 'privkey.pem'), '-out', join(cert, 'fullchain.pem')], { encoding: 'utf8' });
+  assert.equal(ssl.status, 0, ssl.stderr);
+  const conf = readFileSync(join(ROOT, 'nginx/production.conf.example'), 'utf8')
+    .replaceAll('/etc/nginx/concerto/', `${ROOT}/nginx/`)
+    .replaceAll('/etc/letsencrypt/live/concerto.example.org/', `${cert}/`)
+    .replaceAll('/usr/local/share/concerto/www', join(ROOT, 'www'))
+    .replaceAll('/var/log/nginx/', `${dir}/logs/`)
+    .replaceAll('/run/nginx-concerto-cache', join(dir, 'cache'))
+    .replaceAll('/run/concerto/concerto.sock', join(dir, 'concerto.sock'));
+  writeFileSync(join(dir, 'concerto.conf'), conf);
+  writeFileSync(join(dir, 'nginx.conf'), [
+    `pid ${dir}/nginx.pid;`, `error_log ${dir}/logs/error.log;`, 'events {}',
+    `http { include /etc/nginx/mime.types; access_log off; include ${dir}/concerto.conf; }`, ''].join('\n'));
+  const r = spawnSync('nginx', ['-t', '-q', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'logs/error.log')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `nginx -t: ${r.stderr}`);
+});
