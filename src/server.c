@@ -708,7 +708,7 @@ server_geoip_check(const struct config *cfg)
 }
 
 /*
- * Handles the signal sig (0: none) of the master's loop.  Returns false
+ * Handles the signal sig (-1: none) of the master's loop.  Returns false
  * when the master must stop.
  */
 static bool
