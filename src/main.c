@@ -23,6 +23,8 @@
 #include "concerto/db_migrate.h"
 #include "concerto/results_cmd.h"
 #include "concerto/router.h"
+#include "concerto/secretbox.h"
+#include "concerto/secrets.h"
 #include "concerto/server.h"
 #include "concerto/throttle.h"
 #include "concerto/user.h"
@@ -95,12 +97,16 @@ cmd_routes(const struct config *cfg, int argc, char **argv)
 	return 0;
 }
 
-/* Reads the throttling secret, which only the server needs, then serves. */
+/*
+ * Reads the throttling secret and the keys of the sealed secrets, which
+ * only the server needs, then serves.
+ */
 static int
 cmd_serve(const struct config *cfg, int argc, char **argv)
 {
 	struct config		 run = *cfg;
 	struct throttle_key	 key;
+	struct secretbox	 box;
 	char			 err[512];
 	int			 rc;
 
@@ -109,19 +115,32 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 		fprintf(stderr, "serve: %s\n", err);
 		return 1;
 	}
+	if (secretbox_load(&box, cfg->secret_key_file,
+	    cfg->secret_key_old_file, err, sizeof(err)) < 0) {
+		OPENSSL_cleanse(&key, sizeof(key));
+		fprintf(stderr, "serve: %s\n", err);
+		return 1;
+	}
 	run.throttle_key = &key;
+	run.secretbox = &box;
 	rc = server_run(&run);
 	OPENSSL_cleanse(&key, sizeof(key));
+	secretbox_clear(&box);
 	return rc;
 }
 
-/* The migrations, then the pseudonym keys that SQL cannot compute. */
+/*
+ * The migrations, then the pseudonym keys and the sealed secrets that SQL
+ * cannot compute.
+ */
 static int
 cmd_migrate(const struct config *cfg, int argc, char **argv)
 {
 	int	 rc = migrate_run(cfg);
 
-	return rc != 0 ? rc : pseudonym_db_backfill(cfg);
+	if (rc == 0)
+		rc = pseudonym_db_backfill(cfg);
+	return rc != 0 ? rc : secrets_seal_pending(cfg);
 }
 
 static int
@@ -179,6 +198,12 @@ cmd_dev(const struct config *cfg, int argc, char **argv)
 }
 
 static int
+cmd_secrets(const struct config *cfg, int argc, char **argv)
+{
+	return secrets_command(cfg, argc, argv);
+}
+
+static int
 cmd_version(const struct config *cfg, int argc, char **argv)
 {
 	printf("concerto %s\n", CONCERTO_VERSION);
@@ -222,6 +247,8 @@ static const struct command commands[] = {
 	  "reference populations", true },
 	{ "dev", cmd_dev, dev_usage, "fill the database with generated data "
 	  "for development and benchmarks", true },
+	{ "secrets", cmd_secrets, secrets_usage, "seal the TOTP secrets left "
+	  "in clear, or seal them all again under a new key", true },
 	{ "version", cmd_version, "version", "print the version", false },
 };
 
