@@ -84,6 +84,11 @@ static const struct var vars[] = {
 	  "(then 429)" },
 	{ "CONCERTO_THROTTLE_KEY_FILE", "required by serve", "file of 32 to "
 	  "64 random bytes, mode 0600, keying the throttling HMACs" },
+	{ "CONCERTO_SECRET_KEY_FILE", "required by serve", "file of 64 hex "
+	  "digits (32 random bytes), mode 0600, sealing the TOTP secrets "
+	  "(AES-256-GCM)" },
+	{ "CONCERTO_SECRET_KEY_OLD_FILE", "(none)", "the previous key during "
+	  "a rotation: opens, never seals (see `concerto secrets rotate`)" },
 };
 
 static const char *
@@ -167,6 +172,10 @@ config_load(struct config *cfg)
 	cfg->hashes_per_network = (int)hpn;
 	cfg->throttle_key_file = config_str("CONCERTO_THROTTLE_KEY_FILE", NULL);
 	cfg->throttle_key = NULL;
+	cfg->secret_key_file = config_str("CONCERTO_SECRET_KEY_FILE", NULL);
+	cfg->secret_key_old_file = config_str("CONCERTO_SECRET_KEY_OLD_FILE",
+	    NULL);
+	cfg->secretbox = NULL;
 	cfg->flag_threshold = (int)flags;
 	cfg->comments_per_minute = (int)cpm;
 	cfg->flags_per_minute = (int)fpm;

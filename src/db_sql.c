@@ -63,7 +63,7 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "pseudonym = 'deleted-' || id, profile = 'other', postcode = NULL, "
 	    "interests_declared = false, interests_text = NULL, "
 	    "health_consent_version = NULL, health_consent_at = NULL, "
-	    "health_consent_revoked_at = NULL, totp_secret = NULL, "
+	    "health_consent_revoked_at = NULL, totp_sealed = NULL, "
 	    "totp_enabled_at = NULL, deleted_at = now() WHERE id = $1", 1 },
 	[STMT_ACCOUNT_ROLE_SET] = { "account_role_set",
 	    "WITH old AS (SELECT id, role FROM accounts "
@@ -171,13 +171,14 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "SELECT network_budget($1::bytea, $2, $3)", 3 },
 
 	[STMT_TOTP_SET] = { "totp_set",
-	    "UPDATE accounts SET totp_secret = $2::bytea, "
+	    "UPDATE accounts SET totp_sealed = $2::bytea, "
 	    "totp_enabled_at = CASE WHEN $3::boolean THEN now() END, "
 	    "totp_last_step = 0 WHERE id = $1", 3 },
+	/* NULL secret with totp_enabled_at: waiting for `secrets seal`. */
 	[STMT_TOTP_GET] = { "totp_get",
-	    "SELECT encode(totp_secret, 'hex'), totp_enabled_at IS NOT NULL, "
-	    "totp_last_step FROM accounts "
-	    "WHERE id = $1 AND totp_secret IS NOT NULL", 1 },
+	    "SELECT encode(totp_sealed, 'hex'), totp_enabled_at IS NOT NULL, "
+	    "totp_last_step FROM accounts WHERE id = $1 AND "
+	    "(totp_sealed IS NOT NULL OR totp_enabled_at IS NOT NULL)", 1 },
 	[STMT_TOTP_USED] = { "totp_used",
 	    "UPDATE accounts SET totp_last_step = $2, "
 	    "totp_enabled_at = coalesce(totp_enabled_at, now()) "
@@ -613,6 +614,19 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	    "SELECT setval(pg_get_serial_sequence($1, 'id'), "
 	    "nextval(pg_get_serial_sequence($1, 'id')) + $2::bigint - 1) "
 	    "- $2::bigint + 1", 2 },
+	/* Secrets at rest (secrets.c), as the owner role. */
+	[STMT_TOTP_UNSEALED_LIST] = { "totp_unsealed_list",
+	    "SELECT u.account_id, encode(u.secret, 'hex'), "
+	    "a.deleted_at IS NOT NULL FROM totp_unsealed u "
+	    "JOIN accounts a ON a.id = u.account_id "
+	    "ORDER BY u.account_id FOR UPDATE", 0 },
+	[STMT_TOTP_UNSEALED_DELETE] = { "totp_unsealed_delete",
+	    "DELETE FROM totp_unsealed WHERE account_id = $1", 1 },
+	[STMT_TOTP_SEALED_LIST] = { "totp_sealed_list",
+	    "SELECT id, encode(totp_sealed, 'hex') FROM accounts "
+	    "WHERE totp_sealed IS NOT NULL ORDER BY id FOR UPDATE", 0 },
+	[STMT_TOTP_SEALED_PUT] = { "totp_sealed_put",
+	    "UPDATE accounts SET totp_sealed = $2::bytea WHERE id = $1", 2 },
 };
 
 const char *const db_utilities[UTIL__MAX] = {

@@ -25,6 +25,8 @@
 #include "concerto/db_migrate.h"
 #include "concerto/results_cmd.h"
 #include "concerto/router.h"
+#include "concerto/secretbox.h"
+#include "concerto/secrets.h"
 #include "concerto/server.h"
 #include "concerto/throttle.h"
 #include "concerto/user.h"
@@ -98,9 +100,10 @@ cmd_routes(const struct config *cfg, int argc, char **argv)
 }
 
 /*
- * Reads the throttling secret, which only the server needs, then serves.
- * A sendmail named without a sender is only a warning: serve queues mail
- * and never sends it, and `concerto mail` refuses to deliver without one.
+ * Reads the throttling secret and the keys of the sealed secrets, which
+ * only the server needs, then serves.  A sendmail named without a sender
+ * is only a warning: serve queues mail and never sends it, and `concerto
+ * mail` refuses to deliver without one.
  */
 static int
 cmd_serve(const struct config *cfg, int argc, char **argv)
@@ -109,6 +112,7 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 	struct throttle_key	 key;
 	struct privilege	 priv;
 	const char		*why;
+	struct secretbox	 box;
 	char			 err[512];
 	int			 rc;
 
@@ -121,23 +125,36 @@ cmd_serve(const struct config *cfg, int argc, char **argv)
 		fprintf(stderr, "serve: %s\n", err);
 		return 1;
 	}
+	if (secretbox_load(&box, cfg->secret_key_file,
+	    cfg->secret_key_old_file, err, sizeof(err)) < 0) {
+		OPENSSL_cleanse(&key, sizeof(key));
+		fprintf(stderr, "serve: %s\n", err);
+		return 1;
+	}
 	run.throttle_key = &key;
+	run.secretbox = &box;
 	if (privilege_resolve(cfg, &priv, err, sizeof(err)) < 0) {
 		fprintf(stderr, "serve: %s\n", err);
 		rc = 1;
 	} else
 		rc = server_run(&run, &priv);
 	OPENSSL_cleanse(&key, sizeof(key));
+	secretbox_clear(&box);
 	return rc;
 }
 
-/* The migrations, then the pseudonym keys that SQL cannot compute. */
+/*
+ * The migrations, then the pseudonym keys and the sealed secrets that SQL
+ * cannot compute.
+ */
 static int
 cmd_migrate(const struct config *cfg, int argc, char **argv)
 {
 	int	 rc = migrate_run(cfg);
 
-	return rc != 0 ? rc : pseudonym_db_backfill(cfg);
+	if (rc == 0)
+		rc = pseudonym_db_backfill(cfg);
+	return rc != 0 ? rc : secrets_seal_pending(cfg);
 }
 
 static int
@@ -195,6 +212,12 @@ cmd_dev(const struct config *cfg, int argc, char **argv)
 }
 
 static int
+cmd_secrets(const struct config *cfg, int argc, char **argv)
+{
+	return secrets_command(cfg, argc, argv);
+}
+
+static int
 cmd_version(const struct config *cfg, int argc, char **argv)
 {
 	printf("concerto %s\n", CONCERTO_VERSION);
@@ -238,6 +261,8 @@ static const struct command commands[] = {
 	  "reference populations", true },
 	{ "dev", cmd_dev, dev_usage, "fill the database with generated data "
 	  "for development and benchmarks", true },
+	{ "secrets", cmd_secrets, secrets_usage, "seal the TOTP secrets left "
+	  "in clear, or seal them all again under a new key", true },
 	{ "version", cmd_version, "version", "print the version", false },
 };
 

@@ -1,6 +1,6 @@
 /*
- * Second factor (see twofactor.h).  Secrets are 160 random bits; recovery
- * codes 80 random bits each, stored as SHA-256 only.
+ * Second factor (see twofactor.h).  Secrets are 160 random bits, sealed;
+ * recovery codes 80 random bits each, stored as SHA-256 only.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 
 #include "concerto/buf.h"
+#include "concerto/log.h"
 #include "concerto/token.h"
 #include "concerto/twofactor.h"
 
@@ -39,11 +40,11 @@ uri_escape(struct buf *out, const char *s)
 }
 
 enum db_status
-twofactor_enrol(struct db *db, int64_t account_id, const char *label,
-    bool confirmed, struct twofactor_enrolment *out)
+twofactor_enrol(struct db *db, const struct secretbox *box, int64_t account_id,
+    const char *label, bool confirmed, struct twofactor_enrolment *out)
 {
 	unsigned char	 secret[TOTP_SECRET_LEN], raw[10];
-	char		 hex[2 * TOTP_SECRET_LEN + 3], id[24];
+	char		 sealed[TWOFACTOR_SEALED_HEX], id[24];
 	char		 hash[TOKEN_HASH_LEN + 3];
 	struct buf	 uri;
 	enum db_status	 rc;
@@ -51,16 +52,17 @@ twofactor_enrol(struct db *db, int64_t account_id, const char *label,
 
 	if (token_random(secret, sizeof(secret)) < 0)
 		return DB_ERROR;
-	hex[0] = '\\';
-	hex[1] = 'x';
-	for (i = 0; i < sizeof(secret); i++)
-		snprintf(hex + 2 + 2 * i, 3, "%02x", secret[i]);
+	if (twofactor_seal(box, account_id, secret, sizeof(secret),
+	    sealed) < 0) {
+		OPENSSL_cleanse(secret, sizeof(secret));
+		log_error("second factor: cannot seal a secret (no key?)");
+		return DB_ERROR;
+	}
 	totp_base32(secret, sizeof(secret), out->secret);
 	OPENSSL_cleanse(secret, sizeof(secret));
 	id_str(account_id, id);
-	rc = db_exec(db, STMT_TOTP_SET, DB_PARAMS(id, hex,
+	rc = db_exec(db, STMT_TOTP_SET, DB_PARAMS(id, sealed,
 	    confirmed ? "true" : "false"), NULL);
-	OPENSSL_cleanse(hex, sizeof(hex));
 	if (rc != DB_OK ||
 	    (rc = db_exec(db, STMT_RECOVERY_DELETE, DB_PARAMS(id), NULL)) != DB_OK)
 		return rc;
@@ -83,47 +85,140 @@ twofactor_enrol(struct db *db, int64_t account_id, const char *label,
 	return DB_OK;
 }
 
-/* Decodes the hex column of the secret; its length or 0. */
-static size_t
-secret_decode(const char *hex, unsigned char *out, size_t max)
+static void
+twofactor_context(int64_t account_id, char out[32])
 {
-	size_t	 n = strlen(hex) / 2, i;
+	snprintf(out, 32, "totp:%lld", (long long)account_id);
+}
+
+size_t
+twofactor_unhex(const char *hex, unsigned char *out, size_t max)
+{
+	size_t	 len = strlen(hex), n = len / 2, i;
 	unsigned v;
 
-	if (n > max)
+	if (len % 2 != 0 || n > max)
 		return 0;
 	for (i = 0; i < n; i++) {
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+		if (!isxdigit((unsigned char)hex[2 * i]) ||
+		    !isxdigit((unsigned char)hex[2 * i + 1]) ||
+		    sscanf(hex + 2 * i, "%2x", &v) != 1)
 			return 0;
 		out[i] = (unsigned char)v;
 	}
 	return n;
 }
 
+int
+twofactor_seal(const struct secretbox *box, int64_t account_id,
+    const unsigned char *secret, size_t n, char out[TWOFACTOR_SEALED_HEX])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char	 sealed[TWOFACTOR_SEALED_MAX];
+	char		 ad[32];
+	size_t		 len, i;
+
+	twofactor_context(account_id, ad);
+	if (secretbox_seal(box, ad, secret, n, sealed, sizeof(sealed),
+	    &len) < 0)
+		return -1;
+	out[0] = '\\';
+	out[1] = 'x';
+	for (i = 0; i < len; i++) {
+		out[2 + 2 * i] = hex[sealed[i] >> 4];
+		out[3 + 2 * i] = hex[sealed[i] & 15];
+	}
+	out[2 + 2 * len] = '\0';
+	return 0;
+}
+
+enum secretbox_status
+twofactor_open(const struct secretbox *box, int64_t account_id,
+    const char *hex, unsigned char *secret, size_t max, size_t *n, bool *old)
+{
+	unsigned char	 sealed[TWOFACTOR_SEALED_MAX];
+	char		 ad[32];
+	size_t		 len;
+
+	*n = 0;
+	if ((len = twofactor_unhex(hex, sealed, sizeof(sealed))) == 0)
+		return SECRETBOX_INVALID;
+	twofactor_context(account_id, ad);
+	return secretbox_open(box, ad, sealed, len, secret, max, n, old);
+}
+
+/* The key id that a sealed secret in hex names (its second byte). */
+static unsigned
+twofactor_key_id(const char *hex)
+{
+	unsigned v = 0;
+
+	if (strlen(hex) < 4 || sscanf(hex + 2, "%2x", &v) != 1)
+		return 0;
+	return v;
+}
+
+/*
+ * Opens the secret of the row of STMT_TOTP_GET into secret[max]; its
+ * length, or 0 after logging why it cannot be opened.
+ */
+static size_t
+twofactor_secret(const struct secretbox *box, int64_t account_id,
+    const struct db_rows *rows, unsigned char *secret, size_t max)
+{
+	enum secretbox_status st;
+	size_t		 n = 0;
+
+	if (db_isnull(rows, 0, TOTP_COL_SECRET)) {
+		log_error("second factor of account %lld: its secret waits "
+		    "for `concerto secrets seal`", (long long)account_id);
+		return 0;
+	}
+	st = twofactor_open(box, account_id, db_value(rows, 0,
+	    TOTP_COL_SECRET), secret, max, &n, NULL);
+	if (st == SECRETBOX_NO_KEY)
+		log_error("second factor of account %lld: its secret is sealed "
+		    "under a key this server does not hold (key id %02x; see "
+		    "CONCERTO_SECRET_KEY_FILE and CONCERTO_SECRET_KEY_OLD_FILE)",
+		    (long long)account_id, twofactor_key_id(db_value(rows, 0,
+		    TOTP_COL_SECRET)));
+	else if (st != SECRETBOX_OK)
+		log_error("second factor of account %lld: its sealed secret "
+		    "does not open (damaged, or copied from another account)",
+		    (long long)account_id);
+	return st == SECRETBOX_OK ? n : 0;
+}
+
 static enum db_status
-twofactor_totp(struct db *db, const char *id, const char *code, bool *ok)
+twofactor_totp(struct db *db, const struct secretbox *box, int64_t account_id,
+    const char *code, enum twofactor_verdict *out)
 {
 	struct db_rows	*rows = NULL, *used = NULL;
-	unsigned char	 secret[64];
-	char		 stepb[24];
+	unsigned char	 secret[TWOFACTOR_SEALED_MAX];
+	char		 id[24], stepb[24];
 	size_t		 n;
 	uint64_t	 step;
 	enum db_status	 rc;
 
-	rc = db_exec(db, STMT_TOTP_GET, DB_PARAMS(id), &rows);
+	rc = db_exec(db, STMT_TOTP_GET, DB_PARAMS(id_str(account_id, id)),
+	    &rows);
 	if (rc != DB_OK || db_nrows(rows) == 0)
 		goto out;
-	n = secret_decode(db_value(rows, 0, TOTP_COL_SECRET), secret,
-	    sizeof(secret));
+	if ((n = twofactor_secret(box, account_id, rows, secret,
+	    sizeof(secret))) == 0) {
+		*out = TWOFACTOR_UNAVAILABLE;
+		goto out;
+	}
 	step = totp_check(secret, n, code, (uint64_t)time(NULL),
 	    (uint64_t)db_int(rows, 0, TOTP_COL_LAST_STEP));
 	OPENSSL_cleanse(secret, sizeof(secret));
-	if (n == 0 || step == 0)
+	if (step == 0)
 		goto out;
 	/* The update refuses a step already used, even by a racing request. */
 	snprintf(stepb, sizeof(stepb), "%llu", (unsigned long long)step);
 	rc = db_exec(db, STMT_TOTP_USED, DB_PARAMS(id, stepb), &used);
-	*ok = rc == DB_OK && db_nrows(used) > 0;
+	if (rc == DB_OK && db_nrows(used) > 0)
+		*out = TWOFACTOR_GOOD;
 out:
 	db_rows_free(rows);
 	db_rows_free(used);
@@ -131,18 +226,18 @@ out:
 }
 
 enum db_status
-twofactor_verify(struct db *db, int64_t account_id, const char *totp,
-    const char *recovery, bool *ok)
+twofactor_verify(struct db *db, const struct secretbox *box,
+    int64_t account_id, const char *totp, const char *recovery,
+    enum twofactor_verdict *out)
 {
 	struct db_rows	*rows = NULL;
 	char		 id[24], hash[TOKEN_HASH_LEN + 3], norm[40];
 	enum db_status	 rc = DB_OK;
 	size_t		 i, o = 0;
 
-	*ok = false;
-	id_str(account_id, id);
+	*out = TWOFACTOR_WRONG;
 	if (totp != NULL)
-		return twofactor_totp(db, id, totp, ok);
+		return twofactor_totp(db, box, account_id, totp, out);
 	if (recovery == NULL)
 		return DB_OK;
 	/* Recovery codes are read aloud and typed: ignore case and dashes. */
@@ -151,8 +246,10 @@ twofactor_verify(struct db *db, int64_t account_id, const char *totp,
 			norm[o++] = (char)toupper((unsigned char)recovery[i]);
 	norm[o] = '\0';
 	token_hash(norm, hash);
-	rc = db_exec(db, STMT_RECOVERY_USE, DB_PARAMS(id, hash), &rows);
-	*ok = rc == DB_OK && db_nrows(rows) > 0;
+	rc = db_exec(db, STMT_RECOVERY_USE, DB_PARAMS(id_str(account_id, id),
+	    hash), &rows);
+	if (rc == DB_OK && db_nrows(rows) > 0)
+		*out = TWOFACTOR_GOOD;
 	db_rows_free(rows);
 	return rc;
 }

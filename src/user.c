@@ -15,6 +15,7 @@
 #include "concerto/profile.h"
 #include "concerto/pseudonym.h"
 #include "concerto/pseudonym_db.h"
+#include "concerto/secretbox.h"
 #include "concerto/token.h"
 #include "concerto/twofactor.h"
 #include "concerto/user.h"
@@ -90,6 +91,29 @@ user_conflict(const struct db *db, const struct user_spec *u)
 }
 
 /*
+ * Gives a staff account its second factor, in force at once, sealed under
+ * the key of CONCERTO_SECRET_KEY_FILE.  Says why on failure.
+ */
+static enum db_status
+user_enrol(const struct config *cfg, struct db *db, int64_t id,
+    const char *email, struct twofactor_enrolment *e)
+{
+	struct secretbox box;
+	enum db_status	 rc;
+	char		 err[512];
+
+	if (secretbox_load(&box, cfg->secret_key_file, NULL, err,
+	    sizeof(err)) < 0) {
+		fprintf(stderr, "user: staff get a second factor: %s\n", err);
+		return DB_ERROR;
+	}
+	if ((rc = twofactor_enrol(db, &box, id, email, true, e)) != DB_OK)
+		fprintf(stderr, "user: database error\n");
+	secretbox_clear(&box);
+	return rc;
+}
+
+/*
  * Creates the account, or (when reset is true and it exists) gives it the
  * new password.  The pseudonym is a stored form (pseudonym_prepare()); a
  * participant's may not be made of reserved names or staff pseudonyms,
@@ -162,9 +186,9 @@ user_put(const struct config *cfg, struct db *db, const struct user_spec *u,
 	else
 		printf("%-11s %-28s created\n", u->role, u->email);
 	if (user_is_staff(u->role)) {
-		if (twofactor_enrol(db, strtoll(id, NULL, 10), u->email, true,
+		if (user_enrol(cfg, db, strtoll(id, NULL, 10), u->email,
 		    &e) != DB_OK)
-			goto dberr;
+			goto out;
 		user_print_enrolment(&e);
 	}
 	if (db_commit(db) != DB_OK)

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct secretbox;
 struct throttle_key;
 
 struct config {
@@ -51,6 +52,10 @@ struct config {
 	const char	*throttle_key_file; /* CONCERTO_THROTTLE_KEY_FILE */
 	/* Read from throttle_key_file by `serve` only; NULL elsewhere. */
 	const struct throttle_key *throttle_key;
+	const char	*secret_key_file; /* CONCERTO_SECRET_KEY_FILE */
+	const char	*secret_key_old_file; /* CONCERTO_SECRET_KEY_OLD_FILE */
+	/* Read from the two files by `serve` only; NULL elsewhere. */
+	const struct secretbox *secretbox;
 };
 
 /*

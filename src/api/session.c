@@ -139,12 +139,25 @@ session_lock_mail(struct ctx *ctx, struct request *req, const char *id)
 	return rc;
 }
 
+/* The TOTP secret of the account cannot be opened (see twofactor.h). */
+static void
+session_second_factor_unavailable(struct response *res)
+{
+	response_error(res, 503, "second_factor_unavailable",
+	    "The authenticator code cannot be checked: this server does not "
+	    "hold the key its secret is sealed under. A recovery code still "
+	    "works; the operators must restore the key "
+	    "(CONCERTO_SECRET_KEY_FILE).", "totp");
+}
+
 /*
  * Checks a second-factor code (TOTP or recovery, either may be NULL) of
  * account id under the account's lock: while the lock holds, no code is
  * even looked at.  A wrong code is booked against the account, whatever
  * the route or the network; the failure that sets the lock mails the
- * owner.  Returns 0 with *ok set, or -1 with the response set (429, 503).
+ * owner.  A TOTP code that cannot be checked (the secret does not open)
+ * is not booked.  Returns 0 with *ok set, or -1 with the response set
+ * (429, 503).
  */
 static int
 session_code_check(struct ctx *ctx, struct request *req, struct response *res,
@@ -152,6 +165,7 @@ session_code_check(struct ctx *ctx, struct request *req, struct response *res,
 {
 	struct db_rows	*rows = NULL;
 	char		 idb[API_INT_LEN];
+	enum twofactor_verdict verdict;
 	enum db_status	 rc;
 	int		 ret = -1;
 
@@ -164,8 +178,14 @@ session_code_check(struct ctx *ctx, struct request *req, struct response *res,
 		session_second_factor_locked(res, (int)db_int(rows, 0, 0));
 		goto out;
 	}
-	if ((rc = twofactor_verify(ctx->db, id, totp, recovery, ok)) != DB_OK)
+	if ((rc = twofactor_verify(ctx->db, ctx->cfg->secretbox, id, totp,
+	    recovery, &verdict)) != DB_OK)
 		goto fail;
+	if (verdict == TWOFACTOR_UNAVAILABLE) {
+		session_second_factor_unavailable(res);
+		goto out;
+	}
+	*ok = verdict == TWOFACTOR_GOOD;
 	db_rows_free(rows);
 	rows = NULL;
 	if (*ok)
@@ -265,7 +285,8 @@ session_second_factor(struct ctx *ctx, struct request *req,
 		return 0;
 	}
 	/* None yet, or an enrolment never confirmed: (re)enrol. */
-	if ((rc = twofactor_enrol(ctx->db, id, email, false, &e)) != DB_OK)
+	if ((rc = twofactor_enrol(ctx->db, ctx->cfg->secretbox, id, email,
+	    false, &e)) != DB_OK)
 		goto fail;
 	*enrolment = session_enrolment_json(&e);
 	*state = "enrol";

@@ -21,13 +21,14 @@ import { Client, get } from './lib/client.mjs';
 import { sql, sqlExec } from './lib/db.mjs';
 import { newAccount, register } from './lib/accounts.mjs';
 
-const COMMANDS = ['serve', 'migrate', 'routes', 'user', 'demo', 'mail', 'purge', 'results', 'export', 'import', 'geo', 'dev', 'version'];
+const COMMANDS = ['serve', 'migrate', 'routes', 'user', 'demo', 'mail', 'purge', 'results', 'export', 'import', 'geo', 'dev', 'secrets', 'version'];
 // Each verb level with its own usage: [argv, the usage's first words].
 const VERBS = [
   [['user', 'add'], 'user add'], [['user', 'role'], 'user role'],
   [['geo', 'lookup'], 'geo lookup'], [['geo', 'population'], 'geo population'], [['geo', 'population', 'load'], 'geo population'],
   [['results', 'recount'], 'results recount'], [['export', 'results'], 'export results'], [['export', 'results', '7'], 'export results'],
   [['import', 'consultation'], 'import consultation'], [['dev', 'generate'], 'dev generate'],
+  [['secrets', 'seal'], 'secrets seal'], [['secrets', 'rotate'], 'secrets rotate'],
 ];
 
 const scratch = mkdtempSync(join(tmpdir(), 'concerto-cli-'));
@@ -253,6 +254,8 @@ test('the commands with verbs refuse unknown verbs, options and arguments, exit 
     [['dev'], 'missing'], [['dev', 'frob'], 'frob'], [['dev', '--bogus'], '--bogus'],
     [['dev', 'generate', '--bogus'], '--bogus'], [['dev', 'generate', '--seed'], '--seed'],
     [['dev', 'generate', 'extra'], 'extra'], [['dev', 'generate', '--accounts', '0'], '--accounts'],
+    [['secrets'], 'missing'], [['secrets', 'frob'], 'frob'], [['secrets', '--bogus'], '--bogus'],
+    [['secrets', 'seal', 'extra'], 'extra'], [['secrets', 'rotate', '--bogus'], '--bogus'],
   ]) assertRefused(args, cli(args, { CONCERTO_SQL_DIR: sqlDir }), word);
   assert.equal(sql(`SELECT id FROM accounts WHERE email = :'e'`, { e: email }).length, 0, 'no account made');
 });

@@ -284,7 +284,7 @@ test('deleting the account needs the password, then erases the personal data and
   assert.ok(row.deleted_at, 'deleted_at is set');
   assert.ok(row.profile !== 'patient' && row.profile !== 'carer', `no health profile left: ${row.profile}`);
   assert.equal(row.health_consent_at, null);
-  assert.equal(row.totp_secret, null);
+  assert.equal(row.totp_sealed, null);
   const left = sql(`SELECT (SELECT count(*) FROM sessions WHERE account_id = :id) AS sessions,
     (SELECT count(*) FROM account_tokens WHERE account_id = :id) AS tokens,
     (SELECT count(*) FROM recovery_codes WHERE account_id = :id) AS codes,

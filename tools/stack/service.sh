@@ -25,8 +25,20 @@ service_user() {
 		die "cannot create the system account concerto for the workers"
 }
 
+# The key sealing the TOTP secrets (64 hex digits), readable by its owner
+# only: the user who runs the stack, which is the user serve runs as.
+secret_key() {
+	[ -s "$VAR/secrets/secret.key" ] && return 0
+	( umask 077 && mkdir -p "$VAR/secrets" &&
+	  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$VAR/secrets/secret.key.new" &&
+	  echo >>"$VAR/secrets/secret.key.new" &&
+	  mv "$VAR/secrets/secret.key.new" "$VAR/secrets/secret.key" ) ||
+		die "cannot write $VAR/secrets/secret.key"
+}
+
 write_env() {
 	throttle_key
+	secret_key
 	{
 		say "# Written by tools/stack/service.sh at every start.  \`. $VAR/env\` lets"
 		say "# build/concerto subcommands address this instance."
@@ -44,6 +56,7 @@ write_env() {
 			"CONCERTO_PUBLIC_URL=${CONCERTO_PUBLIC_URL:-http://127.0.0.1:$PORT}" \
 			"CONCERTO_THROTTLE_KEY_FILE=$VAR/secrets/throttle.key" \
 			"CONCERTO_MAIL_FROM=${CONCERTO_MAIL_FROM:-Concerto <no-reply@concerto.test>}" \
+			"CONCERTO_SECRET_KEY_FILE=$VAR/secrets/secret.key" \
 			"CONCERTO_BIN=$BIN"; do
 			say "export ${_kv%%=*}=$(sq "${_kv#*=}")"
 		done
