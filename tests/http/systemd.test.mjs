@@ -99,6 +99,9 @@ test('serve runs as the unit runs it: as the account concerto from the start, on
   const key = join(dir, 'throttle.key');
   copyFileSync(process.env.CONCERTO_THROTTLE_KEY_FILE, key);
   own(key, 0o600);
+  const secretKey = join(dir, 'secret.key');
+  copyFileSync(process.env.CONCERTO_SECRET_KEY_FILE, secretKey);
+  own(secretKey, 0o600);
   const geoip = join(dir, 'geoip.mmdb');
   copyFileSync(process.env.CONCERTO_GEOIP, geoip);
   own(geoip, 0o644);
@@ -106,7 +109,8 @@ test('serve runs as the unit runs it: as the account concerto from the start, on
   chmodSync(scratch, 0o755);
   const env = {
     ...process.env, CONCERTO_SOCKET: join(dir, 'concerto.sock'), CONCERTO_PIDFILE: join(dir, 'concerto.pid'),
-    CONCERTO_SOCKET_GROUP: AS_ROOT ? 'concerto' : '', CONCERTO_THROTTLE_KEY_FILE: key, CONCERTO_GEOIP: geoip,
+    CONCERTO_SOCKET_GROUP: AS_ROOT ? 'concerto' : '', CONCERTO_THROTTLE_KEY_FILE: key, CONCERTO_SECRET_KEY_FILE: secretKey,
+    CONCERTO_GEOIP: geoip,
     CONCERTO_WORKERS: '2', CONCERTO_THREADS: '2',
   };
   for (const k of Object.keys(env)) if (env[k] === '') delete env[k];
