@@ -86,6 +86,23 @@ sha256_hex(const char *s, char out[65])
 	out[64] = '\0';
 }
 
+/*
+ * What a migration's checksum covers: its text after a first line that is
+ * its licence's SPDX tag, so that adding the tag to a file already applied
+ * does not change it.
+ */
+static const char *
+migration_checked_text(const char *sql)
+{
+	static const char	 tag[] = "-- SPDX-License-Identifier:";
+	const char		*nl;
+
+	if (strncmp(sql, tag, sizeof(tag) - 1) != 0 ||
+	    (nl = strchr(sql, '\n')) == NULL)
+		return sql;
+	return nl + 1;
+}
+
 /* Loads every migration file of dir, sorted; -1 on error. */
 static int
 migrations_load(const char *dir, struct migration **out, size_t *count)
@@ -111,7 +128,7 @@ migrations_load(const char *dir, struct migration **out, size_t *count)
 			*count = n;
 			return -1;
 		}
-		sha256_hex(m[n].sql, m[n].sum);
+		sha256_hex(migration_checked_text(m[n].sql), m[n].sum);
 		n++;
 	}
 	closedir(d);

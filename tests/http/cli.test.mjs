@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
-  chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync,
+  chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -296,4 +296,28 @@ test('geo population refuses a scheme it does not know, naming the schemes, exit
   const known = cli(['geo', 'population', 'idf-departements']);
   assert.equal(known.status, 0, show(['geo', 'population', 'idf-departements'], known));
   assert.match(known.stdout, /^idf-departements: /, 'a known scheme lists its populations, or says none is loaded');
+});
+
+// ------------------------------------------------- migrations and licences
+
+// The applied migrations copied into dir, 001's text given by edit.
+function migrationsWith(dir, edit) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  for (const f of readdirSync(join(ROOT, 'sql'))) if (/^\d{3}_.*\.sql$/.test(f)) copyFileSync(join(ROOT, 'sql', f), join(dir, f));
+  const first = readdirSync(dir).sort()[0];
+  writeFileSync(join(dir, first), edit(readFileSync(join(dir, first), 'utf8')));
+  return { CONCERTO_SQL_DIR: dir, first };
+}
+
+test('migrate: an applied migration that gains or loses its SPDX line is still in place; one whose text changed is refused', () => {
+  const tag = '-- SPDX-License-Identifier: AGPL-3.0-or-later\n';
+  const toggled = migrationsWith(join(scratch, 'sql-spdx'), (t) => (t.startsWith(tag) ? t.slice(tag.length) : tag + t));
+  let r = cli(['migrate'], toggled);
+  assert.equal(r.status, 0, show(['migrate'], r));
+  assert.match(r.stdout, / 0 applied, \d+ already in place/, show(['migrate'], r));
+  const changed = migrationsWith(join(scratch, 'sql-changed'), (t) => `${t}\n-- one more line\n`);
+  r = cli(['migrate'], changed);
+  assert.notEqual(r.status, 0, show(['migrate'], r));
+  assert.match(r.stderr, new RegExp(`${changed.first} changed after it was applied; write a new migration instead`), show(['migrate'], r));
 });
