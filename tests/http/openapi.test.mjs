@@ -1,13 +1,21 @@
 // www/api/openapi.json is kept true: it lists exactly the routes of the
-// router's table (`concerto routes`), with their path parameters and the JSON
-// fields each route accepts, and the served copy is the file in the tree.
+// router's table (`concerto routes`), with their path parameters, the JSON
+// fields each route accepts and who may call it; every answer has its body
+// described, and the bodies the stack sends (the 202s, results.csv's
+// columns) are those the file describes; @redocly/cli's recommended rules
+// pass without an error or a warning; the served copy is the file in the tree.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
-import { ROOT } from './lib/paths.mjs';
-import { get } from './lib/client.mjs';
+import { ACCOUNTS, RESET, RESET_CONFIRM, ROOT, VERIFY, csvPath } from './lib/paths.mjs';
+import { Client, get } from './lib/client.mjs';
+import { show } from './lib/assert.mjs';
+import { newPassword, participant, register } from './lib/accounts.mjs';
+import { votingConsultation, vote } from './lib/consultations.mjs';
+import { outboxToken } from './lib/db.mjs';
+import { parseCsv, sleep } from './lib/util.mjs';
 
 const SPEC_FILE = `${ROOT}/www/api/openapi.json`;
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -186,4 +194,191 @@ test('every route whose answers may be kept documents its ETag, If-None-Match an
     assert.ok(op.responses['304'], `${key(r.method, r.pattern)} may answer 304`);
     assert.ok(ok.headers && ok.headers.ETag && ok.headers['Cache-Control'], `${key(r.method, r.pattern)}: its 200 has ETag and Cache-Control`);
   }
+});
+
+test('@redocly/cli lint, recommended rules: no error, no warning', () => {
+  const bin = `${ROOT}/tests/node_modules/.bin/redocly`;
+  assert.ok(existsSync(bin), `${bin}: npm ci --prefix tests installs it (make test does)`);
+  const r = spawnSync(bin, ['lint', SPEC_FILE, '--config', `${ROOT}/tests/redocly.yaml`, '--format=json'], {
+    encoding: 'utf8', timeout: 60000,
+    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
+  });
+  const output = `exit ${r.status}${r.error ? ` (${r.error.message})` : ''}\n${r.stdout}\n${r.stderr}`;
+  let report;
+  try { report = JSON.parse(r.stdout); } catch { assert.fail(`redocly printed no JSON report:\n${output}`); }
+  assert.equal(r.status, 0, output);
+  assert.deepEqual({ errors: report.totals.errors, warnings: report.totals.warnings }, { errors: 0, warnings: 0 }, output);
+});
+
+test("each operation's security says who may call it, as the route table does", () => {
+  const spec = loadSpec();
+  const problems = [];
+  for (const r of loadRoutes()) {
+    const k = key(r.method, r.pattern);
+    const sec = spec.paths[r.pattern][r.method.toLowerCase()].security ?? spec.security;
+    if (!Array.isArray(sec) || sec.length === 0) { problems.push(`${k}: no security`); continue; }
+    const anyone = sec.some((x) => Object.keys(x).length === 0);
+    const named = sec.filter((x) => Object.keys(x).length > 0);
+    for (const x of named) for (const s of Object.keys(x)) if (!spec.components.securitySchemes[s]) problems.push(`${k}: unknown scheme ${s}`);
+    if (r.role === 'any' && !anyone) problems.push(`${k}: anyone may call it, but its security lacks {}`);
+    if (r.role !== 'any' && anyone) problems.push(`${k}: needs a session (${r.role}), but its security has {}`);
+    if (r.role !== 'any' && named.some((x) => !x.cookie)) problems.push(`${k}: a requirement without the session cookie`);
+    if (r.csrf && named.some((x) => !x.csrf)) problems.push(`${k}: takes the CSRF token, but a requirement lacks csrf`);
+    if (!r.csrf && named.some((x) => x.csrf)) problems.push(`${k}: checks no CSRF token, but a requirement has csrf`);
+  }
+  assert.deepEqual(problems, []);
+});
+
+// The schema's name where s is a $ref to components/schemas.
+const refName = (s) => s?.$ref?.replace('#/components/schemas/', '');
+
+test('every answer describes its body (none for 204 and 304); errors of the API are Error objects', () => {
+  const spec = loadSpec();
+  const problems = [];
+  for (const [path, item] of Object.entries(spec.paths)) {
+    for (const m of HTTP_METHODS) {
+      if (!item[m]) continue;
+      for (const [code, raw] of Object.entries(item[m].responses)) {
+        const where = `${key(m, path)} ${code}`;
+        const res = deref(spec, raw);
+        const media = Object.entries(res.content || {});
+        if (code === '204' || code === '304') {
+          if (media.length) problems.push(`${where}: describes a body it does not have`);
+          continue;
+        }
+        if (!media.length) problems.push(`${where}: no body described`);
+        for (const [type, mt] of media) if (!mt.schema) problems.push(`${where}: ${type} without a schema`);
+        if (Number(code) < 400) continue;
+        const json = res.content?.['application/json']?.schema;
+        if (!json) {
+          // nginx's own pages, outside /api/ (the loopback guard of /metrics).
+          if (path.startsWith('/api/')) problems.push(`${where}: an error of the API that is not JSON`);
+          continue;
+        }
+        const names = json.oneOf ? json.oneOf.map(refName) : [refName(json)];
+        if (!names.includes('Error')) problems.push(`${where}: not the Error schema (${JSON.stringify(json)})`);
+      }
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('the OpenAPI file and LICENSE give the licence: AGPL-3.0-or-later', () => {
+  const spec = loadSpec();
+  assert.equal(spec.info.license?.identifier, 'AGPL-3.0-or-later', 'an SPDX identifier (OpenAPI 3.1)');
+  assert.match(spec.info.license?.name || '', /Affero General Public License v3\.0 or later/);
+  const text = readFileSync(`${ROOT}/LICENSE`, 'utf8');
+  assert.match(text, /^ +GNU AFFERO GENERAL PUBLIC LICENSE\n +Version 3, 19 November 2007\n/);
+  assert.equal(text.split('\n').length - 1, 661, 'the 661 lines of the FSF text');
+});
+
+// What in value differs from schema (type, enum, required, properties,
+// additionalProperties false, minimum, maximum, $ref, oneOf): a list of
+// messages, empty when it conforms.
+function nonConforming(spec, schema, value, at = '$') {
+  const s = deref(spec, schema);
+  if (s.oneOf) {
+    const fits = s.oneOf.filter((x) => nonConforming(spec, x, value, at).length === 0);
+    return fits.length === 1 ? [] : [`${at}: fits ${fits.length} of the oneOf`];
+  }
+  const types = [].concat(s.type ?? []);
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'array'
+    : Number.isInteger(value) ? 'integer' : typeof value;
+  if (types.length && !types.includes(kind) && !(kind === 'integer' && types.includes('number'))) {
+    return [`${at}: ${JSON.stringify(value)} is not ${types.join(' or ')}`];
+  }
+  const out = [];
+  if (s.enum && !s.enum.includes(value)) out.push(`${at}: ${JSON.stringify(value)} is not one of ${s.enum.join(', ')}`);
+  if (typeof value === 'number' && s.minimum !== undefined && value < s.minimum) out.push(`${at}: ${value} < ${s.minimum}`);
+  if (typeof value === 'number' && s.maximum !== undefined && value > s.maximum) out.push(`${at}: ${value} > ${s.maximum}`);
+  if (kind === 'object') {
+    for (const k of s.required || []) if (!(k in value)) out.push(`${at}: ${k} missing`);
+    for (const [k, v] of Object.entries(value)) {
+      if (s.properties?.[k]) out.push(...nonConforming(spec, s.properties[k], v, `${at}.${k}`));
+      else if (s.additionalProperties === false) out.push(`${at}: ${k} is not described`);
+    }
+  }
+  return out;
+}
+
+// The schema of an operation's answer with this status and media type.
+function answerSchema(spec, path, method, status, type = 'application/json') {
+  const schema = deref(spec, spec.paths[path][method].responses[status]).content?.[type]?.schema;
+  assert.ok(schema, `${key(method, path)} ${status}: a ${type} schema`);
+  return schema;
+}
+
+function assertAnswer(spec, path, method, r, status) {
+  assert.equal(r.status, status, `${key(method, path)}: ${show(r)}`);
+  assert.deepEqual(nonConforming(spec, answerSchema(spec, path, method, String(status)), r.json), [],
+    `${key(method, path)} ${status} is as the file describes: ${r.text}`);
+}
+
+// The newest outbox token of kind for email, once the deferred mail is queued.
+async function queuedToken(email, kind) {
+  for (let i = 0; ; i++) {
+    try { return outboxToken(email, kind); } catch (e) { if (i >= 30) throw e; }
+    await sleep(100);
+  }
+}
+
+test('the answers of registration, verification and password reset are the bodies the file describes', async () => {
+  const spec = loadSpec();
+  const c = new Client();
+  let reg;
+  for (let i = 0; i < 20; i++) {
+    reg = await register(c);
+    if (reg.r.status !== 503) break; // every hash slot busy: retry
+    await sleep(200 + i * 50);
+  }
+  assertAnswer(spec, ACCOUNTS, 'post', reg.r, 202);
+  const email = reg.body.email;
+  assertAnswer(spec, VERIFY, 'post', await c.post(VERIFY, { token: outboxToken(email, 'verify') }, { csrf: false }), 200);
+  assertAnswer(spec, RESET, 'post', await c.post(RESET, { email }, { csrf: false }), 202);
+  assertAnswer(spec, RESET, 'post', await new Client().post(RESET, { email: `nobody-${email}` }, { csrf: false }), 202);
+  const token = await queuedToken(email, 'reset');
+  let done;
+  for (let i = 0; i < 20; i++) {
+    done = await c.post(RESET_CONFIRM, { token, password: newPassword() }, { csrf: false });
+    if (done.status !== 503) break;
+    await sleep(200 + i * 50);
+  }
+  assertAnswer(spec, RESET_CONFIRM, 'post', done, 200);
+});
+
+test("results.csv's header row names the columns the file describes, and every cell has its column's type", async () => {
+  const spec = loadSpec();
+  const path = '/api/v1/consultations/{id}/results.csv';
+  const rowSchema = deref(spec, answerSchema(spec, path, 'get', '200', 'text/csv; charset=utf-8').items);
+  const columns = rowSchema.required;
+  assert.deepEqual(Object.keys(rowSchema.properties).sort(), columns.slice().sort(), 'a property per column, a column per property');
+
+  // A ranked vote, so that the ranked columns have values; no weighting
+  // scheme, so that the weighted ones are empty.
+  const { c, ids, admin: a } = await votingConsultation({ method: 'ranked', k: 2, priorities: 3 });
+  const p = await participant();
+  await vote(p, c.id, [ids[1], ids[0]]);
+  const r = await a.client.get(csvPath(c.id)); // the admin reads it while voting
+  assert.equal(r.status, 200, show(r));
+  assert.match(r.headers.get('content-type') || '', /^text\/csv;\s*charset=utf-8$/i);
+  const rows = parseCsv(r.text).filter((x) => !(x.length === 1 && x[0] === ''));
+  assert.deepEqual(rows[0], columns, `the header row of ${r.text.slice(0, 300)}`);
+  assert.equal(rows.length - 1, ids.length, `a row per priority in the vote:\n${r.text}`);
+  const problems = [];
+  for (const cells of rows.slice(1)) {
+    assert.equal(cells.length, columns.length, `a cell per column: ${JSON.stringify(cells)}`);
+    const row = {};
+    columns.forEach((col, i) => {
+      const types = [].concat(deref(spec, rowSchema.properties[col]).type);
+      const cell = cells[i];
+      if (cell === '') row[col] = null;
+      else if (types.includes('integer') || types.includes('number')) {
+        if (!/^-?\d+(\.\d+)?$/.test(cell)) problems.push(`${col}: ${JSON.stringify(cell)} is not a number`);
+        row[col] = Number(cell);
+      } else row[col] = cell;
+    });
+    problems.push(...nonConforming(spec, rowSchema, row, `row ${row.priority_id}`));
+    if (row.points === null) problems.push(`row ${row.priority_id}: a ranked vote has points`);
+  }
+  assert.deepEqual(problems, [], r.text);
 });
