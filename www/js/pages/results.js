@@ -168,7 +168,10 @@ function weightingSection(r, names) {
     h('p', { class: 'attribution' }, t('results.map.attribution_before'), ' ',
       h('a', { href: 'https://github.com/VictorCazanave/svg-maps', lang: 'en' }, 'svg-maps (Victor Cazanave)'), ', ',
       t('results.map.licence'), ' ',
-      h('a', { href: 'https://creativecommons.org/licenses/by/4.0/deed.fr', lang: 'en' }, 'CC BY 4.0'), ' ',
+      // The regions' outline is the package's CC BY-NC 4.0 (docs/third-party.md).
+      w.scheme === 'fr-regions'
+        ? h('a', { href: 'https://creativecommons.org/licenses/by-nc/4.0/deed.fr', lang: 'en' }, 'CC BY-NC 4.0')
+        : h('a', { href: 'https://creativecommons.org/licenses/by/4.0/deed.fr', lang: 'en' }, 'CC BY 4.0'), ' ',
       t(w.scheme === 'fr-regions' ? 'results.map.changes_regions' : 'results.map.changes_departements')));
   sec.append(fig);
   const head = [th(t(w.scheme === 'fr-regions' ? 'results.col_region' : 'results.col_departement')),
