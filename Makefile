@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Concerto: build, run and test.  `make run` and `make test` are the two commands;
 # everything they need is installed by `make deps` (Debian packages, as root).
 

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- Foundation: extensions every later migration may rely on.
 -- pgcrypto gives digest(), hmac() and gen_random_bytes() to SQL; the
 -- workers take their own randomness from getrandom(2).

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- Accounts, sessions, one-time tokens, the outbox, sign-in throttling and
 -- the log of role changes.  Personal data lives only in accounts (and in
 -- unsent outbox rows); deletion erases it there.  No table holds a client

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- Consultations, research priorities, question gathering, ballots and their
 -- tallies.  Tallies are kept per (priority, cell), where a cell is a
 -- participant's stratum x profile x declared interests for a consultation,

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- Regional weighting: the reference populations each weighting scheme
 -- divides by (from sql/data/reference-populations.csv, INSEE figures, with
 -- their vintage and source), and what a results request needs of them.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- Comment threads: comments on a consultation or on one of its priorities,
 -- nested replies (any depth: each comment keeps the path of its ancestors),
 -- alignment, up/down votes kept exact under concurrency, an edit history,

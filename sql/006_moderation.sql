@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- Moderation: flags past a threshold hide a contribution until reviewed;
 -- moderators approve, hide, reject, restore and redact comments and
 -- submissions, and suspend accounts, always with a reason; every action is

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- Account security, after a black-box review: the throttling key leaves the
 -- database, the second factor counts its own failures and locks, hashing
 -- and mail have per-network budgets, and the outbox forgets its tokens.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- Content security, one section each:
 --   priority sources: the public sees only the published ones;
 --   redacted comments: no longer their authors' to edit;

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- The key of each pseudonym: its confusable skeleton (Unicode TR 39,
 -- case, accents, spaces and punctuation left out), which the service
 -- computes with ICU (src/pseudonym.c) and stores beside every pseudonym it

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- How many took part, in every consultation's JSON: the ballots counted in
 -- its tally cells (a few hundred rows at most, whatever the number of
 -- ballots), so the home page and the consultation page say it without

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- A ballot is one statement.  The worker resolves the participant's
 -- stratum in every weighting scheme before the call (their declared
 -- postcode, else GeoIP of the request) and passes them all; the function

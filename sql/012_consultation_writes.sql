@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- Consultations and priorities are written by one statement each, as
 -- ballots, comments and submissions are (011): each function locks what
 -- it changes, checks the rules in the order below and answers a code,

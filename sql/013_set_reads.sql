@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- Set-based reads (issue 14): a comment page, its replies, a priority
 -- list and a consultation with its priorities are each one statement
 -- (src/db_sql.c) that joins what a resource shows (authors, the viewer's

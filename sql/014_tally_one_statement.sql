@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- A ballot's tallies move in one statement: the cell's ballot count (when a
 -- ballot appears or goes), the supporters, points and firsts of each
 -- priority whose count changes, and for ranked votes the pairs, as one

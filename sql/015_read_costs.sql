@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- What a read still paid per row after 013 (issue 14), measured on the
 -- descendants of a 40-thread page: iso() and wilson_lower() are SQL
 -- functions PostgreSQL would not inline, about 10 and 34 microseconds a

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- Who has something of their own on a consultation's comment pages: the
 -- accounts that wrote a comment there or voted on one.  Every other
 -- signed-in reader sees the pages an anonymous reader sees, so the worker

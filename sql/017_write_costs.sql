@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- Write costs (issue 14), measured with pgbench and pg_stat_statements
 -- (track = all) on durable settings.
 --

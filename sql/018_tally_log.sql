@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- The tallies move out of the ballot's own work (issue 14).  Moving them in
 -- place cost a ballot three upserts into rows every concurrent ballot of
 -- the same cell wants (and a key-share lock on each priority it names):

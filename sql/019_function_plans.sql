@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- Functions the writes call at every request, made cheap (issue 14).  A
 -- LANGUAGE sql function that PostgreSQL cannot inline into its caller is
 -- parsed and planned again at every call (PostgreSQL 15 keeps no plan of

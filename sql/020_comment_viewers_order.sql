@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- The session's lookup lists the consultations where the account has
 -- comments or votes of its own (comment_viewers, sql/016), in
 -- consultation order, 33 at most.  With an index on account_id alone the

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- TOTP secrets at rest are sealed (AES-256-GCM, src/secretbox.c) under a
 -- key that only the service holds (CONCERTO_SECRET_KEY_FILE): the column
 -- accounts.totp_sealed holds version || key id || nonce || ciphertext ||

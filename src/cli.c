@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The command line's common manners (see cli.h): help on standard output,
  * refusals with their reason and the usage on standard error.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Configuration from the environment.  Every variable is listed in vars[]
  * with its default, so `concerto help` and the README say the same thing.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The shared counters (see counters.h): their updates, and their
  * exposition in the Prometheus text format.  Every family has its HELP

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * CSV cells (see csv.h).  Every cell is quoted and quotes are doubled.  A
  * cell that a spreadsheet could run as a formula gets a leading apostrophe

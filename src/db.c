@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * PostgreSQL access (see db.h).  The only file, with db_migrate.c, that sees
  * libpq.  A connection is opened lazily, every statement of db_statements[]

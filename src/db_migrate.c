@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Migrations (see db_migrate.h).  Runs as the schema owner (CONCERTO_DB_ADMIN),
  * under an advisory lock so two deployments cannot migrate at once.  Files

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The one table of SQL statements (see db_sql.h).  Each is prepared once per
  * connection under its name and only ever run with parameters.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Entity tags (see etag.h).  A tag is a digest of the body, so two workers
  * give the same tag to the same bytes and nothing needs remembering.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Field validation (see field.h).  Messages name the field and the rule, in
  * English; the code is what clients act on.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * `concerto dev generate` (see generate.h): the command line, the run's
  * transaction and the order of the passes (generate_people.c,

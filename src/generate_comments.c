@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The generator's comments (see generate_parts.h).  A consultation's
  * comments come in threads whose sizes are heavy-tailed (most threads one

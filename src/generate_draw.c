@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The draws and row texts of the data generator (see generate_draw.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The generator's people (see generate_parts.h): where they live, their
  * accounts, and their cell in each consultation they took part in.

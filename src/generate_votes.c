@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The generator's consultations and votes (see generate_parts.h):
  * consultations in every phase (one in ten a draft, gathering; three

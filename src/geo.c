@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * GeoIP lookups on libmaxminddb (see geo.h).  The database is opened
  * memory-mapped and never written after MMDB_open, which is what makes a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The geo commands (see geo_cmd.h).  Lookups print codes only; loading a
  * vintage connects as the schema owner (reference data is not the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Low-priority hashing threads (see hashpool.h).  Jobs live on the stack of
  * the waiting caller; the queue only links them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Importing a consultation (see import.h).  The file is the body of
  * POST /api/v1/consultations plus "phase" and "priorities" (bodies of

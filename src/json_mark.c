@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * json_mark() (json_mark.h): a recursive descent over the JSON text that
  * finds the scalar values marks name; the text between them is copied in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * JSON log lines on stderr (see log.h).  Each line is built whole and
  * written whole, by a write(2) of whole lines of at most PIPE_BUF bytes, so

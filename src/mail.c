@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The outbox (see mail.h).  Message texts are data in texts[]; delivery
  * runs sendmail -t -i by fork and exec (no shell), one message at a time.

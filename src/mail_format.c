@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Messages as text (see mail_format.h).  Every header value is built here
  * from checked parts: an address is validated before it is written, free

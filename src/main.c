@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * concerto: one binary, several subcommands.  main() only wires: it answers
  * --help and refuses what no command takes (see cli.h), reads the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The generator of prng.h: splitmix64 (Steele, Lea, Flood) expands a seed
  * into the state of xoshiro256** (Blackman, Vigna), both public-domain

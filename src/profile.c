@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The participant profiles (see profile.h): their names and the one rule
  * that sets some apart, health data.

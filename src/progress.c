@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Progress bars (see progress.h): redrawn in place with a carriage return,
  * only when the width of the bar changes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Pseudonyms (see pseudonym.h): normalisation, refusals and keys, with
  * ICU's NFKC, character properties, case folding and the confusable

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The pseudonym rules that need the database (see pseudonym_db.h).  Staff
  * pseudonyms are few: each check reads them and computes their keys, so

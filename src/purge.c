@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * `concerto purge` (see purge.h): one statement per kind of expired data,
  * each in its own transaction, so that a failure leaves the others done.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The cache of shared reads (see readcache.h): a direct-mapped table of
  * slots, each keyed by route and URI, a collision replacing what the slot

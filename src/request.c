@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The request layer (see request.h): FastCGI parameters into a request.
  * Everything a client controls is decoded and checked here once: the path

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Responses (see response.h).  The security headers every response carries
  * are added in response_serialize(), the one place responses are written.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Database statuses as HTTP answers (see response_db.h).
  */

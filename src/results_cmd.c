@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The results commands (see results_cmd.h).  They connect as the
  * application role, like the workers: a recount needs no more rights than

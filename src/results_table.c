@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The results table from tallies (see results_table.h): three or four
  * statements (the head, the priorities, their tallies per cell and, for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Weighted results (see results_weight.h): participants per (stratum,
  * profile) from the tally cells, the scheme's reference populations,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The router (see router.h).  Everything a route declares is enforced here,
  * in this order, before its handler runs: path and method (404, 405 with

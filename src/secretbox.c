@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Secrets at rest (see secretbox.h): AES-256-GCM through libcrypto's EVP
  * interface, nonces from RAND_bytes().

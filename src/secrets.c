@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The secrets commands (see secrets.h).  They connect as the owner role:
  * the secrets waiting in clear are in a table the application role may

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The master process (see server.h).  It does no request work: it owns the
  * socket, the shared region and the worker slots.  Signals are blocked and

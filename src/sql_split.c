@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Migration scripts split into statements (see sql_split.h).  A small
  * scanner over the bytes: every construct that may hold a semicolon is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Strata (see stratum.h).  The territories are the schemes' own: the eight
  * départements of Île-de-France, and France's regions with census

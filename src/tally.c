@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The arithmetic of results (see tally.h): ranks by a count, the pairwise
  * matrix of ranked ballots, the Schulze order and the James Lind Alliance

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Throttling keys (see throttle.h), with libcrypto's HMAC.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Secret tokens (see token.h).  Randomness from getrandom(2), hashing and
  * comparison from OpenSSL's libcrypto.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * TOTP (see totp.h), after RFC 4226 section 5.3 and RFC 6238.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Second factor (see twofactor.h).  Secrets are 160 random bits, sealed;
  * recovery codes 80 random bits each, stored as SHA-256 only.

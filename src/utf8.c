@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * UTF-8 well-formedness per RFC 3629 (Unicode table 3-7).
  */

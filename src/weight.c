@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Regional weighting (see weight.h): post-stratification, raking and
  * trimming of per-cell weights, the Kish effective sample size and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Worker processes (see worker.h).  Each thread owns one FCGX_Request and
  * one database connection for its whole life and runs the request flow:

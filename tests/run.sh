@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # The whole test suite, as `make test` runs it:
 #   sh tests/run.sh build/asan/tests/test_a build/asan/tests/test_b ...
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Installs the Debian packages named as arguments that are not installed yet.
 # Quick (one dpkg-query) when nothing is missing; runs apt-get update first otherwise.
 set -eu

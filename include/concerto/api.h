@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The HTTP handlers, grouped by resource under src/api/: one per route of
  * the table in src/api/routes.c, which alone includes this header.  Each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Sessions and authorization at the edge.  A caller is identified by the
  * __Host-concerto cookie (browsers) or, later, an Authorization: Bearer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Growing byte buffers, in the manner of SQLite's sqlite3_str: append freely,
  * check once at the end.  The contents are always NUL-terminated.  A buffer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The manners every subcommand keeps on the command line: --help (or -h)
  * prints its usage on standard output and exits 0 without running

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The process's configuration, read once from the environment at start-up
  * (and again by each worker on reload).  This is the only process-wide state

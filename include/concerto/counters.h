@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The counters behind /metrics (src/api/metrics.c), kept in memory shared
  * by all workers of a host: requests by route and status, latency

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * CSV output (RFC 4180), through one quoting function.  Cells that a
  * spreadsheet would run as a formula are defused with a leading quote.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * What a handler works with besides the HTTP request: the services of its
  * worker (configuration, database, shared region, hash pool, GeoIP) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The database: one connection per thread, every statement prepared by name
  * at connect time from the table in db_sql.c, run with parameters only.

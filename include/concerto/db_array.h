@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * PostgreSQL array literals, for statements that take an array parameter
  * ($3::bigint[], $9::text[]).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * `concerto migrate`: applies sql/NNN_name.sql in order, each in its own
  * transaction, recording name and checksum in schema_migrations; refuses to

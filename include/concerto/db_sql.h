@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Names of the prepared statements.  Their SQL text lives in db_sql.c, the
  * one table of SQL in the program; the schema lives in sql/ migrations.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Entity tags (RFC 9110 §8.8.3): a strong validator made from the bytes of
  * a response body, and the If-None-Match test of a conditional GET.

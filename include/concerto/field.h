@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Field validators, after kcgi's keys[] tables: each route declares the JSON
  * fields (and query parameters) it accepts; the request layer checks them

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * `concerto dev generate`: fills the database, as the schema owner, with
  * deterministic and realistic data (accounts, consultations in every phase,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The pure parts of the data generator (generate.h): the draws that shape
  * the data (pseudonyms, shares, permutations, choices, threads) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The parts of the data generator (generate.c drives them): what every
  * pass shares, the state of one run.  Each pass writes one table or two

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * GeoIP: where a client address is, from a MaxMind DB in the GeoIP2 City
  * layout (libmaxminddb).  A worker opens the database once; the handle is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * `concerto geo`: what the service concludes from an address, and the
  * reference populations of the weighting schemes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * A small pool of low-priority threads (nice +10) for password hashing, one
  * per worker.  Argon2 is deliberately expensive; running it below the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* HTTP vocabulary shared by the request layer, the router and the responses. */
 #ifndef CONCERTO_HTTP_H
 #define CONCERTO_HTTP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * `concerto import consultation FILE.json`: a consultation and its
  * priorities from a JSON file, checked by the same field tables as the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Marks on a JSON text: the viewer's own fields set on a shared answer
  * (router.h's route views) without parsing it into a tree, which for a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Logging: one JSON object per line on stderr.  Values are escaped by jansson,
  * so nothing a client sends can forge a log line.  Never pass secrets

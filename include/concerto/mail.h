@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * E-mail through the outbox table: handlers queue messages in the same
  * transaction as the change they report; `concerto mail` delivers them

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * One e-mail message as text (RFC 5322, MIME): the sender's address as
  * CONCERTO_MAIL_FROM gives it, header values that no data can break out

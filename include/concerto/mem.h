@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Allocation policy: every allocation either succeeds or aborts the process.
  * A worker that runs out of memory dies and the master restarts it, which is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Client networks: the coarse prefix of a client address (/24 for IPv4,
  * /64 for IPv6) used to throttle abuse.  The prefix is never stored as

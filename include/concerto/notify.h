@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The service manager's readiness protocol (systemd's sd_notify(3), without
  * libsystemd): one datagram of "KEY=value" lines to the unix socket named by

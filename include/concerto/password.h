@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Passwords: the policy (length, common passwords) and argon2id hashing in
  * libargon2's encoded form.  Hashing is bounded host-wide by a semaphore in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The phases of a consultation, in the only order they move in: a draft
  * (seen by staff only), gathering questions, voting, closed, results

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Who the workers run as.  A `concerto serve` started as root keeps root in
  * its master (which handles no request: it owns the socket, the pid file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * A small deterministic pseudo-random generator for generated data (never
  * for secrets: tokens and salts come from getrandom(2), token.h):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * What a process knows of itself for /metrics, in the terms of the
  * Prometheus client libraries' process collector: CPU time, resident

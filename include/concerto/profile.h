@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The participant profiles: the one list of them in C.  Accounts, assisted
  * ballots and the profile targets of raking accept exactly these names

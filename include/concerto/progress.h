@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * A progress bar on standard error for long command-line work, drawn only
  * when standard error is a terminal (never in logs or pipes).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Pseudonyms: a candidate becomes its stored form or a reason for refusal,
  * and every pseudonym has a key, its confusable skeleton, under which two

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The pseudonym rules that need the database: staff pseudonyms count as
  * reserved names, no two accounts have pseudonyms of the same key

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * `concerto purge`: erases what may no longer be kept.  Redacted originals
  * older than CONCERTO_REDACTION_KEEP_DAYS (the text a moderator removed,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * A worker's cache of shared reads: the bodies of 200 answers to GETs of
  * the routes whose answer depends only on the path, the query and whether

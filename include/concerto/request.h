@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The request layer: FastCGI parameters and body into a struct request.
  * It knows HTTP, not Concerto: paths, queries, cookies, headers and JSON

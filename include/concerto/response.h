@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Responses: a status, headers and a body (JSON through jansson, or text),
  * serialized in one place with the security headers every response carries.

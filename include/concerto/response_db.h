@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * A database status as an HTTP answer: what the router and every handler
  * send when a statement did not run.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Results from the command line: `concerto results recount ID` (or
  * --all: every consultation, with a progress bar on a terminal) rebuilds

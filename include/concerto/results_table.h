@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The results table of a consultation: its priorities ranked by supporters
  * or points, Schulze and JLA, with the ballots per group and, if asked,

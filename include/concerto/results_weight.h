@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Weighted results: the participants of a consultation weighted by region
  * (post-stratification, or raking over the profile targets; weight.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The router: one table of routes (method, pattern, handler, role, CSRF,
  * accepted fields), matched and enforced in one place before dispatch, in

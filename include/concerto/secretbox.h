@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Sealing short secrets at rest (the TOTP secrets of staff) with
  * AES-256-GCM from libcrypto: a random 96-bit nonce per seal, a 128-bit

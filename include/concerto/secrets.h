@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Secrets at rest from the command line: `concerto secrets seal` seals the
  * TOTP secrets still stored in clear (left by sql/021 in totp_unsealed)

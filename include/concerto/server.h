@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * `concerto serve`: the master process.  It opens the FastCGI unix socket,
  * forks the workers, restarts any that dies (with back-off when one keeps

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * State shared by the master and all workers of one host: created by the
  * master before it forks (an anonymous shared mapping) so that it outlives

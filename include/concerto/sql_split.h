@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Splits a migration script (sql/NNN_name.sql) into its statements, so
  * that each runs alone through the extended protocol (PQexecParams), never

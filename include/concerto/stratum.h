@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Strata: where a participant counts for a consultation's weighting
  * scheme, fixed at their first contribution.  A declared postcode wins;

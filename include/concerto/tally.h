@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The arithmetic of results, from tallies only (never from ballots): ranks
  * by supporters or Borda points, the Schulze order from the pairwise

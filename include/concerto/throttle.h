@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Throttling keys: the HMAC-SHA256, under a secret that only the service
  * holds, of what a counter is about (an account's e-mail, a client

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Secret tokens (sessions, CSRF, e-mail links, recovery codes): 256 bits
  * from getrandom(2), base64url without padding; stored only as SHA-256.

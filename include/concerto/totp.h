@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * TOTP (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits), the second factor
  * of moderators and admins.  HMAC comes from libcrypto.

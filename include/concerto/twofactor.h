@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The second factor of moderators and admins: enrolment (a TOTP secret and
  * single-use recovery codes, both shown once) and verification (a code is

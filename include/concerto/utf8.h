@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* UTF-8 checks shared by the request layer and the field validators. */
 #ifndef CONCERTO_UTF8_H
 #define CONCERTO_UTF8_H

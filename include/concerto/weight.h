@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Regional weighting of participants, from counts per cell only (never from
  * ballots).  A cell is (stratum h, profile g) of a table with H strata and

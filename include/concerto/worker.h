@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * A worker process: CONCERTO_THREADS threads, each with its own FastCGI
  * request and PostgreSQL connection, accepting on the shared socket.  On

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- The roles and a database of Concerto, as the PostgreSQL superuser, once
 -- per cluster and database; safe to run again.  psql variable db names the
 -- database:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Accounts: registration, e-mail verification and password reset.
  * Whether an address already has an account is never revealed: both cases

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Ballots: a participant's one ballot per consultation, cast, replaced and
  * withdrawn during the vote; and paper or telephone ballots entered by a

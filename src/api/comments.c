@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Comment threads: a page of threads (top-level comments, or the replies
  * of one comment) with their replies nested a few levels deep; writing,

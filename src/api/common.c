@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Helpers shared by the handlers (see api/common.h): refusal tables and
  * write refusals as responses, typed values to SQL parameters and JSON

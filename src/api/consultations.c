@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Consultations: list, create, read, change.  Admins create and edit; a
  * phase moves only forward, by an admin or by its dates (the SQL function

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Flags: a participant tells the moderators that a comment or a
  * submission is spam, abusive, off topic, misinformation, discloses health

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * GET /api/health: is this worker able to serve?  It runs one trivial
  * statement on the thread's connection (reconnecting if it must).  The two

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Idempotency keys: a client that retries a request (a lost answer, a
  * flaky mobile network) sends the same Idempotency-Key and gets the first

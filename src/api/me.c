@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The signed-in account: read and change it, export all its data, delete
  * it.  Deletion erases personal data and keeps contributions under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * GET /metrics in the Prometheus text format.  nginx lets only loopback
  * clients reach it.  Besides the shared counters it reads, at the time of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Moderation: the queue of what needs a look (distress first, then the
  * oldest), decisions on comments and submissions, the append-only log,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * What the platform tells a participant: moderators' decisions on their
  * contributions (with the reason), suspensions, and where to find support.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * A participant's cell in a consultation, fixed at their first
  * contribution (ballot, submission, comment) by the SQL function

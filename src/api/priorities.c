@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Research priorities, the things people vote on.  Moderators write them,
  * often by merging submitted questions (the submissions stay linked and

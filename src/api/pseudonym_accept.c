@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The pseudonym a request sets (registration, PATCH /api/v1/me): its
  * stored form and the rules of pseudonym.c and pseudonym_db.c, with

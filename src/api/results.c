@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Results of a consultation, as JSON or CSV: public once published,
  * always open to admins.  Computed from tallies on each request (see

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The route table: every URL the workers answer, with the role it needs,
  * whether it needs the CSRF token, and the fields it accepts (indexed by

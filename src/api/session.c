@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Sign-in, sign-out and the second factor.  A sign-in is throttled per
  * account, per client network and per pair (the counters live in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Question gathering: during the gathering phase verified participants
  * submit research questions (at most SUBMISSIONS_PER_HOUR an hour);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Where to find support (the national Cancer info line, patient
  * associations), in each language: shown to people whose comment shows

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- wrk script: PUT /api/v1/consultations/{id}/ballot by signed-in, verified
 -- participants (tests/bench/seed.sql made their sessions).  BALLOT_SESSIONS
 -- names a file of "TOKEN CSRF" lines; each wrk thread takes its own share

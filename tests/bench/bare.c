@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * bare: the smallest honest FastCGI program, the yardstick of `make bench`.
  *

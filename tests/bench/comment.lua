@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- wrk script: POST /api/v1/consultations/{id}/comments (the URL given to
 -- wrk) by signed-in participants (COMMENT_SESSIONS: "TOKEN CSRF" lines;
 -- each of the COMMENT_THREADS threads cycles through its own share), each

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- What the wrk scripts of `make bench` share (loaded with dofile from
 -- BENCH_LUA_DIR): thread numbers, each thread's share of the signed-in
 -- sessions, random client addresses, ballots, and pacing to a fixed rate.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // `make bench-curves`: what each read and write costs as the data grows ten
 // times, twice (issue 14).  For each scale (x1, x10, x100 of the base) it
 // starts a fresh stack of its own, fills it with `concerto dev generate`

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # shellcheck shell=bash
 # Measurement helpers of `make bench`, sourced by tests/bench/run.sh: wrk and
 # pgbench runs recorded slice by slice, medians, paired ratios, the

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- wrk script: the mixed workload of `make bench`, from the signed-in
 -- sessions of MIXED_SESSIONS ("TOKEN CSRF" lines; each of MIXED_THREADS
 -- threads cycles through its own share): per request, 90% reads (the

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- The signed-in participants of `make bench`, for both scales (seed.sql
 -- includes it; scenarios.sh runs it after `concerto dev generate`), inside
 -- the caller's transaction: :voters verified accounts "bench-voter-N",

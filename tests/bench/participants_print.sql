@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- What the benchmark needs of participants.sql's participants: a line
 -- "session TOKEN CSRF" for each and "first_voter ID", the first of their
 -- consecutive ids.

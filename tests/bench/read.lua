@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- wrk script: GET of the URL given to wrk, signed in or paced (or both).
 --   READ_SESSIONS  a file of "TOKEN CSRF" lines (tests/bench/seed.sql):
 --                  each request carries the cookie of the next session of

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # shellcheck disable=SC2317  # functions run indirectly (trap, bench_$name)
 # shellcheck source-path=SCRIPTDIR
 # `make bench`: wrk and pgbench against Concerto and against baselines

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # shellcheck shell=bash
 # The scenarios of `make bench`, sourced by tests/bench/run.sh: the
 # dataset, the baselines' set-up (bare, static copies), one bench_NAME

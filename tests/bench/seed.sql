@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- The "small" dataset of `make bench` (BENCH_SCALE=small, tests/bench/
 -- run.sh: seed_dataset in scenarios.sh), loaded once as concerto_owner:
 --   psql -v ballots=N -v voters=M -v read_method=ranked -v vote_method=approval

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
 -- wrk script: sign-ins with the account given in SIGNIN_BODY (JSON), each
 -- from a random client address, so that nginx's per-address limit and the
 -- worker's per-network throttling measure nothing but the hashing.

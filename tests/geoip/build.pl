@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: AGPL-3.0-or-later
 #
 # Builds Concerto's demo and test GeoIP database from a CSV of documentation
 # ranges (tests/geoip/ranges.csv, design section 5), in the GeoIP2 City

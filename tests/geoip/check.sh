@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Checks a built demo and test GeoIP database against design section 5 (and
 # the overseas ranges of tests/geoip/ranges.csv) with mmdblookup: the first
 # and last address of every range, IPv4, IPv4-mapped and IPv6, must give the

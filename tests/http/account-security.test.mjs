@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Account security (issue 11): the second factor cannot be brute-forced,
 // costly password hashing is kept for requests that can succeed and
 // budgeted per network, reset links end with the password, the reset

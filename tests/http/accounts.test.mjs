@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Registration, e-mail verification and password reset (issue 3): good and
 // bad registrations (each bad field a 400 naming it), a taken address
 // answered exactly like a new one, the stored account and its argon2id hash,

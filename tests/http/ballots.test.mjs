@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Ballots (issue 4): verified participants put, replace and delete one
 // ballot per consultation while it is voting; every rule broken is refused
 // with a code and leaves the previous ballot as it was; Idempotency-Key

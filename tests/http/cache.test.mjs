@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Caching of reads (issue 14): who may keep an answer, conditional GETs,
 // nginx's one-second cache of anonymous reads, the worker's cache of
 // shared reads, and freshness: an edit, a new comment or a moderation

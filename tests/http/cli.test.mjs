@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The command line (issue 14): `concerto --help`, `-h`, `help [COMMAND]`,
 // `--version` and `version` answer; every subcommand, and every verb of the
 // commands that have verbs, answers --help and -h with its usage on standard

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Comment threads (issue 6): participants comment on a consultation, on a
 // priority or in reply to a comment while it gathers questions or votes;
 // threads nest four levels below the page's top and deeper branches are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Consultations, research priorities and question gathering (issue 4):
 // admins create and edit consultations, drafts are invisible to everyone
 // but staff, phases move forward only (by an admin or by their dates), the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Content security (sql/008_content_security.sql), one section each:
 //   priority sources: the public sees only the published ones (staff see
 //     all, with their status);

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # A stand-in for sendmail(8) in the HTTP tests.  `concerto mail` runs
 # `$CONCERTO_SENDMAIL -t -i` with one whole message on standard input
 # (headers, a blank line, the body); this writes that message, byte for

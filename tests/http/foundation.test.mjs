@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The foundation as a client sees it: health, the JSON error contract (404,
 // 405 + Allow, 413, 415, 400 for bad JSON, bad UTF-8 and bad fields), the
 // security headers on every response, path tricks, /metrics and the request log.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // `concerto dev generate` (issue 14, part 4): the command's manners (help,
 // a refused number names its option); a small generation into the stack's
 // database is what a user of the API sees (the consultations listed, a

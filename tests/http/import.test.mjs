@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // `concerto import consultation FILE.json` (issue 13): the consultations of
 // sql/demo/ imported under a title of their own come out of the API with the
 // file's values and their priorities (into a consultation already voting,

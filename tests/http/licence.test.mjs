@@ -1,7 +1,9 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The licence (issue 15): LICENSE holds the GNU Affero General Public
 // License version 3, every source file the repository tracks says so in an
 // SPDX line near its top, and docs/third-party.md names what is shipped
-// under other terms (the map outlines, CC BY 4.0).
+// under other terms (the départements' outline, CC BY 4.0; the regions'
+// outline, CC BY-NC 4.0).
 //
 // Node 18: only built-in modules.
 

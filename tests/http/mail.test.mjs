@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The mail (issue 15, item 3): what `concerto mail` hands to sendmail, read as
 // a mail client would — From is CONCERTO_MAIL_FROM, Date is now, each message
 // has an id of its own, the MIME headers say UTF-8, Auto-Submitted says no

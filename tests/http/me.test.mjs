@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The signed-in account (issue 3): GET /api/v1/me shows what was stored,
 // PATCH changes profile, language and consents (revoking the health-data
 // consent moves a patient off the health profile), a password change needs

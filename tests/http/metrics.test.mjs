@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // What an operator's Prometheus reads at /metrics (issue 15, item 7): after
 // some traffic (a sign-in, a throttled sign-in, a read), the exposition
 // passes `promtool check metrics` with no lint, and has the build, each

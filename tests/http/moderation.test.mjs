@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Moderation (issue 6): participants flag comments and submissions, one
 // flag per account and target, and CONCERTO_FLAG_THRESHOLD distinct
 // accounts hide a published target until a moderator decides; a distress

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // nginx's own part: its rate limits count per client network, as the
 // worker's throttling does (the /24 of an IPv4 address, the /64 of an IPv6
 // one: nginx/client-network.conf), and none of its logs holds a client

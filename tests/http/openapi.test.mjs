@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // www/api/openapi.json is kept true: it lists exactly the routes of the
 // router's table (`concerto routes`), with their path parameters, the JSON
 // fields each route accepts and who may call it; every answer has its body

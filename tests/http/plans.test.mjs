@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Plans of the reads (issue 14): on a consultation of realistic size
 // (plans/dataset.sql: thousands of accounts, threads with replies down to
 // depth 7, votes, priorities with sources, filler consultations), every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Pseudonyms that imitate staff (security issue, item 12): registration,
 // PATCH /api/v1/me and `concerto user add` store the normalised form (NFKC,
 // trimmed, runs of spaces one space), refuse format and control characters

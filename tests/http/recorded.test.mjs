@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Recorded responses (issue 13): one fixed scenario calls every route of the
 // route table, as anonymous visitors, participants, moderators and an admin,
 // with each route's success and its main refusals, and compares every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // What an operator counts on: with PostgreSQL away the service answers 503
 // with Retry-After at once (no hang, no crash) and recovers by itself when the
 // database is back; PostgreSQL dying under ballot load (an immediate stop)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The restore drill of docs/operations.md ("Backups"), run on a database of
 // its own: set up as in production (sql/setup/database.sql), migrated, filled
 // by `concerto dev generate`; dumped with pg_dump, dropped, restored with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Results (issue 4): who may read them and when; approval counts and
 // shares, Borda points, first preferences, ranks with ties, the Schulze
 // order and the James Lind Alliance combination, each checked against small

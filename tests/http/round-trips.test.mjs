@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Round trips between a worker and PostgreSQL, counted by PostgreSQL
 // itself (pg_stat_statements, which the stack loads): a contribution is one
 // statement of its own SQL function after the session's lookup, whether it

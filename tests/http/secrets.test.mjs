@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Secrets at rest (issue 15, item 6): TOTP secrets are sealed with
 // AES-256-GCM under CONCERTO_SECRET_KEY_FILE, bound to their account; the
 // database holds neither the base32 secret nor its bytes, even for its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Started as root, serve runs its workers as CONCERTO_USER (never root, with
 // no capability), reopens CONCERTO_LOG_FILE on SIGUSR1 in every process, and
 // on SIGUSR2 re-executes the binary installed at its path, which takes over

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Sessions (issue 3): sign-in answers and the cookie's attributes, the same
 // 401 for a wrong password and an unknown address, sign-out ending the
 // session on the server, the CSRF token on every state-changing request

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Roles and the second factor (issue 3): `concerto user add` makes verified
 // staff with TOTP enrolled and recovery codes, `concerto user role` changes
 // a role and logs it, moderators and admins sign in with a TOTP code (single

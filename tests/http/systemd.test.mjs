@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Running as a service (issue 15): the systemd units of nginx/systemd/ pass
 // `systemd-analyze verify`, the service's exposure under `systemd-analyze
 // security` stays SAFE (the score is printed), every variable the units and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Sign-in throttling (issue 3): failures are counted per account and
 // network pair (from the 5th), per client network (/24, /64; from the
 // 30th) and per account (from the 20th), in PostgreSQL, so every worker

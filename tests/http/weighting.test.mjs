@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // GeoIP strata and weighted results (issue 5): each participant's stratum
 // fixed at their first contribution from the declared postcode, else the
 // GeoIP of the client address (documentation addresses sent through

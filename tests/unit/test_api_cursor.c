@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of api_cursor() (src/api/common.c): a list cursor is exactly
  * the number of comma-separated numbers its list's order needs; anything

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of buf.c: appending, growth, formatting, the limit (an
  * overflow flag, after which appends are ignored) and handing the contents

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of procstat.c and of the process and worker families of
  * counters.c: a /proc/PID/stat line whose command name holds blanks and

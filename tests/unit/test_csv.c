@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of csv.c: every cell quoted, quotes doubled, separators and
  * line ends, and cells a spreadsheet would run as formulas defused, also

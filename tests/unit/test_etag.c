@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of etag.c: tags made from bytes, and the If-None-Match test.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of field.c: the declared fields of a route, checked against a
  * JSON body (field_check_json) or query parameters (field_check_query),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of the data generator's pure parts: the PRNG (the same seed
  * and stream give the same numbers, other streams others, draws stay in

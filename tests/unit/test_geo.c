@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of geo.c against the demo and test database that make builds
  * from tests/geoip/ranges.csv (design section 5): every IDF département in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of http.c's origins: what http_origin_parse() takes from a
  * URL and from an Origin header value, what it refuses, and when two

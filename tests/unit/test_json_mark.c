@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of json_mark.c: a text without marks comes out as it went
  * in; marks set on nested objects give what a tree would; strings that

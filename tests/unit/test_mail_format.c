@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of mail_format.c: CONCERTO_MAIL_FROM's forms and refusals,
  * header values no data can break out of (a CR or LF never starts a new

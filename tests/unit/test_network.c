@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of network.c and throttle.c: the client network a throttle
  * counts (/24, /64, an IPv4-mapped address as its IPv4 /24), and the keys

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * notify.c: the readiness datagrams a service manager reads from
  * NOTIFY_SOCKET, on a path and in the abstract namespace; nothing sent

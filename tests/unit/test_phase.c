@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of phase.c: the names of the phases, in the order they move
  * in, as the API and the database spell them.

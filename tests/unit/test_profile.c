@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of profile.c: the names in the order of the enum (the API's
  * enumeration and the FIELD_ENUM indexes depend on it), parsing exact

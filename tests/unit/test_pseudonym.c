@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of pseudonym.c: the stored form (NFKC, trimmed, spaces
  * joined), the refusals (control, format and invisible characters, no

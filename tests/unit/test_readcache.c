@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of readcache.c, on a clock of their own: a hit within the
  * second only, with the ETag and type kept beside the body; keys kept

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of request.c: FastCGI parameters (a NULL-terminated envp
  * array, as the worker hands it over) and a body reader over a memory

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of response.c: what response_serialize() writes (status line,
  * Content-Type, Content-Length, the security headers, the body, HEAD),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of router.c: router_match() against the real table of
  * src/api/routes.c, the segment rules of {id}, {slug} and other parameters,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of secretbox.c: a sealed secret opens under its key and its
  * row's associated data only; a flipped bit anywhere, a truncation, the

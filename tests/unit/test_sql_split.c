@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of sql_split_next(): where a migration script's statements
  * end, with semicolons inside quotes, dollar-quoted bodies and comments,

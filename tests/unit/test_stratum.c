@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of stratum.c: départements of postcodes (Corsica, overseas),
  * regions of départements, and the stratum of a participant for each

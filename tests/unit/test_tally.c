@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of tally.c: the participant groups, ranks with shared ties,
  * the pairwise matrix of ranked ballots, the Schulze order (a Condorcet

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of utf8.c: well-formedness (RFC 3629, Unicode table 3-7),
  * counting code points, and finding control characters.  The byte strings

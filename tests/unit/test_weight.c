@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Unit tests of weight.c: post-stratification over represented strata,
  * raking on 2x2 tables (one that converges to a known limit, one solved in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The account pages (issue 12): register (keyboard, labels, the separate
 // health-data consent, errors from the catalogue), the e-mail's verify
 // link, sign-in (with the team's second factor: a code, or the enrolment

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The comment threads of the consultation page (issue 13): a signed-out
 // visitor reads and is offered a sign-in that comes back; a participant
 // writes with a stance, replies, votes (aria-pressed, counts), edits

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The consultation pages (issue 12): the home page lists the open
 // consultations before the closed and published ones, with their phase in
 // words, their dates and how many took part; a consultation shows its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The frame of every page (issue 12): each clean URL serves its page (a
 // deep link and a reload work, an unknown path is the 404 page with its
 // status), one h1, a skip link to <main>, the language switch on every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The whole journey of a newcomer (issue 12), in one browser, as a person
 // would go: home -> a consultation -> register -> verify with the link of
 // the e-mail (read from the outbox) -> sign in -> vote (approval), change

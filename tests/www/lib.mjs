@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The browser tests' library: Debian's chromium driven by playwright-core
 // against the real stack (nginx serving www/, the workers, PostgreSQL),
 // axe-core on every page, screenshots for a person to look at, and ways

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The results page (/consultations/ID/results): raw and weighted results
 // side by side (a chart with its margins of error and a table whose cells
 // are the API's numbers), the participation map of the 8 départements of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # shellcheck shell=sh
 # What the parts of the stack share, sourced by tools/stack/stack and
 # tools/stack/default-var: messages, the paths the stack writes into

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # shellcheck shell=sh
 # nginx of the stack, sourced by tools/stack/stack: renders
 # nginx/concerto.conf.in into $VAR/nginx/nginx.conf, checks it, starts nginx

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # shellcheck shell=sh
 # PostgreSQL of the stack, sourced by tools/stack/stack: the cluster in
 # $PGDATA (made by initdb on the first start), started and stopped with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # shellcheck shell=sh
 # `concerto serve` of the stack, sourced by tools/stack/stack: the env file
 # that addresses this instance ($VAR/env, also sourced by the CLI and the

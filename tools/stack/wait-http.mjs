@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Polls a URL until it answers 200, for the stack's start (tools/stack/stack):
 //   node tools/stack/wait-http.mjs URL SECONDS
 // Exits 0 at the first 200; after SECONDS, prints the last answer (status

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Parts shared by the account pages (register, sign-in, reset, my account,
 // notifications): a password field that can be shown, the profile choices
 // in words with the health-data consent they need, the declared

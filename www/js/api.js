@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The pages' only way to the API.  JSON in and out; the CSRF token on
 // every write; an Idempotency-Key where the caller gives one (ballots), so
 // that a retry after a network error is safe.  Never throws for an HTTP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The ballot of a consultation in its vote: approval (tick up to K) or
 // ranked (put up to K in order, by the "move up" / "move down" buttons,
 // keyboard and pointer alike).  "My ballot" shows what the API holds; it

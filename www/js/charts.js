@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Bar charts drawn as SVG by the page: for each priority, its title and
 // one bar per series (raw, weighted), each bar with its value written
 // above it and, for the weighted one, the 95% margin of error drawn as an

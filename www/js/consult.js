@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // What the home page and the consultation page both say of a consultation:
 // its text in the page's language (French, marked as such, where there is
 // no English), its phase in words, and its dates.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The one way pages put things in the DOM.  h() builds elements: strings
 // and numbers among the children become text nodes, so user text always
 // enters the page as text (never as HTML); attributes are set one by one.

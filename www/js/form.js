@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Forms: labelled controls, errors in the page's language next to the
 // field they name (aria-invalid, aria-describedby), a summary announced
 // when there is no such field, and drafts kept across a session that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Languages: French by default, English complete.  Every string comes from
 // one catalogue per language (/i18n/fr.json, /i18n/en.json: the same keys,
 // a test checks); numbers, percentages, dates and plurals through Intl in

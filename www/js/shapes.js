@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Shapes from one source: the enumerations and limits of every field the
 // API accepts, as the binary declares them (`concerto routes`, written to
 // /api/routes.json by make).  Pages never retype a list of profiles,

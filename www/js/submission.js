@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Proposing a research question during question gathering: the length
 // limits (from the API's own field table) and the moderation rule said
 // before sending, what was typed kept across a session that ends, the

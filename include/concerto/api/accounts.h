@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * What the account handlers share (src/api/accounts.c): the versions of
  * the texts consented to, and passwords hashed and verified under a slot

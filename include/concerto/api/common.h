@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Helpers the handlers share (src/api/common.c): database answers and
  * refusal tables as responses, typed values to SQL parameters and back,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * What others use of src/api/consultations.c: the refusals of
  * consultation_post() and consultation_patch() (sql/012), which `concerto

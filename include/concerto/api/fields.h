@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The accepted fields of each route, as indexes into request->fields and
  * request->qfields (the field tables are beside the route table in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Idempotency keys (src/api/idempotency.c): a retried request with the
  * same Idempotency-Key gets the first answer again.  The SQL function of

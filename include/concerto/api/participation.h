@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * A participant's cell in a consultation (src/api/participation.c): the
  * stratum of its weighting scheme, fixed at their first contribution.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * What others use of src/api/priorities.c: the refusals of priority_post()
  * and priority_patch() (sql/012), which `concerto import` reads too.

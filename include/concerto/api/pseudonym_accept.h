@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Pseudonyms accepted at the edge (src/api/pseudonym_accept.c), for a new
  * account and for one renaming itself.

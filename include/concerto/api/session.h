@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The sign-in throttle (src/api/session.c), which PATCH and DELETE /me
  * also spend: a wrong current password counts as a failed sign-in.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // `make bench`, last step: Lighthouse with its default mobile settings
 // (simulated slow 4G and a mid-range phone) on the home, consultation and
 // results pages of the bench stack, in Debian's chromium.  Prints one row

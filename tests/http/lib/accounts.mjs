@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Accounts to test with: unique e-mails, pseudonyms and passwords, registrations,
 // verified participants and staff (concerto user add, TOTP), signed in on a Client.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Assertions the whole suite shares: the JSON error contract (errorOf and the one
 // assertError), a status with its body (ok, show), and common shapes and formats.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Talking to the stack: fetch and raw node:http requests, client networks, and
 // the browser-like Client (its address, session cookie, CSRF token, sign-in).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Comments and moderation to test with: posting within the rate limits, threads
 // read across pages, votes, flags, decisions, queue, log, notifications, purge.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Consultations to test with: bodies, consultations in a phase, priorities,
 // submissions, ballots (assisted too), results, the recount and expected tallies.
 //

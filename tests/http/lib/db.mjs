@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The stack's state outside HTTP: PostgreSQL through psql as the owner role, the
 // `concerto` command, and the outbox (delivered through fake-sendmail.sh, or read).
 //

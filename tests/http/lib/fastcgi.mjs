@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // A minimal FastCGI client (responder role, one request per connection), to
 // talk to a `concerto serve` that has no nginx in front of it: a serve a test
 // starts on a socket of its own. Node 18: only built-in modules.

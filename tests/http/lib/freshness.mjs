@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Reads that see the test's own writes.  A read may be answered from a
 // cache until the end of the wall-clock second in which it was built:
 // nginx's cache of anonymous reads (nginx/api-cache.conf) and a worker's

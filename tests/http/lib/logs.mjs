@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // What the stack logged: the request log read from an offset, every log file,
 // and the secrets, client addresses and e-mails of a test file looked for there.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Where the suite's stack is: $CONCERTO_VAR/env loaded into process.env, the
 // stack's files, its URL and settings, and the API paths the tests share.
 //

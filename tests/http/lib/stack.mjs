@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The stack's processes and numbers: /proc inspection (children, liveness, the
 // master's pid), the stack script's commands, and the Prometheus /metrics.
 //

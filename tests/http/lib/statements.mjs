@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The statement table of src/db_sql.c as the workers prepare it (macros
 // expanded, adjacent literals joined): tests/http/plans/statements.c,
 // compiled with src/db_sql.c, prints it.  Returns a Map from a statement's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Small tools any test uses: waiting (sleep, waitFor, waitUntil), unique names,
 // bounded concurrency (pool), a seeded generator, times to the second, CSV rows.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The forms of the comment threads: writing (a new thread, a reply, an
 // edit) and flagging.  Limits and choices come from the route shapes (ctx);
 // API refusals through showApiError, in the page's language.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // One comment of the threads: who wrote it and when, the stance in words
 // and a glyph, the text (as text), its state (waiting for moderation,
 // edited, deleted), the support texts its author needs to see, votes with

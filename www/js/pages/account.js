@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // My account, and the landing of the e-mails' links: #verify=TOKEN
 // confirms the address; #reset=TOKEN goes on to the reset page.  Without
 // a fragment: the profile, the consents (the health-data consent given,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The comment threads of a consultation page (/consultations/ID), in
 // <section id="comments">: the form for a new comment (or the way to sign
 // in), the sorts the API offers, a page of threads with their replies

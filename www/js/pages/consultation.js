@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // A consultation: its title, the easy-to-read summary first, then the
 // summary and the text, its calendar, whether and how the reader can take
 // part, the priorities with their evidence check, the questions research

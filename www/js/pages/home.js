@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The home page: the consultations open now (question gathering or vote)
 // first, then those closed and published, each with its phase in words,
 // its dates and, once its results are out, how many people took part.

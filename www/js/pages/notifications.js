@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // What the platform told me: the moderators' decisions on what I wrote
 // (with their reason), suspensions, where to find support.  In plain
 // words from kind, action and reason; newest first, older ones on demand;

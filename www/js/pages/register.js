@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Create an account: e-mail, password (the policy said up front),
 // public pseudonym, profile in words, the separate health-data consent
 // for the patient and carer profiles, postcode (why it is asked),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // A new password: ask for a link by e-mail (the API answers 202 whatever
 // the address), or, with the link's #reset=TOKEN, choose the new password.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The results of a consultation (/consultations/ID/results): raw and
 // weighted results side by side (an SVG chart with the 95% margins of
 // error, and a table of the same numbers), for a ranked vote the Borda

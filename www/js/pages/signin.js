@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Sign in: e-mail and password; for the team, the second factor (a code
 // of the authenticator app, or a recovery code), with the enrolment shown
 // once at the first sign-in.  Then back to ?next= (a path of this site

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Pages whose content is in their HTML (accessibility statement, privacy,
 // support, 404): the frame, the text in the page's language, and the title.
 import { boot, ready, setTitle } from '../layout.js';
