@@ -364,6 +364,22 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	[STMT_POPULATION_INSERT] = { "population_insert",
 	    "INSERT INTO reference_populations (scheme, vintage, code, name, "
 	    "population, source) VALUES ($1, $2, $3, $4, $5::bigint, $6)", 6 },
+	[STMT_POPULATION_VINTAGE] = { "population_vintage",
+	    "SELECT code, name, population, source FROM reference_populations "
+	    "WHERE scheme = $1 AND vintage = $2 ORDER BY code", 2 },
+	[STMT_POPULATION_DELETE] = { "population_delete",
+	    "DELETE FROM reference_populations WHERE scheme = $1 AND "
+	    "vintage = $2", 2 },
+	[STMT_POPULATION_USE] = { "population_use",
+	    "INSERT INTO population_in_force (scheme, vintage) VALUES ($1, $2) "
+	    "ON CONFLICT (scheme) DO UPDATE SET vintage = EXCLUDED.vintage, "
+	    "since = now()", 2 },
+	[STMT_POPULATION_IN_FORCE] = { "population_in_force",
+	    "SELECT vintage FROM population_in_force WHERE scheme = $1", 1 },
+	[STMT_SCHEME_VINTAGES] = { "scheme_vintages",
+	    "SELECT vintage, count(*), min(loaded_at)::date FROM "
+	    "reference_populations WHERE scheme = $1 GROUP BY vintage "
+	    "ORDER BY min(loaded_at), vintage", 1 },
 	[STMT_BALLOT_COUNT] = { "ballot_count",
 	    "SELECT count(*) FROM ballots WHERE consultation_id = $1", 1 },
 

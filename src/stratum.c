@@ -177,6 +177,18 @@ stratum_resolve(const char *scheme, const char *postcode,
 }
 
 const char *
+stratum_scheme_code(const char *scheme, size_t i)
+{
+	if (strcmp(scheme, "idf-departements") == 0)
+		return i < sizeof(idf_departements) /
+		    sizeof(idf_departements[0]) - 1 ? idf_departements[i] :
+		    NULL;
+	if (strcmp(scheme, "fr-regions") == 0)
+		return i < NREGIONS ? regions[i].region : NULL;
+	return NULL;
+}
+
+const char *
 stratum_source_name(enum stratum_source s)
 {
 	switch (s) {

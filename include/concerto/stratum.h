@@ -9,6 +9,7 @@
 #define CONCERTO_STRATUM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct buf;
 struct geo_place;
@@ -59,6 +60,13 @@ extern const char *const stratum_schemes[];
  */
 void		 stratum_json(const char *postcode, const struct geo_place *geo,
 		    struct buf *out);
+
+/*
+ * The i-th stratum code of scheme ("idf-departements": "75"... ;
+ * "fr-regions": "ARA"...), NULL past the last or for a scheme without
+ * strata.
+ */
+const char	*stratum_scheme_code(const char *scheme, size_t i);
 
 /* "declared", "geoip" or "unknown". */
 const char	*stratum_source_name(enum stratum_source);

@@ -26,7 +26,7 @@ const COMMANDS = ['serve', 'migrate', 'routes', 'user', 'demo', 'mail', 'purge',
 // Each verb level with its own usage: [argv, the usage's first words].
 const VERBS = [
   [['user', 'add'], 'user add'], [['user', 'role'], 'user role'],
-  [['geo', 'lookup'], 'geo lookup'], [['geo', 'population'], 'geo population'], [['geo', 'population', 'load'], 'geo population'],
+  [['geo', 'lookup'], 'geo lookup'], [['geo', 'population'], 'geo population'], [['geo', 'population', 'load'], 'geo population'], [['geo', 'population', 'use'], 'geo population'],
   [['results', 'recount'], 'results recount'], [['export', 'results'], 'export results'], [['export', 'results', '7'], 'export results'],
   [['import', 'consultation'], 'import consultation'], [['dev', 'generate'], 'dev generate'],
   [['secrets', 'seal'], 'secrets seal'], [['secrets', 'rotate'], 'secrets rotate'],
