@@ -102,16 +102,27 @@ const struct stmt_def db_statements[STMT__MAX] = {
 	[STMT_TOKENS_DELETE] = { "tokens_delete",
 	    "DELETE FROM account_tokens WHERE account_id = $1", 1 },
 	[STMT_OUTBOX_INSERT] = { "outbox_insert",
-	    "INSERT INTO outbox (account_id, recipient, subject, body, kind) "
-	    "VALUES ($1, $2, $3, $4, $5)", 5 },
+	    "INSERT INTO outbox (account_id, recipient, subject, body_sealed, "
+	    "kind) VALUES ($1, $2, $3, $4::bytea, $5)", 5 },
 	[STMT_OUTBOX_PENDING] = { "outbox_pending",
-	    "SELECT id, recipient, subject, body FROM outbox "
+	    "SELECT id, recipient, subject, body, encode(body_sealed, 'hex'), "
+	    "coalesce(kind, '') FROM outbox "
 	    "WHERE sent_at IS NULL ORDER BY id LIMIT 100 "	/* MAIL_BATCH */
 	    "FOR UPDATE SKIP LOCKED", 0 },
+	[STMT_OUTBOX_PREVIEW] = { "outbox_preview",
+	    "SELECT id, recipient, subject, body, encode(body_sealed, 'hex'), "
+	    "coalesce(kind, '') FROM outbox WHERE sent_at IS NULL AND "
+	    "($1::text IS NULL OR recipient = lower($1)) ORDER BY id", 1 },
+	[STMT_OUTBOX_SEALED_LIST] = { "outbox_sealed_list",
+	    "SELECT id, kind, recipient, encode(body_sealed, 'hex') FROM outbox "
+	    "WHERE body_sealed IS NOT NULL ORDER BY id FOR UPDATE", 0 },
+	[STMT_OUTBOX_SEALED_PUT] = { "outbox_sealed_put",
+	    "UPDATE outbox SET body_sealed = $2::bytea WHERE id = $1", 2 },
 	[STMT_OUTBOX_PENDING_COUNT] = { "outbox_pending_count",
 	    "SELECT count(*) FROM outbox WHERE sent_at IS NULL", 0 },
 	[STMT_OUTBOX_SENT] = { "outbox_sent",
-	    "UPDATE outbox SET sent_at = now(), body = NULL WHERE id = $1", 1 },
+	    "UPDATE outbox SET sent_at = now(), body = NULL, body_sealed = NULL "
+	    "WHERE id = $1", 1 },
 	[STMT_OUTBOX_DELETE] = { "outbox_delete",
 	    "DELETE FROM outbox WHERE account_id = $1", 1 },
 	[STMT_OUTBOX_BACKLOG] = { "outbox_backlog",	/* index outbox_pending */

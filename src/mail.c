@@ -16,9 +16,12 @@
 #include "concerto/buf.h"
 #include "concerto/config.h"
 #include "concerto/mail.h"
+#include "concerto/log.h"
 #include "concerto/mail_format.h"
+#include "concerto/mail_seal.h"
 #include "concerto/mem.h"
 #include "concerto/progress.h"
+#include "concerto/secretbox.h"
 
 /*
  * A message's texts.  In a body, {url} stands for CONCERTO_PUBLIC_URL
@@ -127,23 +130,40 @@ mail_expand(struct buf *out, const char *t, const char *url,
 	buf_puts(out, t);
 }
 
+/* Wipes what b holds (a body with live links) before it is freed. */
+static void
+mail_wipe(struct buf *b)
+{
+	if (b->data != NULL)
+		explicit_bzero(b->data, b->cap);
+}
+
 enum db_status
 mail_queue(struct db *db, const struct config *cfg, int64_t account_id,
     const char *recipient, const char *lang, enum mail_kind kind,
     const char *token)
 {
 	const struct mail_text	*t;
-	struct buf		 body;
+	struct buf		 body, sealed;
 	char			 id[24];
-	enum db_status		 rc;
+	enum db_status		 rc = DB_ERROR;
 
 	t = &texts[kind][lang != NULL && strcmp(lang, "en") == 0];
 	buf_init(&body, 0);
+	buf_init(&sealed, 0);
 	mail_expand(&body, t->body, cfg->public_url, token);
 	snprintf(id, sizeof(id), "%lld", (long long)account_id);
-	rc = db_exec(db, STMT_OUTBOX_INSERT, DB_PARAMS(account_id ? id : NULL,
-	    recipient, t->subject, buf_str(&body), kind_names[kind]), NULL);
+	if (cfg->secretbox == NULL || mail_seal(cfg->secretbox,
+	    kind_names[kind], recipient, buf_str(&body), &sealed) < 0)
+		log_error("mail: a %s message cannot be sealed; not queued",
+		    kind_names[kind]);
+	else
+		rc = db_exec(db, STMT_OUTBOX_INSERT, DB_PARAMS(account_id ?
+		    id : NULL, recipient, t->subject, buf_str(&sealed),
+		    kind_names[kind]), NULL);
+	mail_wipe(&body);
 	buf_free(&body);
+	buf_free(&sealed);
 	return rc;
 }
 
@@ -201,12 +221,13 @@ mail_pipe(const char *sendmail, const struct buf *msg)
 
 /* The columns of STMT_OUTBOX_PENDING. */
 enum pending_col { PENDING_COL_ID, PENDING_COL_RECIPIENT, PENDING_COL_SUBJECT,
-	PENDING_COL_BODY };
+	PENDING_COL_BODY, PENDING_COL_SEALED, PENDING_COL_KIND };
 
 /* What one delivery run shares: its settings, sender, progress, counts. */
 struct mail_run {
 	const struct config	*cfg;
 	struct mail_address	 from;
+	struct secretbox	 box;		/* opens the bodies */
 	struct progress		 bar;
 	size_t			 sent;
 	bool			 failed;	/* a message stays queued */
@@ -214,9 +235,60 @@ struct mail_run {
 };
 
 /*
+ * The body of row i of rows (STMT_OUTBOX_PENDING's columns) into body:
+ * opened, or in clear for a message queued before bodies were sealed.
+ * NULL, or why it cannot be had.
+ */
+static const char *
+mail_row_body(struct mail_run *run, struct db_rows *rows, size_t i,
+    struct buf *body)
+{
+	if (!db_isnull(rows, i, PENDING_COL_BODY)) {
+		buf_puts(body, db_value(rows, i, PENDING_COL_BODY));
+		return NULL;
+	}
+	if (db_isnull(rows, i, PENDING_COL_SEALED))
+		return "it has no body";
+	switch (mail_open(&run->box, db_value(rows, i, PENDING_COL_KIND),
+	    db_value(rows, i, PENDING_COL_RECIPIENT),
+	    db_value(rows, i, PENDING_COL_SEALED), body, NULL)) {
+	case SECRETBOX_OK:
+		return NULL;
+	case SECRETBOX_NO_KEY:
+		return "its body is sealed under neither key (not "
+		    "CONCERTO_SECRET_KEY_FILE's, nor CONCERTO_SECRET_KEY_OLD_FILE's)";
+	default:
+		return "its body does not open (damaged, or moved from another "
+		    "message)";
+	}
+}
+
+/*
+ * Composes row i of rows into msg; NULL, or why it cannot be (its body
+ * does not open, its recipient is not one address).
+ */
+static const char *
+mail_row_message(struct mail_run *run, struct db_rows *rows, size_t i,
+    struct buf *msg)
+{
+	struct buf	 body;
+	const char	*why;
+
+	buf_init(&body, 0);
+	if ((why = mail_row_body(run, rows, i, &body)) == NULL)
+		why = mail_compose(msg, &run->from,
+		    db_value(rows, i, PENDING_COL_RECIPIENT),
+		    db_value(rows, i, PENDING_COL_SUBJECT), buf_str(&body),
+		    time(NULL));
+	mail_wipe(&body);
+	buf_free(&body);
+	return why;
+}
+
+/*
  * Sends row i of rows; true if it went out.  A row that cannot be made
- * into a message (its recipient is not one address) is left queued and
- * named; a sendmail that fails stops the run.
+ * into a message is left queued and named; a sendmail that fails stops
+ * the run.
  */
 static bool
 mail_send_row(struct mail_run *run, struct db_rows *rows, size_t i)
@@ -226,11 +298,7 @@ mail_send_row(struct mail_run *run, struct db_rows *rows, size_t i)
 	bool		 ok = false;
 
 	buf_init(&msg, 0);
-	why = mail_compose(&msg, &run->from,
-	    db_value(rows, i, PENDING_COL_RECIPIENT),
-	    db_value(rows, i, PENDING_COL_SUBJECT),
-	    db_value(rows, i, PENDING_COL_BODY), time(NULL));
-	if (why != NULL) {
+	if ((why = mail_row_message(run, rows, i, &msg)) != NULL) {
 		progress_hide(&run->bar);
 		fprintf(stderr, "mail: message %s not sent: %s; it stays "
 		    "queued\n", db_value(rows, i, PENDING_COL_ID), why);
@@ -242,6 +310,7 @@ mail_send_row(struct mail_run *run, struct db_rows *rows, size_t i)
 		run->failed = run->stop = true;
 	} else
 		ok = true;
+	mail_wipe(&msg);
 	buf_free(&msg);
 	return ok;
 }
@@ -314,12 +383,39 @@ mail_from_missing(const struct config *cfg)
 	    "<no-reply@example.org>\"" : NULL;
 }
 
+/*
+ * What a run needs before it reads the outbox: the sender and the keys.
+ * 0, or -1 after saying why (as cmd).
+ */
+static int
+mail_run_open(struct mail_run *run, const char *cmd)
+{
+	const char	*why;
+	char		 err[512];
+
+	if ((why = mail_from_missing(run->cfg)) != NULL) {
+		fprintf(stderr, "%s: %s; nothing delivered\n", cmd, why);
+		return -1;
+	}
+	/* config_load() checked it. */
+	if ((why = mail_address_parse(run->cfg->mail_from,
+	    &run->from)) != NULL) {
+		fprintf(stderr, "%s: CONCERTO_MAIL_FROM %s\n", cmd, why);
+		return -1;
+	}
+	if (secretbox_load(&run->box, run->cfg->secret_key_file,
+	    run->cfg->secret_key_old_file, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s; nothing delivered\n", cmd, err);
+		return -1;
+	}
+	return 0;
+}
+
 int
 mail_deliver(const struct config *cfg)
 {
 	struct mail_run	 run = { .cfg = cfg };
 	struct db	*db;
-	const char	*why;
 	bool		 more = true;
 	int		 rc = 0;
 
@@ -328,15 +424,8 @@ mail_deliver(const struct config *cfg)
 		    "nothing delivered\n");
 		return 1;
 	}
-	if ((why = mail_from_missing(cfg)) != NULL) {
-		fprintf(stderr, "mail: %s; nothing delivered\n", why);
+	if (mail_run_open(&run, "mail") < 0)
 		return 1;
-	}
-	/* config_load() checked it. */
-	if ((why = mail_address_parse(cfg->mail_from, &run.from)) != NULL) {
-		fprintf(stderr, "mail: CONCERTO_MAIL_FROM %s\n", why);
-		return 1;
-	}
 	/* A sendmail that exits without reading is a failed delivery, not a kill. */
 	signal(SIGPIPE, SIG_IGN);
 	db = db_open(cfg->db, cfg->statement_timeout_ms);
@@ -347,5 +436,48 @@ mail_deliver(const struct config *cfg)
 	printf("mail: %zu sent%s\n", run.sent, rc == 0 && !run.failed ? "" :
 	    ", some still queued");
 	db_close(db);
+	secretbox_clear(&run.box);
 	return rc == 0 && !run.failed ? 0 : 1;
+}
+
+int
+mail_preview(const struct config *cfg, const char *to)
+{
+	struct mail_run	 run = { .cfg = cfg };
+	struct db	*db = NULL;
+	struct db_rows	*rows = NULL;
+	struct buf	 msg;
+	const char	*why;
+	size_t		 i, n = 0;
+	int		 rc = 1;
+
+	if (mail_run_open(&run, "mail --dry-run") < 0)
+		return 1;
+	db = db_open(cfg->db, cfg->statement_timeout_ms);
+	if (db_exec(db, STMT_OUTBOX_PREVIEW, DB_PARAMS(to), &rows) != DB_OK) {
+		fprintf(stderr, "mail --dry-run: database unavailable\n");
+		goto out;
+	}
+	buf_init(&msg, 0);
+	for (i = 0; i < db_nrows(rows); i++) {
+		buf_reset(&msg);
+		if ((why = mail_row_message(&run, rows, i, &msg)) != NULL) {
+			fprintf(stderr, "mail: message %s would not be sent: "
+			    "%s\n", db_value(rows, i, PENDING_COL_ID), why);
+			run.failed = true;
+			continue;
+		}
+		printf("--- message %s ---\n%s\n", db_value(rows, i,
+		    PENDING_COL_ID), buf_str(&msg));
+		n++;
+	}
+	mail_wipe(&msg);
+	buf_free(&msg);
+	printf("mail: dry run, %zu would be sent, nothing sent\n", n);
+	rc = run.failed ? 1 : 0;
+out:
+	db_rows_free(rows);
+	db_close(db);
+	secretbox_clear(&run.box);
+	return rc;
 }

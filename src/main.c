@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 #include <stdbool.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -170,10 +171,42 @@ cmd_demo(const struct config *cfg, int argc, char **argv)
 	return user_demo(cfg);
 }
 
+#define MAIL_USAGE	"mail\nmail --dry-run [--to ADDRESS]"
+
+/* `concerto mail`, or with --dry-run what it would send. */
 static int
 cmd_mail(const struct config *cfg, int argc, char **argv)
 {
-	return mail_deliver(cfg);
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "to", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char	*to = NULL;
+	bool		 dry = false;
+	int		 c;
+
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1)
+		switch (c) {
+		case 'n':
+			dry = true;
+			break;
+		case 't':
+			to = optarg;
+			break;
+		case 'h':
+			return cli_help(MAIL_USAGE);
+		default:
+			return cli_bad_option("mail", MAIL_USAGE, c, argv);
+		}
+	if (optind < argc)
+		return cli_refuse("mail", MAIL_USAGE, "unexpected argument %s",
+		    argv[optind]);
+	if (to != NULL && !dry)
+		return cli_refuse("mail", MAIL_USAGE, "--to goes with "
+		    "--dry-run");
+	return dry ? mail_preview(cfg, to) : mail_deliver(cfg);
 }
 
 static int
@@ -248,8 +281,8 @@ static const struct command commands[] = {
 	{ "user", cmd_user, user_usage, "manage accounts and roles", true },
 	{ "demo", cmd_demo, "demo", "create or reset the demo accounts",
 	  false },
-	{ "mail", cmd_mail, "mail",
-	  "deliver the outbox through CONCERTO_SENDMAIL", false },
+	{ "mail", cmd_mail, MAIL_USAGE,
+	  "deliver the outbox through CONCERTO_SENDMAIL", true },
 	{ "purge", cmd_purge, "purge", "erase redacted originals, expired "
 	  "sessions and tokens past their time", false },
 	{ "results", cmd_results, results_usage,

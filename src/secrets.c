@@ -14,6 +14,8 @@
 #include "concerto/config.h"
 #include "concerto/db.h"
 #include "concerto/progress.h"
+#include "concerto/buf.h"
+#include "concerto/mail_seal.h"
 #include "concerto/secretbox.h"
 #include "concerto/secrets.h"
 #include "concerto/twofactor.h"
@@ -198,6 +200,54 @@ out:
 	return ret;
 }
 
+/*
+ * Seals the bodies of the messages still queued again under the current
+ * key.  *n gets how many; a body neither key opens is named and counted
+ * in *bad.  Returns the database's status.
+ */
+static enum db_status
+secrets_reseal_outbox(struct db *db, const struct secretbox *box, size_t *n,
+    size_t *bad)
+{
+	struct db_rows	*rows = NULL;
+	struct buf	 body, sealed;
+	enum db_status	 rc;
+	size_t		 i;
+
+	*n = 0;
+	if ((rc = db_exec(db, STMT_OUTBOX_SEALED_LIST, NULL, 0, &rows)) !=
+	    DB_OK)
+		return rc;
+	buf_init(&body, 0);
+	buf_init(&sealed, 0);
+	for (i = 0; i < db_nrows(rows) && rc == DB_OK; i++) {
+		buf_reset(&body);
+		buf_reset(&sealed);
+		if (mail_open(box, db_value(rows, i, 1), db_value(rows, i, 2),
+		    db_value(rows, i, 3), &body, NULL) != SECRETBOX_OK) {
+			fprintf(stderr, "secrets rotate: the body of queued "
+			    "message %s opens with neither key\n",
+			    db_value(rows, i, 0));
+			(*bad)++;
+			continue;
+		}
+		if (mail_seal(box, db_value(rows, i, 1), db_value(rows, i, 2),
+		    buf_str(&body), &sealed) < 0)
+			rc = DB_ERROR;
+		else
+			rc = db_exec(db, STMT_OUTBOX_SEALED_PUT,
+			    DB_PARAMS(db_value(rows, i, 0), buf_str(&sealed)),
+			    NULL);
+		(*n)++;
+	}
+	if (body.data != NULL)
+		OPENSSL_cleanse(body.data, body.cap);
+	buf_free(&body);
+	buf_free(&sealed);
+	db_rows_free(rows);
+	return rc;
+}
+
 static int
 secrets_rotate(const struct config *cfg)
 {
@@ -206,7 +256,7 @@ secrets_rotate(const struct config *cfg)
 	struct db	*db = NULL;
 	struct db_rows	*rows = NULL;
 	enum db_status	 rc;
-	size_t		 i, n = 0, old_n = 0, bad = 0;
+	size_t		 i, n = 0, old_n = 0, bad = 0, mail_n = 0;
 	bool		 old;
 	int		 ret = 1;
 
@@ -233,6 +283,14 @@ secrets_rotate(const struct config *cfg)
 		    "TOTP secrets open with neither key\n", bad, n);
 		goto out;
 	}
+	if (rc == DB_OK)
+		rc = secrets_reseal_outbox(db, &box, &mail_n, &bad);
+	if (rc == DB_OK && bad > 0) {
+		fprintf(stderr, "secrets rotate: nothing changed: %zu queued "
+		    "messages open with neither key (deliver them with "
+		    "`concerto mail` while both keys are set)\n", bad);
+		goto out;
+	}
 	if (rc != DB_OK || (rc = db_commit(db)) != DB_OK) {
 		fprintf(stderr, "secrets rotate: %s: nothing changed\n",
 		    rc == DB_UNAVAILABLE ? "the database is unavailable" :
@@ -240,8 +298,9 @@ secrets_rotate(const struct config *cfg)
 		goto out;
 	}
 	printf("secrets rotate: re-sealed %zu TOTP secrets under key id %02x "
-	    "(%zu opened with the previous key, %zu with the current one)\n",
-	    n, box.current.id, old_n, n - old_n);
+	    "(%zu opened with the previous key, %zu with the current one), "
+	    "and the bodies of %zu queued messages\n",
+	    n, box.current.id, old_n, n - old_n, mail_n);
 	ret = 0;
 out:
 	db_rollback(db);

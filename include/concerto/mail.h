@@ -49,4 +49,13 @@ const char	*mail_from_missing(const struct config *);
  */
 int		 mail_deliver(const struct config *);
 
+/*
+ * `concerto mail --dry-run [--to ADDRESS]`: prints each message that would
+ * be delivered (to ADDRESS only, if not NULL), as it would be, after a
+ * line "--- message ID ---"; sends nothing, marks nothing.  Needs the
+ * sender and the keys, as delivery does.  Returns 0, or 1 if a message
+ * would stay queued or a setting is missing.
+ */
+int		 mail_preview(const struct config *, const char *to);
+
 #endif

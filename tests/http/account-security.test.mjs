@@ -13,7 +13,7 @@ import { statSync } from 'node:fs';
 import { waitUntil } from './lib/util.mjs';
 import { Client, newNet } from './lib/client.mjs';
 import { assertError } from './lib/assert.mjs';
-import { accountRow, concerto, deliverMail, outboxToken, sql, sqlExec } from './lib/db.mjs';
+import { accountRow, concerto, deliverMail, outboxMessages, outboxToken, sql, sqlExec } from './lib/db.mjs';
 import { leaksInLogs, secret } from './lib/logs.mjs';
 import { newAccount, newEmail, newPassword, newStaff, register, totp } from './lib/accounts.mjs';
 
@@ -23,7 +23,7 @@ const HASHES_PER_NETWORK = Number(process.env.CONCERTO_HASHES_PER_NETWORK || 20)
 const wrongCode = (secretB32) => String((Number(totp(secretB32)) + 500000) % 1e6).padStart(6, '0');
 
 const outboxOf = (email, kind) => sql(
-  'SELECT kind, body, sent_at FROM outbox WHERE recipient = lower(:\'e\') AND kind = :\'k\' ORDER BY id',
+  'SELECT kind, body, encode(body_sealed, \'hex\') AS sealed, sent_at FROM outbox WHERE recipient = lower(:\'e\') AND kind = :\'k\' ORDER BY id',
   { e: email, k: kind },
 );
 
@@ -49,7 +49,7 @@ test('second factor: wrong codes interleaved with password-only sign-ins from ma
   // One message to the owner, however many refusals.
   const mails = outboxOf(m.email, 'second_factor_locked');
   assert.equal(mails.length, 1, JSON.stringify(mails));
-  assert.match(mails[0].body, /15 minutes/);
+  assert.match(outboxMessages(m.email).pop().body, /15 minutes/);
   // The recovery code refused during the lock was not used up.
   assert.equal(sql(`SELECT count(*)::int AS n FROM recovery_codes r JOIN accounts a ON a.id = r.account_id
     WHERE a.email = lower(:'e') AND r.used_at IS NULL`, { e: m.email })[0].n, 10);
@@ -137,7 +137,7 @@ test('a new password ends every other reset link: after a reset, and after a cha
     assert.equal((await anon.post('/api/v1/password-reset', { email: a.email }, { csrf: false })).status, 202);
   }
   const links = await waitUntil(() => {
-    const rows = sql('SELECT body FROM outbox WHERE recipient = lower(:\'e\') AND kind = \'reset\' ORDER BY id', { e: a.email });
+    const rows = outboxMessages(a.email).filter((x) => x.body.includes('#reset='));
     return rows.length === 2 ? rows : null;
   }, 3000, 50);
   const tokens = links.map((l) => secret(/#reset=([A-Za-z0-9_-]+)/.exec(l.body)[1]));
@@ -152,7 +152,7 @@ test('a new password ends every other reset link: after a reset, and after a cha
   await c.mustSignIn(a.email, pw);
   assert.equal((await anon.post('/api/v1/password-reset', { email: a.email }, { csrf: false })).status, 202);
   const third = await waitUntil(() => {
-    const rows = sql('SELECT body FROM outbox WHERE recipient = lower(:\'e\') AND kind = \'reset\' ORDER BY id', { e: a.email });
+    const rows = outboxMessages(a.email).filter((x) => x.body.includes('#reset='));
     return rows.length === 3 ? rows[2] : null;
   }, 3000, 50);
   const t3 = secret(/#reset=([A-Za-z0-9_-]+)/.exec(third.body)[1]);
@@ -168,7 +168,7 @@ test('sign out everywhere: DELETE /api/v1/me/sessions ends every session of the 
   await other.mustSignIn(a.email, a.password);
   const anon = new Client(a.client.addr);
   assert.equal((await anon.post('/api/v1/password-reset', { email: a.email }, { csrf: false })).status, 202);
-  const link = await waitUntil(() => sql('SELECT body FROM outbox WHERE recipient = lower(:\'e\') AND kind = \'reset\'', { e: a.email })[0], 3000, 50);
+  const link = await waitUntil(() => outboxMessages(a.email).filter((x) => x.body.includes('#reset='))[0], 3000, 50);
   const token = secret(/#reset=([A-Za-z0-9_-]+)/.exec(link.body)[1]);
   assertError(await a.client.delete('/api/v1/me/sessions', undefined, { csrf: false }), 403, 'csrf_failed');
   const r = await a.client.delete('/api/v1/me/sessions');
@@ -252,11 +252,15 @@ test('sent mail keeps no body (no live link), and concerto purge removes it afte
   assert.equal(outboxOf(a.email, 'verify').length, 1);
   const before = outboxToken(a.email, 'verify');
   assert.ok(before);
+  const queued = outboxOf(a.email, 'verify')[0];
+  assert.equal(queued.body, null, 'a queued body is not kept in clear');
+  assert.ok(queued.sealed && !queued.sealed.includes(Buffer.from(String(before)).toString('hex')), 'nor its link, sealed');
   deliverMail();
   const sent = outboxOf(a.email, 'verify');
   assert.equal(sent.length, 1);
   assert.ok(sent[0].sent_at, 'sent');
   assert.equal(sent[0].body, null, 'the body, and its link, are gone once sent');
+  assert.equal(sent[0].sealed, null, 'sealed as well');
   // What an audit needs stays until the retention ends.
   sqlExec('UPDATE outbox SET sent_at = now() - interval \'2 days\' WHERE recipient = lower(:\'e\')', { e: a.email });
   let p = concerto(['purge'], { env: { CONCERTO_MAIL_KEEP_DAYS: '3' } });
