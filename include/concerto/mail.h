@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * E-mail through the outbox table: handlers queue messages in the same
- * transaction as the change they report; `concerto mail` delivers them
- * through the local sendmail interface and marks them sent.
+ * transaction as the change they report, their bodies sealed (mail_seal.h);
+ * `concerto mail` opens and delivers them through the local sendmail
+ * interface and marks them sent.
  */
 #ifndef CONCERTO_MAIL_H
 #define CONCERTO_MAIL_H

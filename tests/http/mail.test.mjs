@@ -5,7 +5,9 @@
 // person wrote it; no data can add a header; without CONCERTO_MAIL_FROM
 // nothing goes and nothing is marked sent; the links open the pages that
 // take their tokens, and those tokens work. And the progress of long
-// commands on a terminal (item 1), never in a pipe.
+// commands on a terminal (item 1), never in a pipe. A queued body is sealed
+// (item 6): no link in the database, a body moved to another message does
+// not open, and a key rotation seals the queued bodies again.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +16,7 @@ import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, get } from './lib/client.mjs';
-import { concerto, decodeWords, deliverMail, linkToken, sql, sqlExec } from './lib/db.mjs';
+import { concerto, decodeWords, deliverMail, linkToken, outboxMessages, outboxToken, sql, sqlExec } from './lib/db.mjs';
 import { newAccount, newPassword, register, registration } from './lib/accounts.mjs';
 import { assertError } from './lib/assert.mjs';
 import { newConsultation } from './lib/consultations.mjs';
@@ -243,4 +245,42 @@ test('results recount --all recounts every consultation, with its progress in co
   const t = onTerminal(['results', 'recount', '--all'], {});
   assert.equal(t.status, 0, t.stdout.slice(-600));
   assert.match(t.stdout, new RegExp(`\\rconsultations \\[#{40}\\] ${n}/${n}`), JSON.stringify(t.stdout.slice(-600)));
+});
+
+// ------------------------------------------------- bodies sealed at rest
+
+// The newest queued row for address: { id, body, sealed }.
+const queuedRow = (address) => sql(`SELECT id, body, encode(body_sealed, 'hex') AS sealed FROM outbox
+  WHERE recipient = lower(:'a') AND sent_at IS NULL ORDER BY id DESC LIMIT 1`, { a: address })[0];
+
+test('a queued body is sealed: the database shows no link, and one moved to another message does not open', async () => {
+  const a = await newAccount();
+  const b = await newAccount();
+  const rowA = queuedRow(a.email);
+  const rowB = queuedRow(b.email);
+  assert.equal(rowA.body, null, 'no body in clear');
+  assert.ok(!Buffer.from(rowA.sealed, 'hex').toString('latin1').includes('#verify='), 'no link in the sealed bytes');
+  assert.match(outboxMessages(a.email).pop().body, /#verify=/, 'concerto mail --dry-run opens it');
+  try {
+    sqlExec(`UPDATE outbox SET body_sealed = decode(:'h', 'hex') WHERE id = :id`, { h: rowA.sealed, id: rowB.id });
+    const r = concerto(['mail', '--dry-run', '--to', b.email]);
+    assert.equal(r.status, 1, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`message ${rowB.id} would not be sent: its body does not open`), r.stderr);
+    assert.doesNotMatch(r.stdout, /#verify=/, 'a\'s link is not shown as b\'s');
+  } finally {
+    sqlExec('DELETE FROM outbox WHERE id = :id', { id: rowB.id });
+  }
+});
+
+test('secrets rotate seals the queued bodies again, and their links still work', async () => {
+  const a = await newAccount();
+  const before = queuedRow(a.email);
+  const token = outboxToken(a.email, 'verify');
+  const r = concerto(['secrets', 'rotate']);
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /and the bodies of [1-9]\d* queued messages/, r.stdout);
+  const after1 = queuedRow(a.email);
+  assert.equal(after1.id, before.id);
+  assert.notEqual(after1.sealed, before.sealed, 'sealed again, with a new nonce');
+  assert.equal(outboxToken(a.email, 'verify'), token, 'the same link, opened');
 });
