@@ -260,7 +260,10 @@ out:
 	return rc;
 }
 
-/* Replaces the rows of scheme's vintage v with pf's and puts v in force. */
+/*
+ * Replaces the rows of scheme's vintage v with pf's (figures that differ
+ * from those loaded) and puts v in force.
+ */
 static int
 geo_population_put(struct db *db, const struct population_file *pf,
     const char *scheme, const char *v, struct progress *bar)
@@ -298,7 +301,7 @@ geo_population_load(const struct config *cfg, const char *path, bool dry)
 	struct progress		 bar;
 	struct db		*db = NULL;
 	const char		*v;
-	size_t			 i;
+	size_t			 i, written = 0;
 	bool			 differs;
 	int			 rc = 1;
 
@@ -317,8 +320,12 @@ geo_population_load(const struct config *cfg, const char *path, bool dry)
 		if (geo_population_diff(db, &pf, geo_schemes[i], v,
 		    &differs) < 0)
 			goto unavailable;
-		if (!dry && geo_population_put(db, &pf, geo_schemes[i], v,
-		    &bar) < 0)
+		if (dry)
+			continue;
+		written += differs ? geo_scheme_rows(&pf, geo_schemes[i]) : 0;
+		if (differs ? geo_population_put(db, &pf, geo_schemes[i], v,
+		    &bar) < 0 : db_exec(db, STMT_POPULATION_USE,
+		    DB_PARAMS(geo_schemes[i], v), NULL) != DB_OK)
 			goto unavailable;
 	}
 	progress_end(&bar);
@@ -327,7 +334,8 @@ geo_population_load(const struct config *cfg, const char *path, bool dry)
 	else if (db_commit(db) != DB_OK)
 		goto unavailable;
 	else
-		printf("geo: %zu populations loaded from %s\n", pf.n, path);
+		printf("geo: %zu populations loaded from %s, its vintages in "
+		    "force\n", written, path);
 	rc = 0;
 	goto out;
 unavailable:

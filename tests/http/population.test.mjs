@@ -137,6 +137,9 @@ test('--dry-run says what would change and changes nothing; a load of other figu
   const same = cli(['geo', 'population', 'load', '--dry-run', file]);
   assert.match(same.stdout, /the same figures/, same.stdout);
   assert.match(same.stdout, /in force already/, same.stdout);
+  const again = cli(['geo', 'population', 'load', file]);
+  assert.equal(again.status, 0, show(['load again', file], again));
+  assert.match(again.stdout, /geo: 0 populations loaded from .*, its vintages in force/, 'the same figures are not written again');
 });
 
 test('geo population use goes back to a vintage loaded before, and refuses one never loaded', () => {

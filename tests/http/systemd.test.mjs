@@ -108,6 +108,11 @@ test('serve runs as the unit runs it: as the account concerto from the start, on
   own(geoip, 0o644);
   own(dir, 0o755);
   chmodSync(scratch, 0o755);
+  // A copy of the binary where the account can reach it, as /usr/local/bin
+  // is: the checkout may sit under a directory only root may enter.
+  const bin = join(scratch, 'concerto');
+  copyFileSync(process.env.CONCERTO_BIN, bin);
+  chmodSync(bin, 0o755);
   const env = {
     ...process.env, CONCERTO_SOCKET: join(dir, 'concerto.sock'), CONCERTO_PIDFILE: join(dir, 'concerto.pid'),
     CONCERTO_SOCKET_GROUP: AS_ROOT ? 'concerto' : '', CONCERTO_THROTTLE_KEY_FILE: key, CONCERTO_SECRET_KEY_FILE: secretKey,
@@ -115,8 +120,8 @@ test('serve runs as the unit runs it: as the account concerto from the start, on
     CONCERTO_WORKERS: '2', CONCERTO_THREADS: '2',
   };
   for (const k of Object.keys(env)) if (env[k] === '') delete env[k];
-  const argv = AS_ROOT ? ['-u', 'concerto', '--', process.env.CONCERTO_BIN, 'serve'] : ['serve'];
-  const child = spawn(AS_ROOT ? 'runuser' : process.env.CONCERTO_BIN, argv, { env, stdio: ['ignore', 'ignore', 'pipe'], cwd: '/' });
+  const argv = AS_ROOT ? ['-u', 'concerto', '--', bin, 'serve'] : ['serve'];
+  const child = spawn(AS_ROOT ? 'runuser' : bin, argv, { env, stdio: ['ignore', 'ignore', 'pipe'], cwd: '/' });
   started.push(child);
   let err = '';
   child.stderr.on('data', (b) => { err += b; });
