@@ -8,6 +8,7 @@
 
 #include <openssl/crypto.h>
 
+#include "concerto/hex.h"
 #include "concerto/mail_seal.h"
 
 #define MAIL_SEAL_MAX	(MAIL_SEAL_BODY_MAX + SECRETBOX_OVERHEAD)
@@ -24,10 +25,9 @@ int
 mail_seal(const struct secretbox *box, const char *kind,
     const char *recipient, const char *body, struct buf *out)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char	 sealed[MAIL_SEAL_MAX];
 	struct buf	 ad;
-	size_t		 n = strlen(body), len, i;
+	size_t		 n = strlen(body), len;
 	int		 rc = -1;
 
 	if (n > MAIL_SEAL_BODY_MAX)
@@ -35,25 +35,11 @@ mail_seal(const struct secretbox *box, const char *kind,
 	mail_seal_context(kind, recipient, &ad);
 	if (!ad.overflow && secretbox_seal(box, buf_str(&ad),
 	    (const unsigned char *)body, n, sealed, sizeof(sealed), &len) == 0) {
-		buf_puts(out, "\\x");
-		for (i = 0; i < len; i++) {
-			buf_putc(out, hex[sealed[i] >> 4]);
-			buf_putc(out, hex[sealed[i] & 15]);
-		}
+		hex_bytea(out, sealed, len);
 		rc = 0;
 	}
 	buf_free(&ad);
 	return rc;
-}
-
-static int
-mail_seal_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 enum secretbox_status
@@ -63,17 +49,10 @@ mail_open(const struct secretbox *box, const char *kind,
 	unsigned char	 sealed[MAIL_SEAL_MAX], body[MAIL_SEAL_MAX];
 	enum secretbox_status st = SECRETBOX_INVALID;
 	struct buf	 ad;
-	size_t		 n = strlen(hex) / 2, i, len;
-	int		 hi, lo;
+	size_t		 n, len;
 
-	if (strlen(hex) % 2 != 0 || n > sizeof(sealed))
+	if ((n = hex_decode(hex, sealed, sizeof(sealed))) == 0)
 		return SECRETBOX_INVALID;
-	for (i = 0; i < n; i++) {
-		if ((hi = mail_seal_nibble(hex[2 * i])) < 0 ||
-		    (lo = mail_seal_nibble(hex[2 * i + 1])) < 0)
-			return SECRETBOX_INVALID;
-		sealed[i] = (unsigned char)(hi << 4 | lo);
-	}
 	mail_seal_context(kind, recipient, &ad);
 	if (!ad.overflow)
 		st = secretbox_open(box, buf_str(&ad), sealed, n, body,

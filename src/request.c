@@ -12,21 +12,10 @@
 
 #include "concerto/field.h"
 #include "concerto/mem.h"
+#include "concerto/hex.h"
 #include "concerto/request.h"
 #include "concerto/router.h"
 #include "concerto/utf8.h"
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 char *
 request_decode(const char *src, size_t len, bool plus_is_space)
@@ -39,8 +28,8 @@ request_decode(const char *src, size_t len, bool plus_is_space)
 		if (src[i] == '%') {
 			if (len - i < 3)
 				goto fail;
-			if ((hi = hexval(src[i + 1])) < 0 ||
-			    (lo = hexval(src[i + 2])) < 0)
+			if ((hi = hex_digit(src[i + 1])) < 0 ||
+			    (lo = hex_digit(src[i + 2])) < 0)
 				goto fail;
 			out[o++] = (char)(hi * 16 + lo);
 			i += 2;

@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "concerto/hex.h"
 #include "concerto/secretbox.h"
 
 #define SECRETBOX_HEX_LEN	(2 * SECRETBOX_KEY_LEN)
@@ -45,18 +46,6 @@ secretbox_key_set(struct secretbox_key *key,
 	OPENSSL_cleanse(md, sizeof(md));
 }
 
-static int
-secretbox_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes 64 hex digits and an optional newline; 0 or -1. */
 static int
 secretbox_key_parse(const char *text, size_t n,
@@ -70,8 +59,8 @@ secretbox_key_parse(const char *text, size_t n,
 	if (n != SECRETBOX_HEX_LEN)
 		return -1;
 	for (i = 0; i < SECRETBOX_KEY_LEN; i++) {
-		hi = secretbox_hexval(text[2 * i]);
-		lo = secretbox_hexval(text[2 * i + 1]);
+		hi = hex_digit(text[2 * i]);
+		lo = hex_digit(text[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		raw[i] = (unsigned char)(hi << 4 | lo);

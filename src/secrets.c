@@ -15,6 +15,7 @@
 #include "concerto/db.h"
 #include "concerto/progress.h"
 #include "concerto/buf.h"
+#include "concerto/hex.h"
 #include "concerto/mail_seal.h"
 #include "concerto/secretbox.h"
 #include "concerto/secrets.h"
@@ -52,7 +53,7 @@ secrets_seal_one(struct db *db, const struct secretbox *box, const char *id,
 	size_t		 n;
 	enum db_status	 rc = DB_ERROR;
 
-	n = twofactor_unhex(hex, secret, sizeof(secret) - SECRETBOX_OVERHEAD);
+	n = hex_decode(hex, secret, sizeof(secret) - SECRETBOX_OVERHEAD);
 	if (n > 0 && twofactor_seal(box, strtoll(id, NULL, 10), secret, n,
 	    sealed) == 0)
 		rc = db_exec(db, STMT_TOTP_SEALED_PUT, DB_PARAMS(id, sealed),

@@ -14,6 +14,7 @@
 #include "concerto/buf.h"
 #include "concerto/log.h"
 #include "concerto/token.h"
+#include "concerto/hex.h"
 #include "concerto/twofactor.h"
 
 /* The columns of STMT_TOTP_GET. */
@@ -92,24 +93,6 @@ twofactor_context(int64_t account_id, char out[32])
 	snprintf(out, 32, "totp:%lld", (long long)account_id);
 }
 
-size_t
-twofactor_unhex(const char *hex, unsigned char *out, size_t max)
-{
-	size_t	 len = strlen(hex), n = len / 2, i;
-	unsigned v;
-
-	if (len % 2 != 0 || n > max)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (!isxdigit((unsigned char)hex[2 * i]) ||
-		    !isxdigit((unsigned char)hex[2 * i + 1]) ||
-		    sscanf(hex + 2 * i, "%2x", &v) != 1)
-			return 0;
-		out[i] = (unsigned char)v;
-	}
-	return n;
-}
-
 int
 twofactor_seal(const struct secretbox *box, int64_t account_id,
     const unsigned char *secret, size_t n, char out[TWOFACTOR_SEALED_HEX])
@@ -142,7 +125,7 @@ twofactor_open(const struct secretbox *box, int64_t account_id,
 	size_t		 len;
 
 	*n = 0;
-	if ((len = twofactor_unhex(hex, sealed, sizeof(sealed))) == 0)
+	if ((len = hex_decode(hex, sealed, sizeof(sealed))) == 0)
 		return SECRETBOX_INVALID;
 	twofactor_context(account_id, ad);
 	return secretbox_open(box, ad, sealed, len, secret, max, n, old);

@@ -80,8 +80,5 @@ enum secretbox_status twofactor_open(const struct secretbox *box,
 		    int64_t account_id, const char *hex,
 		    unsigned char *secret, size_t max, size_t *n, bool *old);
 
-/* Decodes hex into out[max]; its length, or 0 if not hex or too long. */
-size_t		 twofactor_unhex(const char *hex, unsigned char *out,
-		    size_t max);
 
 #endif
