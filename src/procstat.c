@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,18 @@ procstat_read(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/* True if name, an entry of /proc/self/fd, is the descriptor fd. */
+static bool
+procstat_is_fd(const char *name, int fd)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(name, &end, 10);
+	return errno == 0 && end != name && *end == '\0' && v == fd;
+}
+
 /* Open descriptors, not counting the one that lists them; -1 on failure. */
 static int64_t
 procstat_fds(void)
@@ -88,7 +101,7 @@ procstat_fds(void)
 		return -1;
 	self = dirfd(d);
 	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.' && atoi(e->d_name) != self)
+		if (e->d_name[0] != '.' && !procstat_is_fd(e->d_name, self))
 			n++;
 	closedir(d);
 	return n;
