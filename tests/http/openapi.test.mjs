@@ -223,9 +223,15 @@ test("each operation's security says who may call it, as the route table does", 
     for (const x of named) for (const s of Object.keys(x)) if (!spec.components.securitySchemes[s]) problems.push(`${k}: unknown scheme ${s}`);
     if (r.role === 'any' && !anyone) problems.push(`${k}: anyone may call it, but its security lacks {}`);
     if (r.role !== 'any' && anyone) problems.push(`${k}: needs a session (${r.role}), but its security has {}`);
-    if (r.role !== 'any' && named.some((x) => !x.cookie)) problems.push(`${k}: a requirement without the session cookie`);
-    if (r.csrf && named.some((x) => !x.csrf)) problems.push(`${k}: takes the CSRF token, but a requirement lacks csrf`);
-    if (!r.csrf && named.some((x) => x.csrf)) problems.push(`${k}: checks no CSRF token, but a requirement has csrf`);
+    // A session is the cookie (with the CSRF token where the route checks
+    // it) or the same token as a bearer (auth.c: never a CSRF token).
+    const cookies = named.filter((x) => x.cookie);
+    const bearers = named.filter((x) => x.bearer);
+    if (named.some((x) => !x.cookie === !x.bearer)) problems.push(`${k}: a requirement is neither the cookie nor the bearer token`);
+    if (r.role !== 'any' && (cookies.length === 0 || bearers.length === 0)) problems.push(`${k}: needs a session, which may be the cookie or the bearer token`);
+    if (r.csrf && cookies.some((x) => !x.csrf)) problems.push(`${k}: takes the CSRF token, but a cookie requirement lacks csrf`);
+    if (!r.csrf && cookies.some((x) => x.csrf)) problems.push(`${k}: checks no CSRF token, but a requirement has csrf`);
+    if (bearers.some((x) => x.csrf)) problems.push(`${k}: a bearer token needs no CSRF token`);
   }
   assert.deepEqual(problems, []);
 });
