@@ -27,12 +27,12 @@ LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 SRC      = $(wildcard src/*.c src/api/*.c)
 LIBSRC   = $(filter-out src/main.c,$(SRC))
-OBJ      = $(SRC:src/%.c=build/obj/%.o)
-ASANOBJ  = $(SRC:src/%.c=build/asan/obj/%.o)
+OBJ      = $(SRC:src/%.c=build/obj/%.o) build/obj/commit.o
+ASANOBJ  = $(SRC:src/%.c=build/asan/obj/%.o) build/asan/obj/commit.o
 
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
-ASANLIB  = $(LIBSRC:src/%.c=build/asan/obj/%.o)
+ASANLIB  = $(LIBSRC:src/%.c=build/asan/obj/%.o) build/asan/obj/commit.o
 
 GEOIP_DB = build/geoip/concerto-test.mmdb
 
@@ -45,7 +45,7 @@ DEB_PACKAGES = gcc make pkg-config libc6-dev libfcgi-dev libpq-dev libjansson-de
            postgresql-15 nginx nodejs chromium fonts-dejavu-core wrk \
            libmaxmind-db-writer-perl mmdb-bin libicu-dev
 
-.PHONY: all deps build asan run start stop test unit http bench bench-curves clean install
+.PHONY: all deps build asan run start stop test unit http bench bench-curves clean install FORCE
 
 all: build/concerto $(GEOIP_DB) web
 
@@ -60,6 +60,27 @@ build/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(BASEFLAGS) $(HARDEN) -MMD -MP -c -o $@ $<
+
+# The commit the binary is built from (version.h): the first 12 digits of
+# HEAD, "-dirty" when the tree differs from it, "unknown" outside a git
+# checkout.  Written again only when it changes, so that an unchanged tree
+# relinks nothing.
+build/gen/commit.c: FORCE
+	@mkdir -p $(dir $@)
+	@c=$$(git -C $(CURDIR) rev-parse --short=12 HEAD 2>/dev/null) || c=unknown; \
+	if [ "$$c" != unknown ] && ! git -C $(CURDIR) diff-index --quiet HEAD -- 2>/dev/null; then c=$$c-dirty; fi; \
+	printf '/* Written by the Makefile: the commit built. */\n#include "concerto/version.h"\n\nconst char concerto_commit[] = "%s";\n' "$$c" >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+build/obj/commit.o: build/gen/commit.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(BASEFLAGS) $(HARDEN) -c -o $@ $<
+
+build/asan/obj/commit.o: build/gen/commit.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(BASEFLAGS) $(SANITIZE) -c -o $@ $<
+
+FORCE:
 
 asan: build/asan/concerto
 

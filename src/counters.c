@@ -409,9 +409,9 @@ counters_render(const struct counters *m, const struct counters_now *now,
 	counter(out, "concerto_worker_restarts_total", "Workers restarted "
 	    "after dying.", load(&m->worker_restarts));
 	family(out, "concerto_build_info", "gauge", "The running binary: "
-	    "its version, as `concerto version` prints it.");
-	buf_printf(out, "concerto_build_info{version=\"%s\"} 1\n",
-	    CONCERTO_VERSION);
+	    "its version and commit, as `concerto version` prints them.");
+	buf_printf(out, "concerto_build_info{version=\"%s\",commit=\"%s\"} 1\n",
+	    CONCERTO_VERSION, concerto_commit);
 	render_processes(m, now, out);
 	render_workers(m, now, out);
 	gauge(out, "concerto_hash_slots", "Password hashes the host runs at "

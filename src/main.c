@@ -254,7 +254,7 @@ cmd_secrets(const struct config *cfg, int argc, char **argv)
 static int
 cmd_version(const struct config *cfg, int argc, char **argv)
 {
-	printf("concerto %s\n", CONCERTO_VERSION);
+	printf("concerto %s (%s)\n", CONCERTO_VERSION, concerto_commit);
 	return 0;
 }
 

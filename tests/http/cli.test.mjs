@@ -125,11 +125,11 @@ test('concerto --help, -h and help print the usage and every command on stdout, 
   assert.equal(none.stdout, '');
 });
 
-test('concerto --version and version print the version, exit 0', () => {
+test('concerto --version and version print the version and the commit built, exit 0', () => {
   for (const args of [['--version'], ['version']]) {
     const r = cli(args);
     assert.equal(r.status, 0, show(args, r));
-    assert.match(r.stdout, /^concerto \d+\.\d+\.\d+\n$/, show(args, r));
+    assert.match(r.stdout, /^concerto \d+\.\d+\.\d+ \((?:[0-9a-f]{12}(?:-dirty)?|unknown)\)\n$/, show(args, r));
     assert.equal(r.stderr, '');
   }
 });

@@ -80,12 +80,16 @@ test('/metrics passes promtool check metrics and shows the build, the processes,
     assert.ok(types.has(s.name) || types.has(family), `${s.name} has # TYPE`);
   }
 
-  // The build: the binary's own version.
+  // The build: the binary's own version, and the commit of this checkout.
   const version = concerto(['version']).stdout.trim();
   const build = samples.filter((s) => s.name === 'concerto_build_info');
   assert.equal(build.length, 1, 'one concerto_build_info sample');
   assert.equal(build[0].value, 1);
-  assert.ok(version.includes(build[0].labels.version), `version ${build[0].labels.version} is the binary's: ${version}`);
+  assert.equal(version, `concerto ${build[0].labels.version} (${build[0].labels.commit})`, 'the labels are what concerto version prints');
+  const head = spawnSync('git', ['-C', ROOT, 'rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' });
+  // Where git cannot say (no checkout), neither could the Makefile.
+  const commit = head.status === 0 ? head.stdout.trim() : 'unknown';
+  assert.equal(build[0].labels.commit.replace(/-dirty$/, ''), commit, 'the commit label is the commit checked out');
 
   // The workers: all configured ones up.
   assert.equal(metricSum(samples, 'concerto_workers'), WORKERS, 'concerto_workers is CONCERTO_WORKERS');
