@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <semaphore.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -66,24 +67,27 @@ password_policy(const char *pw, const char *email, const char *pseudonym)
 	return NULL;
 }
 
+/*
+ * A hash or a verification, whole: it crosses to a hasher process
+ * (hashpool.h), so it holds values, no pointer.  Wiped once done.
+ */
 struct hash_job {
-	const struct config	*cfg;
-	const char		*pw;
-	const char		*encoded;	/* verify */
-	char			*out;		/* hash */
-	unsigned char		 salt[16];
-	int			 rc;
+	uint32_t	 t, m, p;			/* hash */
+	unsigned char	 salt[16];			/* hash */
+	char		 pw[PASSWORD_BYTES_MAX + 1];
+	char		 encoded[PASSWORD_ENCODED_MAX];	/* verify: in; hash: out */
+	int		 rc;
 };
+_Static_assert(sizeof(struct hash_job) <= HASHPOOL_JOB_MAX,
+    "a hash job fits in a hasher's message");
 
 static void
 password_hash_job(void *arg)
 {
 	struct hash_job	*j = arg;
 
-	j->rc = argon2id_hash_encoded((uint32_t)j->cfg->argon2_t,
-	    (uint32_t)j->cfg->argon2_m, (uint32_t)j->cfg->argon2_p, j->pw,
-	    strlen(j->pw), j->salt, sizeof(j->salt), 32, j->out,
-	    PASSWORD_ENCODED_MAX);
+	j->rc = argon2id_hash_encoded(j->t, j->m, j->p, j->pw, strlen(j->pw),
+	    j->salt, sizeof(j->salt), 32, j->encoded, sizeof(j->encoded));
 }
 
 static void
@@ -98,23 +102,42 @@ int
 password_hash(const struct config *cfg, struct hashpool *pool,
     const char *pw, char out[PASSWORD_ENCODED_MAX])
 {
-	struct hash_job	 j = { cfg, pw, NULL, out, { 0 }, 0 };
+	struct hash_job	 j = { .t = (uint32_t)cfg->argon2_t,
+			    .m = (uint32_t)cfg->argon2_m,
+			    .p = (uint32_t)cfg->argon2_p, .rc = -1 };
+	int		 rc = -1;
 
-	if (token_random(j.salt, sizeof(j.salt)) < 0)
-		return -1;
-	hashpool_run(pool, password_hash_job, &j);
-	return j.rc == ARGON2_OK ? 0 : -1;
+	if (strlen(pw) > PASSWORD_BYTES_MAX ||
+	    token_random(j.salt, sizeof(j.salt)) < 0)
+		goto out;
+	memcpy(j.pw, pw, strlen(pw) + 1);
+	hashpool_run(pool, password_hash_job, &j, sizeof(j));
+	if (j.rc != ARGON2_OK || memchr(j.encoded, '\0',
+	    sizeof(j.encoded)) == NULL)
+		goto out;
+	memcpy(out, j.encoded, PASSWORD_ENCODED_MAX);
+	rc = 0;
+out:
+	explicit_bzero(&j, sizeof(j));
+	return rc;
 }
 
 bool
 password_verify(struct hashpool *pool, const char *encoded, const char *pw)
 {
-	struct hash_job	 j = { NULL, pw, encoded, NULL, { 0 }, 0 };
+	struct hash_job	 j = { .rc = -1 };
+	bool		 ok;
 
-	if (encoded == NULL || strncmp(encoded, "$argon2id$", 10) != 0)
+	if (encoded == NULL || strncmp(encoded, "$argon2id$", 10) != 0 ||
+	    strlen(encoded) >= sizeof(j.encoded) ||
+	    strlen(pw) > PASSWORD_BYTES_MAX)
 		return false;
-	hashpool_run(pool, password_verify_job, &j);
-	return j.rc == ARGON2_OK;
+	memcpy(j.encoded, encoded, strlen(encoded) + 1);
+	memcpy(j.pw, pw, strlen(pw) + 1);
+	hashpool_run(pool, password_verify_job, &j, sizeof(j));
+	ok = j.rc == ARGON2_OK;
+	explicit_bzero(&j, sizeof(j));
+	return ok;
 }
 
 bool

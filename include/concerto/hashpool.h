@@ -1,21 +1,32 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
- * A small pool of low-priority threads (nice +10) for password hashing, one
- * per worker.  Argon2 is deliberately expensive; running it below the
- * request threads keeps reads and votes fast during a sign-in flood, while
- * the host-wide slots (password_slot_acquire) bound how many run at once.
+ * Password hashing in a few low-priority processes, one set per worker.
+ * Argon2 is deliberately expensive; run below everything else, it keeps
+ * reads and votes fast during a sign-in flood, while the host-wide slots
+ * (password_slot_acquire) bound how many run at once.  The hashers are
+ * processes, not threads, because the kernel weighs CPU between sessions
+ * (autogroups, and cgroups under systemd) before it weighs threads by
+ * their nice values: a niced thread of the worker still took its share
+ * from nginx and PostgreSQL, and health checks ran at half their rate
+ * during a flood.
  */
 #ifndef CONCERTO_HASHPOOL_H
 #define CONCERTO_HASHPOOL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct hashpool;
 
+/* The largest job hashpool_run() carries to a hasher. */
+#define HASHPOOL_JOB_MAX	8192
+
 /*
- * Starts n threads; at most max_inflight callers may hold a reservation at
- * once, so that the other request threads of the worker stay free for
- * reads.  NULL on failure (callers then hash inline, unbounded).
+ * Forks n hashers, each in a session of its own at nice +10; at most
+ * max_inflight callers may hold a reservation at once, so that the other
+ * request threads of the worker stay free for reads.  Call it while the
+ * process has one thread (a fork copies only the caller).  NULL on
+ * failure (callers then hash inline).
  */
 struct hashpool	*hashpool_start(int n, int max_inflight);
 
@@ -26,10 +37,16 @@ void		 hashpool_release(struct hashpool *);
 /* True if a reservation would fail now (a hint: it may change at once). */
 bool		 hashpool_full(struct hashpool *);
 
-/* Finishes queued jobs, stops the threads and frees the pool. */
+/* Closes the hashers' sockets (they exit), reaps them, frees the pool. */
 void		 hashpool_stop(struct hashpool *);
 
-/* Runs fn(arg) on a pool thread and waits for it; inline if pool is NULL. */
-void		 hashpool_run(struct hashpool *, void (*fn)(void *), void *arg);
+/*
+ * Runs fn(job) in a hasher and waits for it: job, len bytes (at most
+ * HASHPOOL_JOB_MAX) that hold no pointer, is copied there and back, and
+ * wiped in transit.  Runs fn in the calling thread when pool is NULL or
+ * no hasher answers any more.
+ */
+void		 hashpool_run(struct hashpool *, void (*fn)(void *), void *job,
+		    size_t len);
 
 #endif

@@ -15,6 +15,8 @@ struct hashpool;
 struct shared;
 
 #define PASSWORD_ENCODED_MAX	160
+/* The longest password hashed or verified (the policy allows 1024). */
+#define PASSWORD_BYTES_MAX	4096
 
 /*
  * Checks the policy; returns NULL if acceptable, else a short reason
