@@ -115,11 +115,11 @@ hasher_main(int fd, pid_t parent)
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(0);
+	(void)setsid();
+	hasher_lower_priority();	/* while the log is open */
 	if (fd != HASHER_FD && (dup2(fd, HASHER_FD) < 0 || close(fd) < 0))
 		_exit(1);
 	(void)close_range(HASHER_FD + 1, ~0U, 0);
-	(void)setsid();
-	hasher_lower_priority();
 	for (;;) {
 		got = recv(HASHER_FD, &m, sizeof(m), 0);
 		if (got < 0 && errno == EINTR)
