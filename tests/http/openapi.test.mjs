@@ -227,7 +227,7 @@ test("each operation's security says who may call it, as the route table does", 
     // it) or the same token as a bearer (auth.c: never a CSRF token).
     const cookies = named.filter((x) => x.cookie);
     const bearers = named.filter((x) => x.bearer);
-    if (named.some((x) => !x.cookie === !x.bearer)) problems.push(`${k}: a requirement is neither the cookie nor the bearer token`);
+    if (named.some((x) => !x.cookie === !x.bearer)) problems.push(`${k}: a requirement is not exactly one of the cookie and the bearer token`);
     if (r.role !== 'any' && (cookies.length === 0 || bearers.length === 0)) problems.push(`${k}: needs a session, which may be the cookie or the bearer token`);
     if (r.csrf && cookies.some((x) => !x.csrf)) problems.push(`${k}: takes the CSRF token, but a cookie requirement lacks csrf`);
     if (!r.csrf && cookies.some((x) => x.csrf)) problems.push(`${k}: checks no CSRF token, but a requirement has csrf`);

@@ -67,14 +67,14 @@ export async function newPage({ lang = 'fr', width = 1024, height = 800, zoom = 
   page.problems = [];
   // What the page writes counts as the test's own writes: a read after it
   // waits for the caches to turn (../http/lib/freshness.mjs).  Noted when
-  // the request leaves and when its answer comes: Chromium reports a request
-  // finished only once the page has read a body, so a DELETE answered 204
-  // was never reported, and a read in the same second as the read before it
-  // got the cached comment back, not the tombstone (a CI failure).
+  // the request leaves and when its answer comes (the worker commits before
+  // it answers), not when Chromium reports it finished: that is only once
+  // the page has read a body, so a DELETE answered 204 was never reported,
+  // and a read in the same second as the read before it got the cached
+  // comment back, not the tombstone (a CI failure).
   const write = (r) => r.method() !== 'GET' && r.method() !== 'HEAD';
   page.on('request', (r) => { if (write(r)) noteWrite(); });
   page.on('response', (r) => { if (write(r.request())) noteWrite(); });
-  page.on('requestfinished', (r) => { if (write(r)) noteWrite(); });
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (4\d\d)/.test(m.text())) {
